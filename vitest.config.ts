@@ -1,0 +1,32 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: `unit` needs nothing but Node (the enforcer, schemas, the test IdP);
+// `db` runs the data layer against whatever DATABASE_URL says (SQLite by default;
+// `npm run test:pg` runs it again on the real PostgreSQL).
+export default defineConfig({
+  resolve: { tsconfigPaths: true },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["lib/enforcer/**/*.test.ts", "lib/schemas/**/*.test.ts", "e2e/idp/**/*.test.ts", "scripts/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "db",
+          include: ["lib/server/**/*.test.ts", "app/**/*.test.ts"],
+          environment: "node",
+          setupFiles: ["lib/server/test/setup.ts"],
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
