@@ -13,7 +13,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["lib/enforcer/**/*.test.ts", "lib/schemas/**/*.test.ts", "e2e/idp/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: [
+            "lib/enforcer/**/*.test.ts",
+            "lib/schemas/**/*.test.ts",
+            "e2e/idp/**/*.test.ts",
+            "scripts/**/*.test.ts",
+          ],
           environment: "node",
         },
       },

@@ -1,0 +1,127 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, PageHeader } from "@/components/ui/card";
+import { AuditFilterInput } from "@/lib/schemas/audit";
+import { listAuditActions, listAuditEvents } from "@/lib/server/audit-query";
+import { requirePageActor } from "@/lib/server/auth/session";
+import { VerifyChainButton } from "./_components/verify-chain-button";
+
+export const metadata: Metadata = { title: "Audit trail" };
+
+const input =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
+
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
+  await requirePageActor("audit.read");
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v));
+  const parsed = AuditFilterInput.safeParse(raw);
+  const filter = parsed.success ? parsed.data : {};
+  const [{ events, nextBefore }, actions] = await Promise.all([listAuditEvents(filter), listAuditActions()]);
+  const nextQuery = new URLSearchParams({
+    ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])),
+    before: String(nextBefore ?? ""),
+  });
+  return (
+    <>
+      <PageHeader
+        title="Audit trail"
+        description="Every admin change, append-only and hash-chained: editing or deleting a row breaks the chain."
+        actions={<VerifyChainButton />}
+      />
+      <Card className="mb-6">
+        <form className="grid gap-3 sm:grid-cols-5" aria-label="Filter audit events">
+          <label className="text-xs font-medium">
+            Action
+            <select name="action" defaultValue={filter.action ?? ""} className={input}>
+              <option value="">any</option>
+              {actions.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="text-xs font-medium">
+            Actor
+            <input
+              name="actor"
+              defaultValue={filter.actor ?? ""}
+              placeholder="email contains"
+              className={input}
+              maxLength={320}
+            />
+          </label>
+          <label className="text-xs font-medium">
+            From
+            <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
+          </label>
+          <label className="text-xs font-medium">
+            To
+            <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
+          </label>
+          <div className="flex items-end gap-2">
+            <button
+              type="submit"
+              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+            >
+              Filter
+            </button>
+            <Link href="/audit" className="px-2 py-1.5 text-sm text-slate-600 hover:underline dark:text-slate-300">
+              Clear
+            </Link>
+          </div>
+        </form>
+        {!parsed.success ? (
+          <p className="mt-2 text-xs text-red-600">Some filters were invalid and were ignored.</p>
+        ) : null}
+      </Card>
+      <Card>
+        {events.length === 0 ? (
+          <p className="text-sm text-slate-500">No audit events match these filters.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr>
+                <th className="py-2 pr-3 font-medium">#</th>
+                <th className="py-2 pr-3 font-medium">Time (UTC)</th>
+                <th className="py-2 pr-3 font-medium">Actor</th>
+                <th className="py-2 pr-3 font-medium">Action</th>
+                <th className="py-2 pr-3 font-medium">Target</th>
+                <th className="py-2 font-medium">Change</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
+              {events.map((e) => (
+                <tr key={e.seq}>
+                  <td className="py-2 pr-3 text-slate-500">{e.seq}</td>
+                  <td className="whitespace-nowrap py-2 pr-3">{e.at.replace("T", " ").slice(0, 19)}</td>
+                  <td className="py-2 pr-3">{e.actorEmail}</td>
+                  <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
+                  <td className="py-2 pr-3 text-xs">
+                    {e.targetType}
+                    {e.targetId ? <span className="block text-slate-500">{e.targetId}</span> : null}
+                  </td>
+                  <td className="max-w-md py-2 font-mono text-xs break-all">
+                    {e.before ? <div className="text-red-700 dark:text-red-400">− {e.before}</div> : null}
+                    {e.after ? <div className="text-emerald-700 dark:text-emerald-400">+ {e.after}</div> : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {nextBefore ? (
+          <div className="mt-4 text-right">
+            <Link href={`/audit?${nextQuery}`} className="text-sm font-medium text-brand-600 hover:underline">
+              Older events →
+            </Link>
+          </div>
+        ) : null}
+      </Card>
+    </>
+  );
+}

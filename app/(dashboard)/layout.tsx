@@ -1,0 +1,38 @@
+import { NAV_ITEMS } from "@/components/shell/nav";
+import { NavLinks } from "@/components/shell/nav-links";
+import { SignOutButton, ThemeToggle } from "@/components/shell/user-menu";
+import { Badge } from "@/components/ui/card";
+import { requirePageActor } from "@/lib/server/auth/session";
+
+export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  const actor = await requirePageActor("dashboard.read");
+  return (
+    <div className="flex min-h-screen">
+      <aside className="hidden w-60 shrink-0 border-r border-slate-200 bg-white px-3 py-4 md:block dark:border-slate-800 dark:bg-slate-900">
+        <div className="mb-6 flex items-center gap-2 px-3">
+          <span
+            aria-hidden
+            className="flex h-8 w-8 items-center justify-center rounded-md bg-brand-600 font-bold text-white"
+          >
+            P
+          </span>
+          <span className="text-base font-semibold">Portcullis</span>
+        </div>
+        <nav aria-label="Main">
+          <NavLinks items={NAV_ITEMS} />
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-3 dark:border-slate-800 dark:bg-slate-900">
+          <span className="text-sm" data-testid="current-admin">
+            {actor.email}
+          </span>
+          <Badge tone={actor.role === "viewer" ? "slate" : "blue"}>{actor.role}</Badge>
+          <ThemeToggle />
+          <SignOutButton />
+        </header>
+        <main className="flex-1 px-6 py-6">{children}</main>
+      </div>
+    </div>
+  );
+}

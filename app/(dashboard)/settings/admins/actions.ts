@@ -1,0 +1,21 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
+import { validatedAction } from "@/lib/server/action";
+import { changeAdminRole, createAdmin, setAdminStatus } from "@/lib/server/admins";
+
+const done = <T>(value: T) => {
+  revalidatePath("/settings/admins");
+  return value;
+};
+
+export const createAdminAction = validatedAction("admins.manage", CreateAdminInput, async (input, actor, ctx) =>
+  done(await createAdmin(actor, input, ctx)),
+);
+export const changeRoleAction = validatedAction("admins.manage", ChangeRoleInput, async (input, actor, ctx) =>
+  done(await changeAdminRole(actor, input, ctx)),
+);
+export const setStatusAction = validatedAction("admins.manage", SetAdminStatusInput, async (input, actor, ctx) =>
+  done(await setAdminStatus(actor, input, ctx)),
+);

@@ -1,0 +1,8 @@
+import type { NavItem } from "./nav-links";
+
+/** The sidebar. An entry is added when its page works, never before. */
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Overview" },
+  { href: "/audit", label: "Audit trail" },
+  { href: "/settings/admins", label: "Admins" },
+];

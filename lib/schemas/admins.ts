@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+export const RoleInput = z.enum(["owner", "admin", "viewer"], { error: "Choose owner, admin or viewer." });
+
+export const CreateAdminInput = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(320, "At most 320 characters.")
+    .pipe(z.email({ error: "Enter a valid email address." })),
+  name: z.string().trim().min(1, "Enter a name.").max(100, "At most 100 characters."),
+  role: RoleInput,
+  password: z.string().min(12, "At least 12 characters.").max(256, "At most 256 characters."),
+});
+export type CreateAdminInput = z.infer<typeof CreateAdminInput>;
+
+export const ChangeRoleInput = z.object({ adminId: z.string().min(1).max(64), role: RoleInput });
+export type ChangeRoleInput = z.infer<typeof ChangeRoleInput>;
+
+export const SetAdminStatusInput = z.object({
+  adminId: z.string().min(1).max(64),
+  status: z.enum(["active", "disabled"]),
+});
+export type SetAdminStatusInput = z.infer<typeof SetAdminStatusInput>;

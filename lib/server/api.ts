@@ -1,0 +1,87 @@
+import "server-only";
+import type { ZodType } from "zod";
+import type { Permission } from "./auth/permissions";
+import { type Actor, requireActor } from "./auth/session";
+import { AppError, toAppError } from "./errors";
+import { log } from "./log";
+import { contextFromHeaders, type RequestContext } from "./request-context";
+
+/**
+ * Route-handler plumbing: one error shape (STYLE.md), `{ "error": { code, message, requestId, fields? } }`,
+ * statuses from the one code table, unknown errors logged and answered with a generic 500.
+ */
+export function errorResponse(err: unknown, requestId: string): Response {
+  const appError = toAppError(err);
+  if (appError.code === "internal")
+    log.error(
+      { requestId, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+      "unhandled error",
+    );
+  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
+  if (appError.retryAfterSec !== undefined) headers["retry-after"] = String(appError.retryAfterSec);
+  const body = {
+    error: {
+      code: appError.code,
+      message: appError.message,
+      requestId,
+      ...(appError.fieldErrors ? { fields: appError.fieldErrors } : {}),
+    },
+  };
+  return new Response(JSON.stringify(body), { status: appError.status, headers });
+}
+
+export function json(data: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json");
+  headers.set("cache-control", headers.get("cache-control") ?? "no-store");
+  return new Response(JSON.stringify(data), { ...init, headers });
+}
+
+/** Read and parse a JSON body with a size cap (never trusts Content-Length alone). */
+export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes = 64 * 1024): Promise<T> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.includes("application/json")) throw new AppError("unsupported_media_type", "Send application/json.");
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes.`);
+  const text = await readLimited(request, maxBytes);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "Body is not valid JSON.");
+  }
+  return schema.parse(raw);
+}
+
+export async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+type Handler<C> = (request: Request, ctx: { actor: Actor; req: RequestContext; params: C }) => Promise<Response>;
+
+/** Wrap an admin route handler: permission check first, then the handler, errors mapped. */
+export function withAdmin<C = Record<string, string>>(permission: Permission, handler: Handler<C>) {
+  return async (request: Request, route: { params: Promise<C> }): Promise<Response> => {
+    const req = contextFromHeaders(request.headers);
+    try {
+      const actor = await requireActor(permission);
+      return await handler(request, { actor, req, params: await route.params });
+    } catch (err) {
+      return errorResponse(err, req.requestId);
+    }
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The one role → permission map. Every server-side check names a permission,
+ * never a role, so a new role is one line here.
+ */
+export const ROLES = ["owner", "admin", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  "dashboard.read",
+  "resources.read",
+  "resources.write",
+  "idp.read",
+  "idp.write",
+  "config.publish",
+  "credentials.manage",
+  "telemetry.read",
+  "audit.read",
+  "admins.read",
+  "admins.manage",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = PERMISSIONS.filter((p) => p.endsWith(".read"));
+const ALL_BUT_ADMINS: Permission[] = PERMISSIONS.filter((p) => p !== "admins.manage");
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set(ALL_BUT_ADMINS),
+  viewer: new Set(READ),
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: string, permission: Permission): boolean {
+  return isRole(role) && GRANTS[role].has(permission);
+}

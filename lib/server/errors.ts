@@ -1,0 +1,60 @@
+import "server-only";
+import { ZodError } from "zod";
+
+/**
+ * The control plane's one error type. A code, not a status: the status comes from
+ * the table below, so route handlers and actions never disagree about it.
+ */
+export const ERROR_STATUS = {
+  invalid_input: 422,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  override readonly name = "AppError";
+  readonly code: ErrorCode;
+  readonly fieldErrors: FieldErrors | undefined;
+  readonly retryAfterSec: number | undefined;
+  constructor(code: ErrorCode, message: string, opts: { fieldErrors?: FieldErrors; retryAfterSec?: number } = {}) {
+    super(message);
+    this.code = code;
+    this.fieldErrors = opts.fieldErrors;
+    this.retryAfterSec = opts.retryAfterSec;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function fieldErrorsOf(err: ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of err.issues) {
+    const key = issue.path.join(".") || "_";
+    out[key] = [...(out[key] ?? []), issue.message];
+  }
+  return out;
+}
+
+/** Normalize anything thrown into an AppError; unknown errors become a generic 500 (the caller logs the real one). */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError)
+    return new AppError("invalid_input", "Some fields are invalid.", { fieldErrors: fieldErrorsOf(err) });
+  if (isUniqueViolation(err)) return new AppError("conflict", "That already exists.");
+  return new AppError("internal", "Something went wrong on our side. The error was logged.");
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+}

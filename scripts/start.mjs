@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: everything a first run needs, then the server.
+ * 1. secrets: NEXTAUTH_SECRET and PORTCULLIS_ENCRYPTION_KEY from the environment, or generated
+ *    once into data/secrets.json (mode 0600) for the embedded single-machine default;
+ * 2. migrate the database (SQLite file under data/ by default, or DATABASE_URL);
+ * 3. build when the build is missing or older than the sources;
+ * 4. serve with `next start` (PORT, default 3000; HOST, default 0.0.0.0).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+process.chdir(root);
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const env = { ...process.env };
+env.PORT ||= "3000";
+env.NEXT_TELEMETRY_DISABLED ||= "1";
+env.DATABASE_URL ||= "file:./data/portcullis.db";
+env.NEXTAUTH_URL ||= `http://localhost:${env.PORT}`;
+mkdirSync("data", { recursive: true });
+
+if (!env.NEXTAUTH_SECRET || !env.PORTCULLIS_ENCRYPTION_KEY) {
+  const file = "data/secrets.json";
+  let saved = {};
+  if (existsSync(file)) saved = JSON.parse(readFileSync(file, "utf8"));
+  saved.NEXTAUTH_SECRET ||= randomBytes(32).toString("base64");
+  saved.PORTCULLIS_ENCRYPTION_KEY ||= randomBytes(32).toString("base64");
+  writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
+  env.NEXTAUTH_SECRET ||= saved.NEXTAUTH_SECRET;
+  env.PORTCULLIS_ENCRYPTION_KEY ||= saved.PORTCULLIS_ENCRYPTION_KEY;
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env });
+  if (r.status !== 0) {
+    console.error(`\n${cmd} ${args.join(" ")} failed (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+console.log(
+  `Portcullis: migrating ${env.DATABASE_URL.startsWith("file:") ? "the embedded SQLite database" : "the database"}…`,
+);
+run(bin("prisma"), ["migrate", "deploy"]);
+
+const buildId = ".next/BUILD_ID";
+const sources = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
+const stale = !existsSync(buildId) || Math.max(...sources.map(newestMtime)) > statSync(buildId).mtimeMs;
+if (stale || process.argv.includes("--rebuild")) {
+  console.log("Portcullis: building (first start or sources changed)…");
+  run(bin("next"), ["build"]);
+}
+
+const host = env.HOST || "0.0.0.0";
+console.log(`Portcullis: serving on ${env.NEXTAUTH_URL} (listening on ${host}:${env.PORT})`);
+const child = spawn(bin("next"), ["start", "-p", env.PORT, "-H", host], { stdio: "inherit", env });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));
