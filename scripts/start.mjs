@@ -58,7 +58,7 @@ console.log(
 );
 run(bin("prisma"), ["migrate", "deploy"]);
 
-const buildId = ".next/BUILD_ID";
+const buildId = join(env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const sources = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
 const stale = !existsSync(buildId) || Math.max(...sources.map(newestMtime)) > statSync(buildId).mtimeMs;
 if (stale || process.argv.includes("--rebuild")) {
