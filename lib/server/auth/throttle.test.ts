@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { authenticateWithPassword } from "./password-sign-in";
+import { hashPassword } from "./password";
+import { BLOCK_MS, loginThrottleState, MAX_FAILURES, recordLoginAttempt } from "./throttle";
+
+async function makeAdmin(password: string) {
+  const email = `t-${randomUUID()}@example.test`;
+  await db().admin.create({ data: { email, role: "viewer", passwordHash: await hashPassword(password) } });
+  return email;
+}
+
+describe("login throttling", () => {
+  it("slows, then blocks an account after 5 failures in 5 minutes, and records every attempt", async () => {
+    const email = await makeAdmin("correct-horse-battery");
+    const ctx = { requestId: "r", ip: `10.0.${Math.floor(Math.random() * 250)}.1` };
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expect(await authenticateWithPassword(email, "wrong-password", ctx)).toEqual({ ok: false, error: "InvalidCredentials" });
+    }
+    // Even the right password is refused while blocked.
+    expect(await authenticateWithPassword(email, "correct-horse-battery", ctx)).toEqual({ ok: false, error: "Locked" });
+    const attempts = await db().loginAttempt.findMany({ where: { email } });
+    expect(attempts).toHaveLength(MAX_FAILURES + 1);
+    expect(attempts.filter((a) => a.reason === "locked")).toHaveLength(1);
+    const state = await loginThrottleState(email, null);
+    expect(state.blockedUntil).not.toBeNull();
+    // 15 minutes after the last failure the block is over.
+    const later = new Date((state.blockedUntil?.getTime() ?? 0) + 1000);
+    expect((await loginThrottleState(email, null, later)).blockedUntil).toBeNull();
+  }, 60_000);
+
+  it("grows the delay with recent failures and forgets failures before a success", async () => {
+    const email = `d-${randomUUID()}@example.test`;
+    expect((await loginThrottleState(email, null)).delayMs).toBe(0);
+    await recordLoginAttempt(email, null, false, "bad_password");
+    await recordLoginAttempt(email, null, false, "bad_password");
+    expect((await loginThrottleState(email, null)).delayMs).toBe(500);
+    await recordLoginAttempt(email, null, true, "ok");
+    expect((await loginThrottleState(email, null)).delayMs).toBe(0);
+  });
+
+  it("does not block when failures are spread beyond the window", async () => {
+    const email = `s-${randomUUID()}@example.test`;
+    const base = Date.now() - BLOCK_MS;
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      await db().loginAttempt.create({ data: { email, ip: "", success: false, reason: "bad_password", createdAt: new Date(base + i * 2 * 60_000) } });
+    }
+    expect((await loginThrottleState(email, null)).blockedUntil).toBeNull();
+  });
+
+  it("answers unknown accounts like wrong passwords", async () => {
+    expect(await authenticateWithPassword(`ghost-${randomUUID()}@example.test`, "whatever", { requestId: "r", ip: null })).toEqual({ ok: false, error: "InvalidCredentials" });
+  });
+});
