@@ -16,7 +16,8 @@ export default defineConfig({
   workers: 2,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: isCI ? [["list"], ["json", { outputFile: "test-results/e2e.json" }]] : [["list"]],
+  // The JSON report feeds scripts/test.mjs's summary line (PLAYWRIGHT_JSON_OUTPUT_NAME).
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
   use: {
     baseURL: E2E.baseUrl,
     trace: "on-first-retry",
