@@ -8,6 +8,8 @@ const report = await verifyAuditChain();
 if (report.ok) {
   console.log(`audit chain intact: ${report.checked} events verified`);
 } else {
-  console.error(`audit chain BROKEN at event #${report.firstBroken?.seq}: ${report.firstBroken?.reason} (${report.checked} events verified before it)`);
+  console.error(
+    `audit chain BROKEN at event #${report.firstBroken?.seq}: ${report.firstBroken?.reason} (${report.checked} events verified before it)`,
+  );
   process.exit(1);
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { authenticateWithPassword } from "./password-sign-in";
 import { hashPassword } from "./password";
+import { authenticateWithPassword } from "./password-sign-in";
 import { BLOCK_MS, loginThrottleState, MAX_FAILURES, recordLoginAttempt } from "./throttle";
 
 async function makeAdmin(password: string) {
@@ -16,7 +16,10 @@ describe("login throttling", () => {
     const email = await makeAdmin("correct-horse-battery");
     const ctx = { requestId: "r", ip: `10.0.${Math.floor(Math.random() * 250)}.1` };
     for (let i = 0; i < MAX_FAILURES; i++) {
-      expect(await authenticateWithPassword(email, "wrong-password", ctx)).toEqual({ ok: false, error: "InvalidCredentials" });
+      expect(await authenticateWithPassword(email, "wrong-password", ctx)).toEqual({
+        ok: false,
+        error: "InvalidCredentials",
+      });
     }
     // Even the right password is refused while blocked.
     expect(await authenticateWithPassword(email, "correct-horse-battery", ctx)).toEqual({ ok: false, error: "Locked" });
@@ -44,12 +47,16 @@ describe("login throttling", () => {
     const email = `s-${randomUUID()}@example.test`;
     const base = Date.now() - BLOCK_MS;
     for (let i = 0; i < MAX_FAILURES; i++) {
-      await db().loginAttempt.create({ data: { email, ip: "", success: false, reason: "bad_password", createdAt: new Date(base + i * 2 * 60_000) } });
+      await db().loginAttempt.create({
+        data: { email, ip: "", success: false, reason: "bad_password", createdAt: new Date(base + i * 2 * 60_000) },
+      });
     }
     expect((await loginThrottleState(email, null)).blockedUntil).toBeNull();
   });
 
   it("answers unknown accounts like wrong passwords", async () => {
-    expect(await authenticateWithPassword(`ghost-${randomUUID()}@example.test`, "whatever", { requestId: "r", ip: null })).toEqual({ ok: false, error: "InvalidCredentials" });
+    expect(
+      await authenticateWithPassword(`ghost-${randomUUID()}@example.test`, "whatever", { requestId: "r", ip: null }),
+    ).toEqual({ ok: false, error: "InvalidCredentials" });
   });
 });
