@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { asRole } from "./fixtures/roles";
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+test("health reports the database and version; every response carries the security headers", async ({ request }) => {
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toMatchObject({ status: "ok", database: { status: "ok", provider: "sqlite" } });
+  const page = await request.get("/signin");
+  const h = page.headers();
+  expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(h["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(h["x-request-id"]).toMatch(/[0-9a-f-]{36}/);
+  // Plain HTTP on loopback: no HSTS; behind a TLS proxy it is sent.
+  expect(h["strict-transport-security"]).toBeUndefined();
+  const tls = await request.get("/signin", { headers: { "x-forwarded-proto": "https" } });
+  expect(tls.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+});
+
+test.describe("owner", () => {
+  test.use({ storageState: asRole("owner") });
+
+  test("switches between light and dark themes, and the choice sticks", async ({ page }) => {
+    await page.goto("/");
+    const html = page.locator("html");
+    const wasDark = ((await html.getAttribute("class")) ?? "").includes("dark");
+    await page.getByRole("button", { name: wasDark ? "Switch to light theme" : "Switch to dark theme" }).click();
+    await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
+    await page.reload();
+    await expect(html).toHaveClass(wasDark ? /^(?!.*dark)/ : /dark/);
+  });
+
+  test("a disabled admin can no longer sign in, and is enabled again", async ({ page, browser }) => {
+    const email = `dis-${unique()}@e2e.test`;
+    const created = await page.request.post("/api/v1/admins", {
+      data: { email, name: "Dis", role: "viewer", password: "disabled-password-1" },
+    });
+    expect(created.status()).toBe(201);
+    await page.goto("/settings/admins");
+    const row = page.getByTestId(`admin-${email}`);
+    await row.getByRole("button", { name: `Disable ${email}` }).click();
+    await expect(row.getByText("disabled", { exact: true })).toBeVisible();
+
+    const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const other = await ctx.newPage();
+    await other.goto("/signin");
+    await other.getByLabel("Email").fill(email);
+    await other.getByLabel("Password").fill("disabled-password-1");
+    await other.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(other.getByRole("status")).toHaveText("This account is disabled. Ask an owner to enable it.");
+    await ctx.close();
+
+    await row.getByRole("button", { name: `Enable ${email}` }).click();
+    await expect(row.getByText("active", { exact: true })).toBeVisible();
+  });
+});
