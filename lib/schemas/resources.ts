@@ -42,10 +42,114 @@ export const ResourceDraft = z.object({
     .max(200)
     .default(BASE_SCOPES.map((s) => ({ ...s }))),
   methods: z
-    .record(z.string().max(200), z.object({ anyOf: z.array(ScopeName).max(50) }))
+    .record(z.string().max(200), z.object({ anyOf: z.array(ScopeName).max(50), enabled: z.boolean().optional() }))
     .default(DEFAULT_METHOD_SCOPES),
   tools: z.array(ToolDef).max(5000).default([]),
   unlistedTools: z.enum(["deny", "allow"]).default("deny"),
   rateLimits: RateLimits.default(RateLimits.parse({})),
 });
 export type ResourceDraft = z.infer<typeof ResourceDraft>;
+
+// ---- Admin input (forms and the REST API). The draft above is what is stored. ----
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const Id = z.string().trim().min(1).max(100);
+
+/** A browser origin (RFC 6454): scheme, host and optional port; no path, query or fragment. */
+export const Origin = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      const bare = u.pathname === "/" && !u.search && !u.hash && !u.username && !/[?#]/.test(v);
+      return (u.protocol === "https:" || u.protocol === "http:") && bare && !/^[a-z]+:\/\/[^/]*\/./i.test(v);
+    } catch {
+      return false;
+    }
+  }, "Enter an origin such as https://app.example.com (no path).")
+  .transform((v) => new URL(v).origin);
+
+/** Canonical resource URI as typed; lib/server/resources/normalize-uri.ts checks and normalizes it (RFC 8707 §2). */
+export const ResourceUriInput = z.string().trim().min(1, "Enter the resource URI.").max(500, "At most 500 characters.");
+
+export const Audience = z
+  .string()
+  .trim()
+  .min(1, "Enter an audience.")
+  .max(500, "At most 500 characters.")
+  .regex(/^\S+$/, "An audience has no spaces.");
+
+/** The resource's token settings (the non-policy part of the draft). */
+export const ResourceSettingsFields = {
+  name: z.string().trim().min(1, "Enter a name.").max(100, "At most 100 characters."),
+  uri: ResourceUriInput,
+  idpProfileId: Id.describe("IdP profile"),
+  audiences: z
+    .array(Audience)
+    .min(1, "Add at least one accepted audience.")
+    .max(20)
+    .refine((a) => new Set(a).size === a.length, "An audience is listed twice."),
+  algorithms: z
+    .array(AsymmetricAlg, { error: "Unknown algorithm (none and HMAC are never accepted)." })
+    .min(1, "Allow at least one algorithm.")
+    .max(10)
+    .default(["RS256"]),
+  clockToleranceSec: z.coerce.number().int("Whole seconds.").min(0).max(300, "At most 300 s.").default(30),
+  maxTokenLifetimeSec: z.coerce.number().int("Whole seconds.").min(0).max(31_536_000).default(0),
+  documentationUrl: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: "Enter an http(s) URL." })
+      .max(500)
+      .optional(),
+  ),
+  allowedOrigins: z.array(Origin).max(100).default([]),
+};
+
+export const CreateResourceInput = z.object(ResourceSettingsFields);
+export type CreateResourceInput = z.infer<typeof CreateResourceInput>;
+
+export const UpdateResourceInput = z.object({ id: Id, ...ResourceSettingsFields });
+export type UpdateResourceInput = z.infer<typeof UpdateResourceInput>;
+
+/** Policy tab: scopes, method → scopes mapping, rate limits. */
+export const UpdatePolicyInput = z.object({
+  id: Id,
+  scopes: z
+    .array(ScopeDef)
+    .max(200)
+    .refine((a) => new Set(a.map((s) => s.name)).size === a.length, "A scope is listed twice."),
+  methods: z.record(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9_/$.-]+$/, "A method name such as tools/call."),
+    z.object({ anyOf: z.array(ScopeName).max(50), enabled: z.boolean().optional() }),
+  ),
+  rateLimits: RateLimits,
+});
+export type UpdatePolicyInput = z.infer<typeof UpdatePolicyInput>;
+
+/** Tools tab: the allowlist and what happens to unlisted tools. */
+export const UpdateToolsInput = z.object({
+  id: Id,
+  tools: z
+    .array(ToolDef)
+    .max(5000)
+    .refine((a) => new Set(a.map((t) => t.name)).size === a.length, "A tool is listed twice."),
+  unlistedTools: z.enum(["deny", "allow"]),
+});
+export type UpdateToolsInput = z.infer<typeof UpdateToolsInput>;
+
+/** Import from a running MCP server. The token is used for one call and never stored, logged or audited. */
+export const ImportToolsInput = z.object({
+  serverUrl: z.string().trim().min(1, "Enter the MCP server URL.").max(500),
+  bearerToken: z.preprocess(emptyToUndefined, z.string().trim().max(16_384).optional()),
+});
+export type ImportToolsInput = z.infer<typeof ImportToolsInput>;
+
+export const ResourceIdInput = z.object({ id: Id });

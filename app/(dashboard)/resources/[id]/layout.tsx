@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PublishControl } from "@/components/config/publish-control";
+import { Badge } from "@/components/ui/card";
+import { can } from "@/lib/server/auth/permissions";
+import { requirePageActor } from "@/lib/server/auth/session";
+import { getDraftStatus } from "@/lib/server/resources/draft-status";
+import { getResource } from "@/lib/server/resources/get-resource";
+import { ResourceTabs } from "./_components/resource-tabs";
+
+/** Resource header (name, URI, IdP, draft status) and the tabs; each tab checks the actor again. */
+export default async function ResourceLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ id: string }>;
+}) {
+  const actor = await requirePageActor("resources.read");
+  const { id } = await params;
+  const resource = await getResource(id);
+  if (!resource) notFound();
+  const status = await getDraftStatus(id);
+  return (
+    <>
+      <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-xs text-slate-500">
+            <Link href="/resources" className="hover:underline">
+              Resources
+            </Link>{" "}
+            /
+          </p>
+          <h1 className="text-2xl font-semibold tracking-tight">{resource.name}</h1>
+          <p className="mt-1 break-all font-mono text-sm text-slate-600 dark:text-slate-400">{resource.uri}</p>
+          <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
+            <span className="text-slate-500">IdP:</span>
+            <Link
+              href={`/idp-profiles/${resource.idpProfileId}`}
+              className="text-brand-700 hover:underline dark:text-brand-100"
+            >
+              {resource.idpProfile.name}
+            </Link>
+            {status.latestVersion !== null ? (
+              <Badge tone="blue">published v{status.latestVersion}</Badge>
+            ) : (
+              <Badge>never published</Badge>
+            )}
+            {status.hasUnpublishedChanges ? (
+              <Badge tone="amber">Draft has unpublished changes</Badge>
+            ) : (
+              <Badge tone="green">Draft published</Badge>
+            )}
+          </div>
+        </div>
+        {can(actor.role, "config.publish") ? <PublishControl resourceId={id} /> : null}
+      </div>
+      <ResourceTabs resourceId={id} />
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Notice } from "@/components/ui/card";
+import type { ResourceDraft } from "@/lib/schemas/resources";
+import { updatePolicyAction } from "../../../actions";
+import { type MethodRow, MethodsCard } from "./methods-card";
+import { RateLimitsCard } from "./rate-limits-card";
+import { ScopesCard } from "./scopes-card";
+
+const words = (t: string) => t.split(/[\s,]+/).filter(Boolean);
+
+/** Scopes, method → required scopes (any of), rate limits; saved together into the draft. */
+export function PolicyEditor({
+  resourceId,
+  draft,
+}: {
+  resourceId: string;
+  draft: Pick<ResourceDraft, "scopes" | "methods" | "rateLimits">;
+}) {
+  const router = useRouter();
+  const [scopes, setScopes] = useState(draft.scopes);
+  const [methods, setMethods] = useState<MethodRow[]>(
+    Object.entries(draft.methods).map(([method, r]) => ({
+      method,
+      anyOf: r.anyOf.join(" "),
+      enabled: r.enabled !== false,
+    })),
+  );
+  const [limits, setLimits] = useState(
+    Object.fromEntries(Object.entries(draft.rateLimits).map(([k, v]) => [k, String(v)])),
+  );
+  const [result, setResult] = useState<Awaited<ReturnType<typeof updatePolicyAction>> | null>(null);
+  const [pending, start] = useTransition();
+  const errors = result && !result.ok ? result.fieldErrors : undefined;
+
+  const save = () =>
+    start(async () => {
+      const res = await updatePolicyAction({
+        id: resourceId,
+        scopes,
+        methods: Object.fromEntries(
+          methods.map((m) => [m.method, { anyOf: words(m.anyOf), ...(m.enabled ? {} : { enabled: false }) }]),
+        ),
+        rateLimits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, Number(v)])),
+      });
+      setResult(res);
+      if (res.ok) router.refresh();
+    });
+
+  return (
+    <div className="space-y-6">
+      <ScopesCard scopes={scopes} setScopes={setScopes} errors={errors} />
+      <MethodsCard methods={methods} setMethods={setMethods} errors={errors} />
+      <RateLimitsCard limits={limits} setLimits={setLimits} errors={errors} />
+      <div className="flex items-center gap-3">
+        <Button onClick={save} disabled={pending}>
+          {pending ? "Saving…" : "Save policy"}
+        </Button>
+        {result?.ok ? <Notice tone="success">Policy saved to the draft. Publish to apply it.</Notice> : null}
+        {result && !result.ok ? <Notice tone="error">{result.error.message}</Notice> : null}
+      </div>
+    </div>
+  );
+}
