@@ -77,10 +77,17 @@ const STATUS: Record<ReasonCode, { status: number; bearer: BearerError }> = {
   policy_unavailable: { status: 503, bearer: undefined },
 };
 
-/** Escape a value for a quoted-string in an HTTP header (RFC 9110 §5.6.4); drops control characters. */
+/**
+ * Escape a value for a quoted-string in an HTTP header (RFC 9110 §5.6.4); drops control characters
+ * and replaces non-ASCII with `?` (Fetch `Headers` refuse code points above U+00FF, and attacker text
+ * such as a look-alike issuer may end up in `error_description`).
+ */
 export function quoteHeaderValue(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return `"${value.replace(/[\u0000-\u001f\u007f]/g, "").replace(/["\\]/g, "\\$&")}"`;
+  const ascii = value
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/[^\u0020-\u007e]/g, "?");
+  return `"${ascii.replace(/["\\]/g, "\\$&")}"`;
 }
 
 /** Options for building a `WWW-Authenticate` challenge. */

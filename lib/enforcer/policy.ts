@@ -36,6 +36,8 @@ const scopeName = z
 /** Required scopes of a method: the token needs at least one of `anyOf` (empty = a valid token is enough). */
 export const MethodRule = z.object({
   anyOf: z.array(scopeName).max(50).default([]),
+  /** `false` refuses the method outright (`method_not_allowed`); absent means enabled. */
+  enabled: z.boolean().optional(),
 });
 
 /** One tool of the allowlist. `scopes` are all required, on top of the `tools/call` method rule. */

@@ -1,0 +1,227 @@
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestIdp, type TestIdp } from "../../../e2e/idp/test-idp.js";
+import { createEnforcer } from "../enforcer.js";
+import { EnforcerPolicy } from "../policy.js";
+import { createMemoryRateLimiter } from "../rate-limit.js";
+import type { Enforcer } from "../types.js";
+import { createNodeHandler, type EnforcedRequest, nodeClientAddress } from "./node-http.js";
+import { requestUrl } from "./node-request.js";
+
+let idp: TestIdp;
+let server: Server;
+let base = "";
+let enforcer: Enforcer;
+let seen: EnforcedRequest | undefined;
+/** What the downstream handler writes for tools/list: set per test. */
+let downstream: (req: EnforcedRequest, res: ServerResponse) => void = (_req, res) => res.end("ok");
+
+const TOOLS = [{ name: "read_file" }, { name: "delete_file" }, { name: "secret_tool" }];
+const listJson = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { tools: TOOLS } });
+const rpc = (method: string, params?: unknown) => JSON.stringify({ jsonrpc: "2.0", id: 1, method, params });
+
+async function send(opts: {
+  path?: string;
+  method?: string;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+}) {
+  return new Promise<{ status: number; headers: IncomingMessage["headers"]; text: string }>((resolve, reject) => {
+    const req = httpRequest(
+      `${base}${opts.path ?? "/mcp"}`,
+      { method: opts.method ?? "POST", headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+beforeAll(async () => {
+  idp = await startTestIdp({ shape: "oidc" });
+  const policy = EnforcerPolicy.parse({
+    resource: { uri: "https://mcp.example.test/mcp", name: "files" },
+    idp: {
+      kind: "oidc",
+      issuers: [idp.issuer],
+      jwksUri: idp.jwksUri,
+      audiences: [idp.audience],
+      authorizationServers: [idp.issuer],
+    },
+    tools: [{ name: "read_file" }, { name: "delete_file", scopes: ["files:delete"] }],
+    rateLimits: { failedAuthMax: 2, failedAuthWindowSec: 60, failedAuthBlockSec: 60 },
+  });
+  enforcer = createEnforcer({ policy, rateLimiter: createMemoryRateLimiter(), clientAddress: nodeClientAddress });
+  const handler = createNodeHandler(
+    enforcer,
+    (req, res) => {
+      seen = req;
+      if (req.headers["x-throw"]) throw new Error("boom: internal detail");
+      downstream(req, res);
+    },
+    { clientAddress: (req) => req.socket.remoteAddress },
+  );
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await idp.close();
+});
+
+describe("createNodeHandler", () => {
+  it("answers 401 with the RFC 9728 challenge when no token is sent, without calling the handler", async () => {
+    seen = undefined;
+    const res = await send({ body: rpc("tools/list") });
+    expect(res.status).toBe(401);
+    expect(res.headers["www-authenticate"]).toBe(
+      'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+    );
+    expect(JSON.parse(res.text).error.data.reason).toBe("token_missing");
+    expect(seen).toBeUndefined();
+  });
+
+  it("serves the metadata document at the path-suffixed and root well-known paths", async () => {
+    for (const path of ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]) {
+      const res = await send({ path, method: "GET" });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.text)).toMatchObject({
+        resource: "https://mcp.example.test/mcp",
+        authorization_servers: [idp.issuer],
+      });
+    }
+  });
+
+  it("hands an allowed call to the handler with the SDK AuthInfo and the parsed body", async () => {
+    const token = await idp.mintAccessToken({ sub: "alice", clientId: "agent-1", scopes: ["mcp:tools"] });
+    downstream = (_req, res) => res.end("done");
+    const res = await send({
+      headers: { authorization: `Bearer ${token}` },
+      body: rpc("tools/call", { name: "read_file" }),
+    });
+    expect([res.status, res.text]).toEqual([200, "done"]);
+    expect(seen?.auth).toMatchObject({
+      token,
+      clientId: "agent-1",
+      scopes: ["mcp:tools"],
+      extra: { sub: "alice", tool: "read_file" },
+    });
+    expect(seen?.auth?.resource?.href).toBe("https://mcp.example.test/mcp");
+    expect(seen?.body).toEqual({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_file" } });
+    expect(seen?.portcullis?.method).toBe("tools/call");
+  });
+
+  it.each([
+    ["a tool outside the allowlist", { name: "secret_tool" }, 403, "tool_not_allowed"],
+    ["a tool needing a scope the token lacks", { name: "delete_file" }, 403, "insufficient_scope"],
+  ])("refuses %s", async (_label, params, status, reason) => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    const res = await send({ headers: { authorization: `Bearer ${token}` }, body: rpc("tools/call", params) });
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.text).error.data.reason).toBe(reason);
+  });
+
+  it("refuses duplicate Authorization headers (Node would silently keep the first) and tokens in the query", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    const dup = await send({ headers: { authorization: [`Bearer ${token}`, "Bearer other"] }, body: rpc("ping") });
+    expect([dup.status, JSON.parse(dup.text).error.data.reason]).toEqual([400, "request_malformed"]);
+    const query = await send({
+      path: `/mcp?access_token=${token}`,
+      headers: { authorization: `Bearer ${token}` },
+      body: rpc("ping"),
+    });
+    expect([query.status, JSON.parse(query.text).error.data.reason]).toEqual([400, "token_in_query"]);
+  });
+
+  it("refuses an oversized body with 413 before authorizing", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    const big = rpc("tools/call", { name: "read_file", arguments: { pad: "x".repeat(1024 * 1024) } });
+    const res = await send({ headers: { authorization: `Bearer ${token}` }, body: big });
+    expect([res.status, JSON.parse(res.text).error.data.reason]).toEqual([413, "body_too_large"]);
+  });
+
+  it("filters a JSON tools/list response and fixes Content-Length", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    downstream = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(listJson) });
+      res.write(listJson.slice(0, 20));
+      res.end(listJson.slice(20));
+    };
+    const res = await send({ headers: { authorization: `Bearer ${token}` }, body: rpc("tools/list") });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).result.tools).toEqual([{ name: "read_file" }]); // delete_file needs files:delete
+    expect(Number(res.headers["content-length"])).toBe(Buffer.byteLength(res.text));
+  });
+
+  it("filters an SSE tools/list response written in pieces that split an event", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools", "files:delete"] });
+    const wire = `id: 1\ndata: \n\nevent: message\ndata: ${listJson}\n\n`;
+    downstream = (_req, res) => {
+      res.statusCode = 200;
+      res.setHeader("content-type", "text/event-stream");
+      for (let i = 0; i < wire.length; i += 7) res.write(Buffer.from(wire.slice(i, i + 7)));
+      res.end();
+    };
+    const res = await send({ headers: { authorization: `Bearer ${token}` }, body: rpc("tools/list") });
+    expect(res.headers["content-type"]).toBe("text/event-stream");
+    const events = res.text.split("\n\n").filter(Boolean);
+    expect(events[0]).toBe("id: 1\ndata: ");
+    const data = JSON.parse(events[1]?.split("data: ")[1] ?? "null");
+    expect(data.result.tools).toEqual([{ name: "read_file" }, { name: "delete_file" }]);
+  });
+
+  it("does not touch the responses of other methods", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    downstream = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(listJson);
+    const res = await send({
+      headers: { authorization: `Bearer ${token}` },
+      body: rpc("tools/call", { name: "read_file" }),
+    });
+    expect(res.text).toBe(listJson);
+  });
+
+  it("turns a handler exception into a generic 500", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    const res = await send({ headers: { authorization: `Bearer ${token}`, "x-throw": "1" }, body: rpc("ping") });
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain("boom");
+  });
+
+  it("locks out a client address after repeated failed authentications (clientAddress option)", async () => {
+    const bad = { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.e30.AAAA" };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send({ headers: bad, body: rpc("ping") })).status);
+    expect(statuses[0]).toBe(401);
+    expect(statuses.at(-1)).toBe(429); // failedAuthMax is 2: by the fourth attempt the address is locked
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    expect((await send({ headers: { authorization: `Bearer ${token}` }, body: rpc("ping") })).status).toBe(429);
+  });
+});
+
+describe("requestUrl", () => {
+  const fake = (headers: Record<string, string>, url = "/mcp?x=1") =>
+    ({ url, headers, socket: {} }) as unknown as IncomingMessage;
+
+  it("uses the configured base, else Host; forwarded headers only when trusted", () => {
+    const req = fake({ host: "evil.test", "x-forwarded-host": "proxy.test", "x-forwarded-proto": "https" });
+    expect(requestUrl(req, { baseUrl: "https://mcp.example.com" })).toBe("https://mcp.example.com/mcp?x=1");
+    expect(requestUrl(req, {})).toBe("http://evil.test/mcp?x=1");
+    expect(requestUrl(req, { trustProxy: true })).toBe("https://proxy.test/mcp?x=1");
+    expect(requestUrl(fake({ host: "a b/@c" }), {})).toBe("http://localhost/mcp?x=1");
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Per-client rate limits and the failed-authentication lockout, through the optional
+ * {@link RateLimiter} seam (in memory or on Redis; absent: no limiting). DOMAIN.md defaults: tool
+ * invocations 100/min, resource reads 500/min, failed auth 5 per 5 min then blocked 15 min.
+ *
+ * Keys: `tool:{client}`, `resource:{client}` (client = the token's client id, else `sub:{subject}`),
+ * `fail:{address}` and `lock:{address}`. The lockout is keyed by the network address the adapter
+ * reports, never by claims of a token that failed validation (an attacker could lock out a victim
+ * client by forging its id), and is skipped when no address is known (one shared key would let one
+ * client lock out everyone). A limit of 0 disables that limit.
+ */
+import { EnforcerError, ReasonCode } from "./errors.js";
+import type { JsonRpcInfo } from "./jsonrpc.js";
+import type { EnforcerPolicy } from "./policy.js";
+import { safeEmit } from "./telemetry-sink.js";
+import type { RateLimiter, TelemetrySink, ValidatedToken } from "./types.js";
+
+/**
+ * Refuses a locked-out address (429) before any token work. Needs `peek` on the limiter.
+ *
+ * @example
+ * await checkLockout(limiter, policy, "203.0.113.7");
+ */
+export async function checkLockout(
+  limiter: RateLimiter | undefined,
+  policy: EnforcerPolicy,
+  address: string | undefined,
+): Promise<void> {
+  const limits = policy.rateLimits;
+  if (!limiter?.peek || address === undefined || limits.failedAuthMax === 0 || limits.failedAuthBlockSec === 0) return;
+  let r: Awaited<ReturnType<RateLimiter["hit"]>>;
+  try {
+    r = await limiter.peek(`lock:${address}`, 1, limits.failedAuthBlockSec);
+  } catch {
+    return; // fail open, as for the other limits
+  }
+  if (!r.allowed) {
+    throw new EnforcerError(ReasonCode.RateLimited, "too many failed authentications", {
+      retryAfterSec: r.retryAfterSec,
+    });
+  }
+}
+
+/**
+ * Counts one failed authentication; past `failedAuthMax` in `failedAuthWindowSec`, locks the address
+ * for `failedAuthBlockSec`. Limiter errors are swallowed: the request is refused anyway.
+ *
+ * @example
+ * await recordFailedAuth(limiter, policy, address, sink, Date.now);
+ */
+export async function recordFailedAuth(
+  limiter: RateLimiter | undefined,
+  policy: EnforcerPolicy,
+  address: string | undefined,
+  sink: TelemetrySink | undefined,
+  now: () => number,
+): Promise<void> {
+  const limits = policy.rateLimits;
+  if (!limiter || address === undefined || limits.failedAuthMax === 0) return;
+  try {
+    const r = await limiter.hit(`fail:${address}`, limits.failedAuthMax, limits.failedAuthWindowSec);
+    if (r.allowed) return;
+    if (limits.failedAuthBlockSec > 0) await limiter.hit(`lock:${address}`, 1, limits.failedAuthBlockSec);
+    safeEmit(sink, {
+      type: "rate_limit",
+      at: now(),
+      clientId: address,
+      category: "failed_auth",
+      resource: policy.resource.uri,
+    });
+  } catch {
+    // Best effort: the request is already being refused.
+  }
+}
+
+/**
+ * Applies the per-client limit of the message's category (`tools/call` → tool, `resources/read` →
+ * resource). A limiter outage fails open: rate limiting protects availability, it is not the
+ * authorization boundary, and a Redis hiccup must not take every MCP server down with it.
+ *
+ * @example
+ * await applyRateLimits(limiter, policy, token, rpc, sink, Date.now);
+ */
+export async function applyRateLimits(
+  limiter: RateLimiter | undefined,
+  policy: EnforcerPolicy,
+  token: ValidatedToken,
+  rpc: JsonRpcInfo,
+  sink: TelemetrySink | undefined,
+  now: () => number,
+): Promise<void> {
+  if (!limiter) return;
+  let category: "tool" | "resource";
+  let limit: number;
+  if (rpc.method === "tools/call") {
+    category = "tool";
+    limit = policy.rateLimits.toolInvocationsPerMin;
+  } else if (rpc.method === "resources/read") {
+    category = "resource";
+    limit = policy.rateLimits.resourceReadsPerMin;
+  } else {
+    return;
+  }
+  if (limit === 0) return;
+  const client = token.clientId ?? `sub:${token.subject}`;
+  let r: Awaited<ReturnType<RateLimiter["hit"]>>;
+  try {
+    r = await limiter.hit(`${category}:${client}`, limit, 60);
+  } catch {
+    return;
+  }
+  if (r.allowed) return;
+  safeEmit(sink, { type: "rate_limit", at: now(), clientId: client, category, resource: policy.resource.uri });
+  throw new EnforcerError(ReasonCode.RateLimited, `${category} rate limit exceeded`, {
+    retryAfterSec: r.retryAfterSec,
+  });
+}

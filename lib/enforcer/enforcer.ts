@@ -1,0 +1,198 @@
+/**
+ * `createEnforcer`: the Fetch-API core. One pipeline per request:
+ * policy → query/Origin/Authorization checks → failed-auth lockout → token → JSON-RPC body →
+ * method/tool decision → per-client rate limits → telemetry. Adapters (Node http, Express, the MCP
+ * SDK) only translate to and from `Request`/`Response`.
+ */
+import { performance } from "node:perf_hooks";
+import { allowedToolNames, authorizeMessage } from "./authorize.js";
+import { denialResponse } from "./denial.js";
+import { applyRateLimits, checkLockout, recordFailedAuth } from "./enforcer-limits.js";
+import { createPolicyStateResolver, type PolicyState } from "./enforcer-state.js";
+import { EnforcerError, ReasonCode } from "./errors.js";
+import { type JsonRpcInfo, parseJsonRpc, readBodyLimited } from "./jsonrpc.js";
+import { metadataResponse, protectedResourceMetadata } from "./metadata.js";
+import type { EnforcerPolicy } from "./policy.js";
+import {
+  checkNoTokenInQuery,
+  checkOrigin,
+  corsHeaders,
+  extractBearerToken,
+  preflightResponse,
+} from "./request-checks.js";
+import { safeEmit } from "./telemetry-sink.js";
+import type { AuthContext, Decision, Enforcer, EnforcerOptions, ProtectedResourceMetadata } from "./types.js";
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/**
+ * Creates the enforcer. A static policy is checked now (a bad one throws at startup); a getter is
+ * read per request, and `undefined` from it fails closed with 503 `policy_unavailable`.
+ *
+ * @example
+ * const enforcer = createEnforcer({ policy, sink, rateLimiter: createMemoryRateLimiter() });
+ * export default { fetch: (req: Request) => enforcer.handle(req, (r, auth) => mcpServer.fetch(r, auth)) };
+ */
+export function createEnforcer(options: EnforcerOptions): Enforcer {
+  const now = options.now ?? Date.now;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  if (!Number.isInteger(maxBody) || maxBody < 1) throw new TypeError("maxBodyBytes must be a positive integer");
+  const getPolicy = typeof options.policy === "function" ? options.policy : constant(options.policy);
+  const stateFor = createPolicyStateResolver({ sink: options.sink, now, overrides: options.validatorOverrides });
+  if (typeof options.policy !== "function") stateFor(options.policy);
+
+  function currentState(): PolicyState | undefined {
+    const policy = getPolicy();
+    return policy ? stateFor(policy) : undefined;
+  }
+
+  async function authorize(request: Request): Promise<Decision> {
+    const started = performance.now();
+    const info: { method?: string; tool?: string; id?: string | number | null; auth?: AuthContext } = {};
+    let state: PolicyState | undefined;
+    const origin = request.headers.get("origin");
+    try {
+      state = safeState();
+      if (!state) throw new EnforcerError(ReasonCode.PolicyUnavailable, "no policy is loaded");
+      const { policy } = state;
+      checkNoTokenInQuery(request.url);
+      checkOrigin(origin, state.origins);
+      const raw = extractBearerToken(request.headers.get("authorization"));
+      const address = options.clientAddress?.(request);
+      await checkLockout(options.rateLimiter, policy, address);
+      let validated: Awaited<ReturnType<typeof state.validator.validateDetailed>>;
+      try {
+        validated = await state.validator.validateDetailed(raw);
+      } catch (err) {
+        if (err instanceof EnforcerError && err.status === 401) {
+          await recordFailedAuth(options.rateLimiter, policy, address, options.sink, now);
+        }
+        throw err;
+      }
+      const auth: AuthContext = { token: validated.token, cacheHit: validated.cacheHit };
+      info.auth = auth;
+      let body: string | undefined;
+      if (request.method === "POST") {
+        body = await readBodyLimited(request, maxBody);
+        const rpc: JsonRpcInfo = parseJsonRpc(body);
+        info.method = rpc.method;
+        info.tool = rpc.toolName;
+        info.id = rpc.id;
+        Object.assign(auth, { method: rpc.method, tool: rpc.toolName, message: rpc.message });
+        if (rpc.id !== undefined && rpc.id !== null) auth.requestId = rpc.id;
+        authorizeMessage(policy, validated.token, rpc);
+        await applyRateLimits(options.rateLimiter, policy, validated.token, rpc, options.sink, now);
+      }
+      emitDecision(state.policy, "allow", undefined, info, started);
+      return { allowed: true, auth, body };
+    } catch (err) {
+      if (!(err instanceof EnforcerError)) throw err;
+      emitDecision(state?.policy, "deny", err.code, info, started);
+      const allowedOrigin = origin !== null && state?.origins.has(origin) ? origin : null;
+      const response = denialResponse(err, {
+        resourceMetadata: state?.resourceMetadata ?? "",
+        id: info.id ?? null,
+        headers: corsHeaders(allowedOrigin),
+      });
+      return { allowed: false, error: err, response };
+    }
+  }
+
+  function emitDecision(
+    policy: EnforcerPolicy | undefined,
+    outcome: "allow" | "deny",
+    reason: ReasonCode | undefined,
+    info: { method?: string; tool?: string; auth?: AuthContext },
+    started: number,
+  ): void {
+    const token = info.auth?.token;
+    safeEmit(options.sink, {
+      type: "decision",
+      at: now(),
+      outcome,
+      reason,
+      resource: policy?.resource.uri ?? "",
+      clientId: token?.clientId,
+      subject: token?.subject,
+      method: info.method,
+      tool: info.tool,
+      latencyMs: performance.now() - started,
+      cacheHit: info.auth?.cacheHit,
+    });
+  }
+
+  async function handle(
+    request: Request,
+    next: (request: Request, auth: AuthContext) => Promise<Response>,
+  ): Promise<Response> {
+    const state = safeState();
+    const origin = request.headers.get("origin");
+    if (state && request.url.includes("/.well-known/") && state.metadataPaths.has(new URL(request.url).pathname)) {
+      return metadataResponse(state.policy, request.method);
+    }
+    if (
+      state &&
+      request.method === "OPTIONS" &&
+      origin !== null &&
+      request.headers.has("access-control-request-method")
+    ) {
+      if (state.origins.has(origin)) return preflightResponse(origin);
+    }
+    const decision = await authorize(request);
+    if (!decision.allowed) return decision.response;
+    // The body was consumed to authorize it; the handler gets an identical request with the same text.
+    const forward =
+      decision.body === undefined
+        ? request
+        : new Request(request.url, {
+            method: request.method,
+            headers: request.headers,
+            body: decision.body,
+            signal: request.signal,
+          });
+    let response = await next(forward, decision.auth);
+    if (options.responseFilter) response = await options.responseFilter(response, decision.auth, enforcer);
+    if (origin !== null && state?.origins.has(origin)) response = withHeaders(response, corsHeaders(origin));
+    return response;
+  }
+
+  function safeState(): PolicyState | undefined {
+    try {
+      return currentState();
+    } catch {
+      return undefined;
+    }
+  }
+
+  function requireState(): PolicyState {
+    const state = currentState();
+    if (!state) throw new EnforcerError(ReasonCode.PolicyUnavailable, "no policy is loaded");
+    return state;
+  }
+
+  const enforcer: Enforcer = {
+    authorize,
+    handle,
+    metadata: (): ProtectedResourceMetadata => protectedResourceMetadata(requireState().policy),
+    metadataPaths: () => [...requireState().metadataPaths],
+    allowedTools: (auth, toolNames) => {
+      const policy = getPolicy();
+      return policy ? allowedToolNames(policy, auth.token, toolNames) : [];
+    },
+    get policy() {
+      return getPolicy();
+    },
+  };
+  return enforcer;
+}
+
+function constant<T>(value: T): () => T {
+  return () => value;
+}
+
+/** Copies a response with extra headers (a fetched Response's headers are immutable). */
+function withHeaders(response: Response, extra: Record<string, string>): Response {
+  const headers = new Headers(response.headers);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
