@@ -31,6 +31,8 @@ export {
 export { filterNodeToolsList } from "./adapters/node-tools-filter.js";
 export { allowedToolNames, authorizeMessage, methodRule } from "./authorize.js";
 export { type NormalizedClaims, normalizeClaims, readWordList } from "./claim-profiles.js";
+export { type ConfigClient, type ConfigClientOptions, createConfigClient } from "./config-client.js";
+export { ConfigRejection, type ConfigRejectionCode } from "./config-verify.js";
 export { type DenialOptions, denialResponse } from "./denial.js";
 export { createEnforcer } from "./enforcer.js";
 export * from "./errors.js";
