@@ -105,7 +105,7 @@ describe("config client", () => {
     const foreign = await signBundle(attacker, bundleFor(2, policyWith(["exfiltrate"])));
     expect((await expectRefused(server, client, rejections, foreign))?.code).toBe("unknown_key");
     rejections.length = 0;
-    const impostor: TestSigner = { ...(await createSigner("cp-1")) };
+    const impostor: TestSigner = await createSigner("cp-1"); // same kid, another key
     const sameKid = await signBundle(impostor, bundleFor(3, policyWith(["exfiltrate"])));
     server.publish(sameKid, '"bad2"');
     await until(() => rejections.length > 0, "a rejection");
@@ -163,7 +163,7 @@ describe("config client", () => {
   });
 
   it("restarts from the cache file when the control plane is down, and refuses a tampered cache", async () => {
-    const { signer, server, dir, start } = await setup();
+    const { server, dir, start } = await setup();
     const first = start();
     await first.start();
     first.stop();
@@ -185,7 +185,6 @@ describe("config client", () => {
     await third.start();
     expect(third.current()).toBeUndefined();
     expect(rejected[0]?.code).toBe("bad_signature");
-    void signer;
   });
 
   it("recovers after the control plane answers errors, and sends heartbeats with the applied version", async () => {

@@ -9,11 +9,17 @@
 import type { JSONWebKeySet } from "jose";
 import { readCacheFile, writeFileAtomic } from "./config-cache.js";
 import { createHeartbeat, type HeartbeatOptions } from "./config-heartbeat.js";
+import { jitteredBackoff, readTextLimited } from "./config-http.js";
 import { createConfigKeySource } from "./config-keys.js";
 import { ConfigRejection, verifyConfigJws } from "./config-verify.js";
 import type { ConfigBundle, EnforcerPolicy } from "./policy.js";
 
-/** Options of {@link createConfigClient}. */
+/**
+ * Options of {@link createConfigClient}.
+ *
+ * @example
+ * const options: ConfigClientOptions = { url: "https://portcullis.example.com", credential, jwks, cacheFile: "/var/cache/pcl.jws" };
+ */
 export interface ConfigClientOptions {
   /** The control plane's base URL, e.g. `https://portcullis.example.com`. */
   url: string;
@@ -37,7 +43,12 @@ export interface ConfigClientOptions {
   backoff?: { minMs?: number; maxMs?: number };
 }
 
-/** A running config client. */
+/**
+ * A running config client.
+ *
+ * @example
+ * const policy = client.policy(); // undefined until the first verified bundle
+ */
 export interface ConfigClient {
   /** Load the cache, fetch once, then keep long-polling in the background. Resolves once the first attempt is done. */
   start(): Promise<void>;
@@ -50,24 +61,6 @@ export interface ConfigClient {
 
 const CONFIG_PATH = "api/v1/enforcer/config";
 const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
-
-/** The response text, or undefined past `max` bytes (the stream is cancelled: a hostile peer cannot fill memory). */
-async function readTextLimited(res: Response, max: number): Promise<string | undefined> {
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks).toString("utf8");
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-}
 
 /**
  * Create a config client. Feed its getter to the enforcer, which fails closed (503) until a bundle is loaded.
@@ -158,12 +151,14 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     current = bundle;
     currentJws = jws.trim();
     rejectionError = null;
-    if (source === "server" && options.cacheFile) {
-      await writeFileAtomic(options.cacheFile, currentJws).catch((err: unknown) => reportError(err));
-    }
     options.onUpdate?.(bundle);
-    // Tell the fleet view at once rather than at the next interval.
-    if (source === "server") void heartbeat?.send();
+    if (source === "server") {
+      // Tell the fleet view at once rather than at the next interval.
+      void heartbeat?.send();
+      // After the swap: enforcement never waits for the disk; a crash before the write leaves an older good bundle.
+      if (options.cacheFile)
+        await writeFileAtomic(options.cacheFile, currentJws).catch((err: unknown) => reportError(err));
+    }
     return true;
   }
 
@@ -184,10 +179,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     });
   }
 
-  function backoffMs(): number {
-    const cap = Math.min(maxBackoff, minBackoff * 2 ** Math.min(failures, 16));
-    return minBackoff + Math.random() * Math.max(0, cap - minBackoff);
-  }
+  const backoffMs = () => jitteredBackoff(failures, minBackoff, maxBackoff);
 
   /** One request. Returns the delay before the next one (0 = at once). */
   async function pollOnce(wait: number): Promise<number> {

@@ -4,7 +4,12 @@
  * dropped (the next one carries the same information); it never affects enforcement.
  */
 
-/** Who this enforcer instance is. */
+/**
+ * Who this enforcer instance is.
+ *
+ * @example
+ * const heartbeat: HeartbeatOptions = { instanceId: hostname(), host: hostname(), moduleVersion: "1.0.0" };
+ */
 export interface HeartbeatOptions {
   instanceId: string;
   host: string;

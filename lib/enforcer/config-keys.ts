@@ -7,7 +7,12 @@
 import type { JSONWebKeySet } from "jose";
 import { readCacheFile, writeFileAtomic } from "./config-cache.js";
 
-/** A source of verification keys. */
+/**
+ * A source of verification keys.
+ *
+ * @example
+ * const jwks = await source.get({ refresh: true });
+ */
 export interface ConfigKeySource {
   /** Whether the keys are a pinned object (never refreshed). */
   pinned: boolean;

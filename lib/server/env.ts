@@ -61,7 +61,11 @@ const EnvSchema = z
       .transform((v) => v === "true"),
     TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** Bearer token Prometheus sends to GET /api/metrics; unset: only signed-in admins (telemetry.read) can read it. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
     PORTCULLIS_VERSION: z.string().default("0.1.0"),
+    /** Set by Next during `next build`; the build needs no runtime secrets. */
+    NEXT_PHASE: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
@@ -70,6 +74,18 @@ const EnvSchema = z
         code: "custom",
         path: ["OIDC_ISSUER"],
         message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together",
+      });
+    }
+    // The config signing key is stored encrypted with it: a server without it could not publish.
+    if (
+      env.NODE_ENV === "production" &&
+      env.NEXT_PHASE !== "phase-production-build" &&
+      !env.PORTCULLIS_ENCRYPTION_KEY
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PORTCULLIS_ENCRYPTION_KEY"],
+        message: "is required in production (32 random bytes, base64 or hex: openssl rand -base64 32)",
       });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { CompactSign, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { ConfigBundle, EnforcerPolicy } from "../policy.js";
 
-/** An ES256 signing key with its public JWK. */
+/** An ES256 signing key with its public JWK. @example const { publicJwk } = await createSigner("cp-1"); */
 export interface TestSigner {
   kid: string;
   privateKey: CryptoKey;
@@ -37,7 +37,7 @@ export function bundleFor(version: number, policy: EnforcerPolicy, resourceId = 
   return { version, resourceId, publishedAt: new Date().toISOString(), publishedBy: "test@example.test", policy };
 }
 
-/** A running crafted config server. */
+/** A running crafted config server. @example server.mode = "down"; */
 export interface ConfigServer {
   url: string;
   jws: string | undefined;

@@ -1,0 +1,61 @@
+"use client";
+
+import { useActionState } from "react";
+import { publishAction } from "@/app/(dashboard)/resources/[id]/history/actions";
+import { Button } from "@/components/ui/button";
+
+type State = Awaited<ReturnType<typeof publishAction>> | null;
+
+/**
+ * Publish the draft as the next signed config version, with an optional note. Problems in the
+ * draft come back from the server (the enforcer's own schema) and are listed by field path.
+ */
+export function PublishControl({ resourceId }: { resourceId: string }) {
+  const [state, formAction, pending] = useActionState(
+    async (_prev: State, data: FormData) => publishAction({ resourceId, note: data.get("note") ?? "" }),
+    null,
+  );
+  const problems = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
+  return (
+    <form action={formAction} aria-label="Publish" className="flex max-w-md flex-col items-end gap-2">
+      <div className="flex items-end gap-2">
+        <div>
+          <label htmlFor="publish-note" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
+            Release note
+          </label>
+          <input
+            id="publish-note"
+            name="note"
+            maxLength={500}
+            placeholder="What changed (optional)"
+            className="mt-1 w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+          />
+        </div>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Publishing…" : "Publish"}
+        </Button>
+      </div>
+      <div role="status" className="text-right text-xs">
+        {state?.ok ? (
+          <span className="text-emerald-700 dark:text-emerald-400">
+            Published version {state.data.version}. Enforcers pick it up within a second.
+          </span>
+        ) : null}
+        {state && !state.ok ? (
+          <div className="text-red-700 dark:text-red-400">
+            <p>{state.error.message}</p>
+            {problems.length > 0 ? (
+              <ul className="mt-1 list-disc pl-4 text-left">
+                {problems.map(([path, messages]) => (
+                  <li key={path}>
+                    <span className="font-mono">{path}</span>: {messages.join("; ")}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,23 @@
+import { CopyButton } from "./copy-button";
+
+/** A newly issued enforcer credential: shown this once, with a copy button. */
+export function SecretOnce({ secret, title }: { secret: string; title: string }) {
+  return (
+    <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+      <p className="font-medium">{title}</p>
+      <p className="mt-1 text-xs text-slate-700 dark:text-slate-300">
+        Copy it now: Portcullis stores only a hash and cannot show it again. Give it to the enforcer as
+        PORTCULLIS_CREDENTIAL.
+      </p>
+      <div className="mt-2 flex flex-wrap items-center gap-2">
+        <code
+          data-testid="new-credential-secret"
+          className="break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900"
+        >
+          {secret}
+        </code>
+        <CopyButton value={secret} label="Copy credential" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+/** Admin input for publishing, rollback and the version diff. */
+const ResourceId = z.string().trim().min(1, "Choose a resource.").max(100);
+const Note = z.string().trim().max(500, "At most 500 characters.").default("");
+const VersionNumber = z.coerce.number({ error: "Enter a version number." }).int().min(1, "Versions start at 1.");
+
+export const PublishInput = z.object({ resourceId: ResourceId, note: Note });
+export type PublishInput = z.infer<typeof PublishInput>;
+
+export const RollbackInput = z.object({ resourceId: ResourceId, version: VersionNumber, note: Note });
+export type RollbackInput = z.infer<typeof RollbackInput>;
+
+export const DiffQuery = z.object({ from: VersionNumber, to: VersionNumber });
+export type DiffQuery = z.infer<typeof DiffQuery>;
+
+/** REST bodies carry the resource id in the path. */
+export const PublishBody = PublishInput.omit({ resourceId: true });
+export const RollbackBody = RollbackInput.omit({ resourceId: true, version: true });

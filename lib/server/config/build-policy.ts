@@ -1,0 +1,120 @@
+import "server-only";
+import { ConfigBundle, type EnforcerPolicy, type EnforcerPolicyInput } from "@/lib/enforcer/policy";
+import { ResourceDraft } from "@/lib/schemas/resources";
+import { AppError, type FieldErrors } from "../errors";
+
+/** What a publish reads: the resource row, its IdP profile row and the stored draft (unparsed JSON). */
+export interface PublishSource {
+  resource: { id: string; name: string; uri: string };
+  idp: {
+    name: string;
+    kind: string;
+    issuers: string;
+    jwksUri: string;
+    algorithms: string;
+    requireTokenType: string | null;
+  };
+  draft: string;
+}
+
+function parseJsonField(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_input", `The stored ${field} is not valid JSON.`, {
+      fieldErrors: { [field]: ["not valid JSON"] },
+    });
+  }
+}
+
+function invalid(message: string, fieldErrors: FieldErrors): never {
+  const first = Object.entries(fieldErrors)[0];
+  const detail = first ? ` ${first[0]}: ${first[1].join("; ")}` : "";
+  throw new AppError("invalid_input", `${message}${detail}`, { fieldErrors });
+}
+
+function issuesToFields(prefix: string, issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    const key = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+    out[key] = [...(out[key] ?? []), issue.message];
+  }
+  return out;
+}
+
+/**
+ * Freeze a resource's draft into the enforcer's policy. The result is validated with the enforcer's
+ * own `ConfigBundle` schema (one schema on both sides), so nothing the enforcer would refuse is ever
+ * signed. Any problem is a 422 whose message and field paths name it.
+ */
+export function buildPolicy(source: PublishSource): EnforcerPolicy {
+  const draftResult = ResourceDraft.safeParse(parseJsonField(source.draft, "draft"));
+  if (!draftResult.success) invalid("The draft is invalid.", issuesToFields("draft", draftResult.error.issues));
+  const draft = draftResult.data;
+  const profileAlgs = parseJsonField(source.idp.algorithms, "idp.algorithms");
+  const idpAlgs = Array.isArray(profileAlgs) ? profileAlgs.map(String) : [];
+  // The resource's allowlist, narrowed to what the IdP profile says its keys use: an algorithm the
+  // IdP never signs with only widens the attack surface (RFC 8725 §3.1).
+  const algorithms = draft.algorithms.filter((a) => idpAlgs.length === 0 || idpAlgs.includes(a));
+  if (algorithms.length === 0) {
+    invalid("No allowed algorithm is left.", {
+      "draft.algorithms": [
+        `none of ${draft.algorithms.join(", ")} is used by the IdP profile "${source.idp.name}" (${idpAlgs.join(", ")})`,
+      ],
+    });
+  }
+  const seen = new Set<string>();
+  for (const [i, tool] of draft.tools.entries()) {
+    if (seen.has(tool.name))
+      invalid("Duplicate tool.", { [`draft.tools.${i}.name`]: [`"${tool.name}" is listed twice`] });
+    seen.add(tool.name);
+  }
+  const issuers = parseJsonField(source.idp.issuers, "idp.issuers");
+  const issuerList = Array.isArray(issuers) ? issuers.map(String) : [];
+  const policy: EnforcerPolicyInput = {
+    schemaVersion: 1,
+    resource: {
+      uri: source.resource.uri,
+      name: source.resource.name,
+      ...(draft.documentationUrl ? { documentationUrl: draft.documentationUrl } : {}),
+      allowedOrigins: draft.allowedOrigins,
+    },
+    idp: {
+      kind: source.idp.kind as EnforcerPolicyInput["idp"]["kind"],
+      issuers: issuerList,
+      jwksUri: source.idp.jwksUri,
+      audiences: draft.audiences,
+      algorithms,
+      clockToleranceSec: draft.clockToleranceSec,
+      maxTokenLifetimeSec: draft.maxTokenLifetimeSec,
+      ...(source.idp.requireTokenType === "at+jwt" ? { requireTokenType: "at+jwt" as const } : {}),
+      // RFC 9728 §2: the authorization servers a client may use are the IdP's issuers.
+      authorizationServers: issuerList,
+    },
+    scopesSupported: draft.scopes.map((s) => s.name),
+    methods: draft.methods,
+    tools: draft.tools.map((t) => ({
+      name: t.name,
+      enabled: t.enabled,
+      scopes: t.scopes,
+      ...(t.description ? { description: t.description } : {}),
+    })),
+    unlistedTools: draft.unlistedTools,
+    rateLimits: draft.rateLimits,
+  };
+  return validatePolicy(policy, source.resource.id);
+}
+
+/** Validate a policy exactly as the enforcer will (inside a bundle); used for publish and rollback. */
+export function validatePolicy(policy: unknown, resourceId: string): EnforcerPolicy {
+  const probe = ConfigBundle.safeParse({
+    version: 1,
+    resourceId,
+    publishedAt: new Date().toISOString(),
+    publishedBy: "validation",
+    policy,
+  });
+  if (!probe.success)
+    invalid("The policy does not pass the enforcer's schema.", issuesToFields("", probe.error.issues));
+  return probe.data.policy;
+}

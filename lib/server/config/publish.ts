@@ -1,0 +1,161 @@
+import "server-only";
+import { ConfigBundle, type EnforcerPolicy } from "@/lib/enforcer/policy";
+import type { PublishInput, RollbackInput } from "@/lib/schemas/config";
+import { writeAudit } from "../audit";
+import type { Actor } from "../auth/session";
+import { db, type Tx } from "../db";
+import { notifyInTransaction, notifyLocally } from "../enforcers/notifier";
+import { isPostgres } from "../env";
+import { AppError, isUniqueViolation } from "../errors";
+import type { RequestContext } from "../request-context";
+import { buildPolicy, validatePolicy } from "./build-policy";
+import { signBundle } from "./sign-bundle";
+import { type ActiveSigningKey, getActiveSigningKey } from "./signing-key";
+import { type ConfigVersionDto, getConfigVersion } from "./versions";
+
+/**
+ * Publishing freezes a policy into an immutable, numbered, signed ConfigVersion, audits it and wakes
+ * the long-polls. Version numbers come from `max + 1` under a per-resource lock (PostgreSQL advisory
+ * lock; SQLite has a single writer) with the (resourceId, version) unique constraint as the backstop.
+ */
+interface Commit {
+  resourceId: string;
+  note: string;
+  rolledBackFrom: number | null;
+  policyFor: (tx: Tx) => Promise<EnforcerPolicy>;
+}
+
+async function lockResource(tx: Tx, resourceId: string): Promise<void> {
+  if (isPostgres()) await tx.$executeRaw`SELECT pg_advisory_xact_lock(727350103, hashtext(${resourceId}))`;
+}
+
+async function commitVersion(actor: Actor, commit: Commit, ctx: RequestContext): Promise<ConfigVersionDto> {
+  // Read the key before the transaction: the transaction must not wait on another connection.
+  const key: ActiveSigningKey = await getActiveSigningKey();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const row = await db().$transaction(async (tx) => {
+        await lockResource(tx, commit.resourceId);
+        const policy = await commit.policyFor(tx);
+        const last = await tx.configVersion.findFirst({
+          where: { resourceId: commit.resourceId },
+          orderBy: { version: "desc" },
+          select: { version: true },
+        });
+        const version = (last?.version ?? 0) + 1;
+        const bundle = ConfigBundle.parse({
+          version,
+          resourceId: commit.resourceId,
+          publishedAt: new Date().toISOString(),
+          publishedBy: actor.email,
+          policy,
+        });
+        const signed = await signBundle(bundle, key);
+        const created = await tx.configVersion.create({
+          data: {
+            resourceId: commit.resourceId,
+            version,
+            bundle: JSON.stringify(bundle),
+            jws: signed.jws,
+            etag: signed.etag,
+            kid: signed.kid,
+            publishedById: actor.id,
+            publishedByEmail: actor.email,
+            note: commit.note,
+            rolledBackFrom: commit.rolledBackFrom,
+          },
+          select: {
+            version: true,
+            etag: true,
+            kid: true,
+            publishedAt: true,
+            publishedByEmail: true,
+            note: true,
+            rolledBackFrom: true,
+          },
+        });
+        const rollback = commit.rolledBackFrom !== null;
+        await writeAudit(tx, {
+          actor,
+          action: rollback ? "config.rolled_back" : "config.published",
+          targetType: "resource",
+          targetId: commit.resourceId,
+          before: last ? { version: last.version } : null,
+          after: {
+            version,
+            note: commit.note,
+            kid: signed.kid,
+            etag: signed.etag,
+            ...(rollback ? { rolledBackFrom: commit.rolledBackFrom } : {}),
+          },
+          ctx,
+        });
+        await notifyInTransaction(tx, commit.resourceId);
+        return created;
+      });
+      notifyLocally(commit.resourceId);
+      return { ...row, publishedAt: row.publishedAt.toISOString() };
+    } catch (err) {
+      // Two publishes raced past the lock (SQLite across processes): take the next number.
+      if (isUniqueViolation(err) && attempt < 3) continue;
+      throw err;
+    }
+  }
+}
+
+/** Publish the resource's current draft as the next version. */
+export async function publishConfig(actor: Actor, input: PublishInput, ctx: RequestContext): Promise<ConfigVersionDto> {
+  return commitVersion(
+    actor,
+    {
+      resourceId: input.resourceId,
+      note: input.note,
+      rolledBackFrom: null,
+      policyFor: async (tx) => {
+        const row = await tx.mcpResource.findUnique({
+          where: { id: input.resourceId },
+          select: {
+            id: true,
+            name: true,
+            uri: true,
+            draft: true,
+            idpProfile: {
+              select: {
+                name: true,
+                kind: true,
+                issuers: true,
+                jwksUri: true,
+                algorithms: true,
+                requireTokenType: true,
+              },
+            },
+          },
+        });
+        if (!row) throw new AppError("not_found", "No such resource.");
+        const { idpProfile, draft, ...resource } = row;
+        return buildPolicy({ resource, idp: idpProfile, draft });
+      },
+    },
+    ctx,
+  );
+}
+
+/** Roll back: publish an old version's policy, unchanged, as a new version (history stays append-only). */
+export async function rollbackConfig(
+  actor: Actor,
+  input: RollbackInput,
+  ctx: RequestContext,
+): Promise<ConfigVersionDto> {
+  const old = await getConfigVersion(input.resourceId, input.version);
+  return commitVersion(
+    actor,
+    {
+      resourceId: input.resourceId,
+      note: input.note || `Rollback to version ${input.version}`,
+      rolledBackFrom: input.version,
+      // Re-validated: the old policy must still pass today's schema before it is signed again.
+      policyFor: async () => validatePolicy(old.bundle.policy, input.resourceId),
+    },
+    ctx,
+  );
+}

@@ -1,0 +1,138 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { writeAudit } from "../audit";
+import type { Actor } from "../auth/session";
+import { decryptSecret, encryptSecret } from "../crypto";
+import { db, type Tx } from "../db";
+import { isPostgres } from "../env";
+import type { RequestContext } from "../request-context";
+
+/**
+ * The control plane's config signing key (ES256, RFC 7518 §3.4). Generated on first use; the
+ * private JWK is stored encrypted (AES-256-GCM, the key id as associated data). Rotation makes a
+ * new key active and retires the old one, which stays in the public JWKS for RETIRED_KEY_GRACE_MS
+ * (and for as long as it signed some resource's latest version), so enforcers keep verifying
+ * bundles and caches signed before the rotation.
+ */
+export const CONFIG_SIGNING_ALG = "ES256";
+export const RETIRED_KEY_GRACE_MS = 30 * 24 * 3600 * 1000;
+
+export interface ActiveSigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+}
+
+// Imported keys by kid: decryption and import happen once per process and key, not per publish.
+const imported = new Map<string, Promise<CryptoKey>>();
+
+async function createKey(client: Tx): Promise<{ kid: string; privateJwkEnc: string }> {
+  const { publicKey, privateKey } = await generateKeyPair(CONFIG_SIGNING_ALG, { extractable: true });
+  const kid = `pcl-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: CONFIG_SIGNING_ALG, use: "sig" };
+  const privateJwkEnc = encryptSecret(JSON.stringify(await exportJWK(privateKey)), kid);
+  await client.signingKey.create({
+    data: { kid, alg: CONFIG_SIGNING_ALG, publicJwk: JSON.stringify(publicJwk), privateJwkEnc, status: "active" },
+  });
+  return { kid, privateJwkEnc };
+}
+
+// Replicas starting together must not each create a key: serialize on PostgreSQL; SQLite has one writer.
+async function lockKeys(tx: Tx): Promise<void> {
+  if (isPostgres()) await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(727350102)");
+}
+
+const newestActive = {
+  where: { status: "active" },
+  orderBy: [{ createdAt: "desc" as const }, { kid: "desc" as const }],
+};
+
+/** The key to sign with now (created on first use). Read per call, so a rotation in another replica takes effect. */
+export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
+  let row = await db().signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
+  if (!row) {
+    row = await db().$transaction(async (tx) => {
+      await lockKeys(tx);
+      const again = await tx.signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
+      return again ?? createKey(tx);
+    });
+  }
+  const { kid, privateJwkEnc } = row;
+  let key = imported.get(kid);
+  if (!key) {
+    key = importJWK(JSON.parse(decryptSecret(privateJwkEnc, kid)) as JWK, CONFIG_SIGNING_ALG) as Promise<CryptoKey>;
+    imported.set(kid, key);
+    key.catch(() => imported.delete(kid));
+  }
+  return { kid, privateKey: await key };
+}
+
+export interface SigningKeyDto {
+  kid: string;
+  alg: string;
+  status: string;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+export async function listSigningKeys(): Promise<SigningKeyDto[]> {
+  const rows = await db().signingKey.findMany({
+    orderBy: { createdAt: "desc" },
+    select: { kid: true, alg: true, status: true, createdAt: true, retiredAt: true },
+  });
+  return rows.map((r) => ({
+    ...r,
+    createdAt: r.createdAt.toISOString(),
+    retiredAt: r.retiredAt?.toISOString() ?? null,
+  }));
+}
+
+/** Rotate: a new active key; every previously active key retired (still published during the grace period). */
+export async function rotateSigningKey(actor: Actor, ctx: RequestContext): Promise<SigningKeyDto> {
+  return db().$transaction(async (tx) => {
+    await lockKeys(tx);
+    const previous = await tx.signingKey.findMany({ where: { status: "active" }, select: { kid: true } });
+    await tx.signingKey.updateMany({ where: { status: "active" }, data: { status: "retired", retiredAt: new Date() } });
+    const { kid } = await createKey(tx);
+    await writeAudit(tx, {
+      actor,
+      action: "signing_key.rotated",
+      targetType: "signing_key",
+      targetId: kid,
+      before: { activeKids: previous.map((p) => p.kid) },
+      after: { kid, alg: CONFIG_SIGNING_ALG },
+      ctx,
+    });
+    const row = await tx.signingKey.findUniqueOrThrow({
+      where: { kid },
+      select: { kid: true, alg: true, status: true, createdAt: true, retiredAt: true },
+    });
+    return { ...row, createdAt: row.createdAt.toISOString(), retiredAt: null };
+  });
+}
+
+/**
+ * The public JWKS (RFC 7517 §5): active keys, keys retired within the grace period, and any key
+ * that signed a resource's latest version (an enforcer restarting from its cache must still verify it).
+ */
+export async function publicJwks(): Promise<{ keys: JWK[] }> {
+  // Make sure a key exists, so an enforcer can pin the JWKS before the first publish.
+  await getActiveSigningKey();
+  const latest = await db().configVersion.findMany({
+    distinct: ["resourceId"],
+    orderBy: [{ resourceId: "asc" }, { version: "desc" }],
+    select: { kid: true },
+  });
+  const rows = await db().signingKey.findMany({
+    where: {
+      OR: [
+        { status: "active" },
+        { retiredAt: { gt: new Date(Date.now() - RETIRED_KEY_GRACE_MS) } },
+        { kid: { in: [...new Set(latest.map((l) => l.kid))] } },
+      ],
+    },
+    orderBy: [{ createdAt: "desc" }, { kid: "desc" }],
+    select: { publicJwk: true },
+  });
+  return { keys: rows.map((r) => JSON.parse(r.publicJwk) as JWK) };
+}

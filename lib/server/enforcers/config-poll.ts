@@ -1,0 +1,117 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { getLatestSigned, type LatestSigned } from "../config/versions";
+import { authenticateEnforcer } from "../enforcer-auth";
+import { AppError, toAppError } from "../errors";
+import { log } from "../log";
+import { configPolls } from "./metrics";
+import { subscribeConfigChanges } from "./notifier";
+
+/**
+ * `GET /api/v1/enforcer/config`: the latest signed bundle of the credential's resource.
+ * - 200 `application/jose` (RFC 7515 §9.2.1: the compact JWS itself), `ETag: "v<n>-<hash>"`,
+ *   `X-Portcullis-Config-Version: <n>`.
+ * - With `If-None-Match` equal to the current ETag: long-poll (RFC 9110 §13.1.2 semantics held open):
+ *   answers 304 after `?wait=` seconds (default 30, max 60), or 200 with the new bundle as soon as one
+ *   is published. No database connection is held while waiting.
+ * - 404 `not_found` while nothing is published; 401 for a missing/unknown/revoked/expired credential.
+ */
+export const DEFAULT_WAIT_SEC = 30;
+export const MAX_WAIT_SEC = 60;
+
+function parseWait(value: string | null): number {
+  if (value === null || value === "") return DEFAULT_WAIT_SEC;
+  if (!/^\d{1,3}$/.test(value)) throw new AppError("bad_request", "wait must be a whole number of seconds (0-60).");
+  return Math.min(Number(value), MAX_WAIT_SEC);
+}
+
+/** RFC 9110 §13.1.2: a list of entity tags or `*`; weak comparison (W/ ignored). */
+function ifNoneMatch(header: string | null): ((etag: string) => boolean) | null {
+  if (!header?.trim()) return null;
+  if (header.trim() === "*") return () => true;
+  const tags = new Set(header.split(",").map((t) => t.trim().replace(/^W\//, "")));
+  return (etag) => tags.has(etag);
+}
+
+const baseHeaders = { "cache-control": "no-store", vary: "authorization" };
+
+function bundleResponse(latest: LatestSigned): Response {
+  configPolls.inc({ status: "200" });
+  return new Response(latest.jws, {
+    status: 200,
+    headers: {
+      ...baseHeaders,
+      "content-type": "application/jose",
+      etag: latest.etag,
+      "x-portcullis-config-version": String(latest.version),
+    },
+  });
+}
+
+function notModified(latest: LatestSigned): Response {
+  configPolls.inc({ status: "304" });
+  return new Response(null, { status: 304, headers: { ...baseHeaders, etag: latest.etag } });
+}
+
+/** Resolves true on a wake-up, false on timeout or when the client went away. */
+function waitForWake(changed: Promise<void>, ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => finish(false), ms);
+    const onAbort = () => finish(false);
+    function finish(woke: boolean) {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      resolve(woke);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    changed.then(() => finish(true));
+  });
+}
+
+export async function serveConfig(request: Request): Promise<Response> {
+  const identity = await authenticateEnforcer(request);
+  const wait = parseWait(new URL(request.url).searchParams.get("wait"));
+  const matches = ifNoneMatch(request.headers.get("if-none-match"));
+  const deadline = Date.now() + wait * 1000;
+  for (;;) {
+    // Subscribe first, then read: a publish between the two still wakes us.
+    const subscription = subscribeConfigChanges(identity.resourceId);
+    try {
+      const latest = await getLatestSigned(identity.resourceId);
+      if (!latest) {
+        configPolls.inc({ status: "404" });
+        throw new AppError("not_found", "No config version has been published for this resource yet.");
+      }
+      if (!matches?.(latest.etag)) return bundleResponse(latest);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return notModified(latest);
+      if (!(await waitForWake(subscription.changed, remaining, request.signal))) return notModified(latest);
+    } finally {
+      subscription.close();
+    }
+  }
+}
+
+/**
+ * Error mapping for the enforcer routes: the admin API's body shape, without its session plumbing
+ * (these routes authenticate machines, and stay importable outside Next for the multi-process tests).
+ */
+export function enforcerErrorResponse(err: unknown, request: Request): Response {
+  const appError = toAppError(err);
+  const requestId = request.headers.get("x-request-id") ?? randomUUID();
+  if (appError.code === "internal")
+    log.error({ requestId, err: err instanceof Error ? err.message : String(err) }, "enforcer route failed");
+  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
+  // RFC 6750 §3: a 401 names the scheme and the error.
+  if (appError.status === 401) headers["www-authenticate"] = 'Bearer realm="portcullis", error="invalid_token"';
+  const body = {
+    error: {
+      code: appError.code,
+      message: appError.message,
+      requestId,
+      ...(appError.fieldErrors ? { fields: appError.fieldErrors } : {}),
+    },
+  };
+  return new Response(JSON.stringify(body), { status: appError.status, headers });
+}

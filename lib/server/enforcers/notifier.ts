@@ -1,0 +1,133 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import type { Tx } from "../db";
+import { env, isPostgres } from "../env";
+import { log } from "../log";
+
+/**
+ * Long-poll wake-ups when a config version is published.
+ * - One process (SQLite): an in-process EventEmitter.
+ * - Several replicas (PostgreSQL): the publishing transaction runs `pg_notify('portcullis_config', resourceId)`,
+ *   which PostgreSQL delivers on commit, i.e. exactly when the new row is visible; every replica keeps ONE
+ *   dedicated LISTEN connection (reconnecting) and re-emits locally. Waiting requests hold no pool connection.
+ * A wake-up only means "look again": waiters re-read the latest version, so duplicates and the
+ * "wake everyone" after a LISTEN reconnect (notifications may have been lost meanwhile) are harmless.
+ */
+export const CONFIG_CHANNEL = "portcullis_config";
+const WAKE_ALL = "*";
+
+interface NotifierState {
+  emitter: EventEmitter;
+  listener?: pg.Client;
+  connecting?: boolean;
+  retryMs: number;
+  stopped?: boolean;
+}
+const globalForNotifier = globalThis as unknown as { portcullisNotifier?: NotifierState };
+function state(): NotifierState {
+  if (!globalForNotifier.portcullisNotifier) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0); // one listener per waiting enforcer: thousands are normal
+    globalForNotifier.portcullisNotifier = { emitter, retryMs: 500 };
+  }
+  return globalForNotifier.portcullisNotifier;
+}
+
+function startListener(s: NotifierState): void {
+  if (s.listener || s.connecting || s.stopped) return;
+  s.connecting = true;
+  const client = new pg.Client({ connectionString: env().DATABASE_URL, keepAlive: true });
+  const retry = (err: unknown) => {
+    if (s.listener === client) s.listener = undefined;
+    s.connecting = false;
+    client.removeAllListeners();
+    client.end().catch(() => {});
+    if (s.stopped) return;
+    log.warn({ err: err instanceof Error ? err.message : String(err), retryMs: s.retryMs }, "config LISTEN lost");
+    setTimeout(() => startListener(s), s.retryMs).unref();
+    s.retryMs = Math.min(s.retryMs * 2, 30_000);
+  };
+  client.on("error", retry);
+  client.on("end", () => retry(new Error("connection ended")));
+  client.on("notification", (msg) => {
+    if (msg.channel === CONFIG_CHANNEL && msg.payload) s.emitter.emit(msg.payload);
+  });
+  client
+    .connect()
+    .then(() => client.query(`LISTEN ${CONFIG_CHANNEL}`))
+    .then(() => {
+      s.listener = client;
+      s.connecting = false;
+      s.retryMs = 500;
+      // Anything published while we were not listening: let every waiter look again.
+      s.emitter.emit(WAKE_ALL);
+    })
+    .catch(retry);
+}
+
+export interface ConfigSubscription {
+  /** Resolves on the next wake-up for this resource (or a wake-all). */
+  changed: Promise<void>;
+  close(): void;
+}
+
+/** Subscribe BEFORE reading the latest version, so a publish in between is never missed. */
+export function subscribeConfigChanges(resourceId: string): ConfigSubscription {
+  const s = state();
+  if (isPostgres()) startListener(s);
+  let resolve: () => void = () => {};
+  const changed = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const onChange = () => resolve();
+  s.emitter.on(resourceId, onChange);
+  s.emitter.on(WAKE_ALL, onChange);
+  return {
+    changed,
+    close() {
+      s.emitter.off(resourceId, onChange);
+      s.emitter.off(WAKE_ALL, onChange);
+    },
+  };
+}
+
+/** Inside the publishing transaction: on PostgreSQL, queue the cross-replica NOTIFY (sent on commit). */
+export async function notifyInTransaction(tx: Tx, resourceId: string): Promise<void> {
+  if (isPostgres()) await tx.$executeRaw`SELECT pg_notify(${CONFIG_CHANNEL}, ${resourceId})`;
+}
+
+/** After commit: wake this process's waiters at once (the NOTIFY round trip is for the other replicas). */
+export function notifyLocally(resourceId: string): void {
+  state().emitter.emit(resourceId);
+}
+
+/** Whether the cross-replica listener is connected (health and tests). */
+export function isListening(): boolean {
+  return Boolean(state().listener);
+}
+
+/** Start listening now rather than on the first long-poll (tests, warm-up). Resolves once LISTEN is active. */
+export async function ensureListening(timeoutMs = 5000): Promise<void> {
+  if (!isPostgres()) return;
+  const s = state();
+  s.stopped = false;
+  startListener(s);
+  const deadline = Date.now() + timeoutMs;
+  while (!s.listener) {
+    if (Date.now() > deadline) throw new Error("LISTEN did not start in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Close the LISTEN connection (tests, shutdown). */
+export async function stopListening(): Promise<void> {
+  const s = state();
+  s.stopped = true;
+  const client = s.listener;
+  s.listener = undefined;
+  if (client) {
+    client.removeAllListeners();
+    await client.end().catch(() => {});
+  }
+}
