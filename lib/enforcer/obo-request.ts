@@ -31,7 +31,12 @@ const ErrorResponse = z.object({
 // or admin in a browser, which a server-side exchange cannot provide.
 const CONSENT_ERRORS = new Set(["interaction_required", "consent_required", "login_required"]);
 
-/** Performs one exchange. Throws {@link OboError} (never with the user token or secret in the message). */
+/**
+ * Performs one exchange. Throws {@link OboError} (never with the user token or secret in the message).
+ *
+ * @example
+ * const token = await requestToken(userToken, downstream, credentials, { fetch, nowSec: () => Math.floor(Date.now() / 1000), timeoutMs: 10_000 });
+ */
 export async function requestToken(
   userToken: string,
   downstream: OboDownstreamConfig,

@@ -20,12 +20,15 @@ import type { TelemetrySink } from "./types.js";
 
 export { OboConsentRequiredError, OboError, type OboErrorCode } from "./obo-errors.js";
 
-/** One downstream of `policy.obo`. */
+/** One downstream of `policy.obo`. @example const graph: OboDownstreamConfig = { name: "graph", grant: "entra_obo", tokenEndpoint, scope: "https://graph.microsoft.com/.default" }; */
 export type OboDownstreamConfig = z.infer<typeof OboDownstream>;
 
 /**
  * How this enforcer authenticates to the IdP's token endpoint (RFC 6749 §2.3). Give a secret or an assertion
  * factory (RFC 7523 `private_key_jwt` / Entra certificate credentials).
+ *
+ * @example
+ * const credentials: OboClientCredentials = { clientId: "11111111-2222-3333-4444-555555555555", clientSecret: env.OBO_SECRET };
  */
 export interface OboClientCredentials {
   clientId: string;
@@ -36,7 +39,7 @@ export interface OboClientCredentials {
   authMethod?: "client_secret_basic" | "client_secret_post";
 }
 
-/** Options of {@link createOboClient}. */
+/** Options of {@link createOboClient}. @example const opts: OboClientOptions = { downstreams: policy.obo, credentials, sink }; */
 export interface OboClientOptions {
   /** The downstreams (`policy.obo`), or a getter so policy swaps take effect. */
   downstreams: readonly OboDownstreamConfig[] | (() => readonly OboDownstreamConfig[]);

@@ -12,7 +12,7 @@
  */
 import type { RateLimiter } from "./types.js";
 
-/** The answer of one {@link RateLimiter} call. */
+/** The answer of one {@link RateLimiter} call. @example const { allowed, retryAfterSec }: RateLimitResult = await limiter.hit(key, 100, 60); */
 export type RateLimitResult = Awaited<ReturnType<RateLimiter["hit"]>>;
 
 /** Counter state of one key: the fixed window index and the counts of it and of the window before. */
@@ -25,6 +25,9 @@ interface WindowState {
 /**
  * Pure sliding-window decision, shared by the memory store and mirrored by the Redis Lua script.
  * Returns the decision and the state to store (unchanged counts when refused or peeked).
+ *
+ * @example
+ * const { result, state } = slidingWindowDecision(previousState, Date.now(), 100, 60, true);
  */
 export function slidingWindowDecision(
   state: WindowState | undefined,
@@ -83,7 +86,7 @@ function retryAfterSec(previous: number, current: number, limit: number, windowM
   return Math.max(1, Math.ceil(waitMs / 1000));
 }
 
-/** Options of {@link createMemoryRateLimiter}. */
+/** Options of {@link createMemoryRateLimiter}. @example const opts: MemoryRateLimiterOptions = { maxKeys: 50_000 }; */
 export interface MemoryRateLimiterOptions {
   /** Most keys held; the least recently used key is evicted beyond it. Default 10,000. */
   maxKeys?: number;
@@ -130,7 +133,7 @@ export function createMemoryRateLimiter(
   };
 }
 
-/** Throws a `TypeError` on a nonsensical limit (a programming error, not a client's fault). */
+/** Throws a `TypeError` on a nonsensical limit (a programming error, not a client's fault). @example assertLimitArgs(100, 60); */
 export function assertLimitArgs(limit: number, windowSec: number): void {
   if (!Number.isInteger(limit) || limit < 0) throw new TypeError("limit must be a non-negative integer");
   if (!Number.isFinite(windowSec) || windowSec <= 0) throw new TypeError("windowSec must be positive");

@@ -26,7 +26,7 @@ export interface RedisLike {
   evalsha?(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
-/** Options of {@link createRedisRateLimiter}. */
+/** Options of {@link createRedisRateLimiter}. @example const opts: RedisRateLimiterOptions = { prefix: "rl:files:", timeoutMs: 50 }; */
 export interface RedisRateLimiterOptions {
   /** Prefix of every key. Default `"portcullis:rl:"`. */
   prefix?: string;

@@ -20,7 +20,7 @@ export {
   type SseToolsRewriter,
 } from "./tools-filter-core.js";
 
-/** Options of {@link filterToolsListResponse}. */
+/** Options of {@link filterToolsListResponse}. @example await filterToolsListResponse(res, allowedNames, { maxBytes: 1 << 20 }); */
 export interface ToolsFilterOptions {
   /** Largest JSON body or single SSE event buffered, bytes. Default 16 MiB. */
   maxBytes?: number;

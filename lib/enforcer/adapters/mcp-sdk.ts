@@ -19,7 +19,12 @@ export interface StreamableHttpTransportLike {
   close?(): Promise<void>;
 }
 
-/** Options of {@link protectStreamableHttp}: one long-lived transport (stateful servers) or one per request (stateless). */
+/**
+ * Options of {@link protectStreamableHttp}: one long-lived transport (stateful servers) or one per request (stateless).
+ *
+ * @example
+ * const opts: ProtectStreamableHttpOptions = { enforcer, transport, baseUrl: "https://mcp.example.com" };
+ */
 export type ProtectStreamableHttpOptions = NodeAdapterOptions & { enforcer: Enforcer } & (
     | { transport: StreamableHttpTransportLike; createTransport?: never }
     | {

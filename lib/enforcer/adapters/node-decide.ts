@@ -52,6 +52,9 @@ export function nodeClientAddress(request: Request): string | undefined {
 /**
  * Builds a Fetch `Request`. Headers come from `rawHeaders`, not `req.headers`: Node keeps only the first of
  * duplicate `Authorization` headers there, and duplicates must be refused, not silently resolved.
+ *
+ * @example
+ * const decision = await enforcer.authorize(toFetchRequest(req, "https://mcp.example.com/mcp", bodyText));
  */
 export function toFetchRequest(req: IncomingMessage, url: string, body: string | undefined, address?: string): Request {
   const headers = new Headers();

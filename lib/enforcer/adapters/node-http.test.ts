@@ -9,10 +9,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestIdp, type TestIdp } from "../../../e2e/idp/test-idp.js";
 import { createEnforcer } from "../enforcer.js";
+import { EnforcerError, ReasonCode } from "../errors.js";
 import { EnforcerPolicy } from "../policy.js";
 import { createMemoryRateLimiter } from "../rate-limit.js";
-import type { Enforcer } from "../types.js";
-import { createNodeHandler, type EnforcedRequest, nodeClientAddress } from "./node-http.js";
+import type { Decision, Enforcer } from "../types.js";
+import { createNodeHandler, type EnforcedRequest, nodeClientAddress, type RequestParts } from "./node-http.js";
 import { requestUrl } from "./node-request.js";
 
 let idp: TestIdp;
@@ -223,5 +224,57 @@ describe("requestUrl", () => {
     expect(requestUrl(req, {})).toBe("http://evil.test/mcp?x=1");
     expect(requestUrl(req, { trustProxy: true })).toBe("https://proxy.test/mcp?x=1");
     expect(requestUrl(fake({ host: "a b/@c" }), {})).toBe("http://localhost/mcp?x=1");
+  });
+});
+
+describe("the authorizeParts route (when the core offers it)", () => {
+  it("passes joined duplicate Authorization values, the lazily read body and the client address", async () => {
+    const seenParts: { auth: string | null; origin: string | null; body: string; address?: string; url: string }[] = [];
+    const recording = {
+      ...enforcer,
+      authorizeParts: async (parts: RequestParts): Promise<Decision> => {
+        const auth = parts.header("authorization");
+        seenParts.push({
+          auth,
+          origin: parts.header("origin"),
+          body: await parts.readBody(),
+          address: parts.clientAddress,
+          url: parts.url,
+        });
+        const error = new EnforcerError(ReasonCode.RequestMalformed, "recorded");
+        return { allowed: false, error, response: new Response("recorded", { status: 400 }) };
+      },
+    };
+    const listener = createNodeHandler(recording, () => undefined, {
+      baseUrl: "https://mcp.example.test",
+      clientAddress: () => "203.0.113.9",
+    });
+    const local = createServer(listener);
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(local.address() as AddressInfo).port}/mcp?x=1`;
+    const duplicateAuth: Record<string, string | string[]> = {
+      authorization: ["Bearer a", "Bearer b"],
+      origin: "https://app.test",
+    };
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(url, { method: "POST", headers: duplicateAuth }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(rpc("ping"));
+    });
+    local.closeAllConnections();
+    await new Promise((resolve) => local.close(resolve));
+    expect(res).toBe(400);
+    expect(seenParts).toEqual([
+      {
+        auth: "Bearer a, Bearer b",
+        origin: "https://app.test",
+        body: rpc("ping"),
+        address: "203.0.113.9",
+        url: "https://mcp.example.test/mcp?x=1",
+      },
+    ]);
   });
 });

@@ -32,7 +32,7 @@ export type EnforcedRequest = IncomingMessage & {
   portcullis?: AuthContext;
 };
 
-/** Options shared by the Node, Express and MCP SDK adapters. */
+/** Options shared by the Node, Express and MCP SDK adapters. @example toNodeMiddleware(enforcer, { baseUrl: "https://mcp.example.com" }) */
 export interface NodeAdapterOptions {
   /**
    * The public origin (`https://mcp.example.com`) requests are resolved against. Default: `http://` plus the
@@ -57,6 +57,9 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 /**
  * The request target as the client sent it: Express rewrites `req.url` inside mounted routers and keeps the
  * original in `req.originalUrl`.
+ *
+ * @example
+ * requestTarget(req) // "/api/mcp?x=1" even inside app.use("/api", router)
  */
 export function requestTarget(req: IncomingMessage): string {
   const target = (req as { originalUrl?: unknown }).originalUrl;
@@ -85,14 +88,12 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return v?.split(",")[0]?.trim() || undefined;
 }
 
-/** True when the request can carry a body (RFC 9112 §6.3: a length or a transfer coding). */
-export function hasBody(req: IncomingMessage): boolean {
-  return req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined;
-}
-
 /**
  * Reads the body, at most `maxBytes`. Returns the text, or `undefined` when it is larger (the caller answers 413).
  * A body already read by earlier middleware (`express.json()`, a `req.body` string or Buffer) is reused.
+ *
+ * @example
+ * const text = await readNodeBody(req, 1024 * 1024); if (text === undefined) tooLarge();
  */
 export async function readNodeBody(
   req: IncomingMessage & { body?: unknown },
@@ -153,7 +154,7 @@ export function toMcpAuthInfo(rawToken: string, auth: AuthContext, resource: str
   return info;
 }
 
-/** Writes a Fetch `Response` (denials, metadata) to a Node response, streaming its body. */
+/** Writes a Fetch `Response` (denials, metadata) to a Node response, streaming its body. @example await writeFetchResponse(res, decision.response) */
 export async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {

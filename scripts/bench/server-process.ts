@@ -1,0 +1,80 @@
+/**
+ * A benchmark server in its own process, optionally pinned to CPU 0 with `taskset`,
+ * with CPU-time snapshots (SIGUSR2 → `STATS <cpu µs> <requests served>`).
+ */
+import { type ChildProcess, execFileSync, type SpawnOptions, spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+
+export interface ServerProcess {
+  port: number;
+  /** CPU µs used and requests served so far, read from the server itself. */
+  stats(): Promise<{ cpuUs: number; served: number }>;
+  stop(): Promise<void>;
+}
+
+/** True when `taskset` exists and there are two CPUs to split between server and load. */
+export function canPin(): boolean {
+  try {
+    execFileSync("taskset", ["-V"], { stdio: "ignore" });
+    return availableParallelism() >= 2;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins the current process (all threads) to CPU 1. */
+export function pinSelfToCpu1(): void {
+  execFileSync("taskset", ["-a", "-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+}
+
+/** Starts `bench-server.js` of the compiled tree `outDir` (see compile.ts) for one case. */
+export async function startServer(
+  outDir: string,
+  which: string,
+  jwksUri: string,
+  pin: boolean,
+): Promise<ServerProcess> {
+  const args = [join(outDir, "scripts", "bench", "bench-server.js"), which];
+  const options: SpawnOptions = {
+    env: { ...process.env, BENCH_JWKS_URI: jwksUri },
+    stdio: ["ignore", "pipe", "inherit"],
+  };
+  // taskset execs node in place, so child.pid is the server's own pid.
+  const child: ChildProcess = pin
+    ? spawn("taskset", ["-c", "0", process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+  let out = "";
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    let nl = out.indexOf("\n");
+    while (nl !== -1) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      waiters.shift()?.(line);
+      nl = out.indexOf("\n");
+    }
+  });
+  const nextLine = () => new Promise<string>((resolve) => waiters.push(resolve));
+  const port = await Promise.race([
+    nextLine().then((line) => Number(/LISTENING (\d+)/.exec(line)?.[1] ?? Number.NaN)),
+    new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`${which} exited with ${code}`)))),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${which} did not start`)), 20_000).unref()),
+  ]);
+  return {
+    port,
+    async stats() {
+      const line = nextLine();
+      child.kill("SIGUSR2");
+      const [, cpu, served] = (await line).split(" ");
+      return { cpuUs: Number(cpu), served: Number(served) };
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
