@@ -4,7 +4,10 @@ import { defineConfig } from "vitest/config";
 // `db` runs the data layer against whatever DATABASE_URL says (SQLite by default;
 // `npm run test:pg` runs it again on the real PostgreSQL).
 export default defineConfig({
-  resolve: { tsconfigPaths: true, alias: { "server-only": new URL("./lib/server/test/empty.ts", import.meta.url).pathname } },
+  resolve: {
+    tsconfigPaths: true,
+    alias: { "server-only": new URL("./lib/server/test/empty.ts", import.meta.url).pathname },
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -11,11 +11,23 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 process.chdir(new URL("..", import.meta.url).pathname);
 mkdirSync("test-results", { recursive: true });
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 
 const vitest = (name, project, extraEnv = {}) => ({
   name,
-  cmd: ["npx", "vitest", "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=test-results/${name}.json`],
+  cmd: [
+    "npx",
+    "vitest",
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=test-results/${name}.json`,
+  ],
   env: extraEnv,
   counts: () => {
     const r = JSON.parse(readFileSync(`test-results/${name}.json`, "utf8"));
@@ -60,7 +72,11 @@ for (const step of steps) {
   passed += counts.passed;
   failed += counts.failed;
   if (r.status !== 0) failedSteps.push(step.name);
-  console.log(`━━ ${step.name}: ${r.status === 0 ? "ok" : "FAILED"} (${counts.passed} passed, ${counts.failed} failed, ${secs}s)`);
+  console.log(
+    `━━ ${step.name}: ${r.status === 0 ? "ok" : "FAILED"} (${counts.passed} passed, ${counts.failed} failed, ${secs}s)`,
+  );
 }
-console.log(`\n${failedSteps.length ? `Failed steps: ${failedSteps.join(", ")}\n` : ""}${passed} passed, ${failed} failed`);
+console.log(
+  `\n${failedSteps.length ? `Failed steps: ${failedSteps.join(", ")}\n` : ""}${passed} passed, ${failed} failed`,
+);
 process.exit(failedSteps.length ? 1 : 0);

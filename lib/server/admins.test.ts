@@ -8,7 +8,13 @@ import { AppError } from "./errors";
 
 const ctx = { requestId: "req-1", ip: "127.0.0.1" };
 const owner: Actor = { id: "actor", email: "owner@example.test", name: "Owner", role: "owner" };
-const input = () => CreateAdminInput.parse({ email: `A-${randomUUID()}@Example.test`, name: "A", role: "admin", password: "long-enough-password" });
+const input = () =>
+  CreateAdminInput.parse({
+    email: `A-${randomUUID()}@Example.test`,
+    name: "A",
+    role: "admin",
+    password: "long-enough-password",
+  });
 
 describe("admin data functions", () => {
   it("creates an admin with a hashed password and an audit row in the same transaction", async () => {
@@ -25,7 +31,10 @@ describe("admin data functions", () => {
     const data = input();
     await createAdmin(owner, data, ctx);
     const auditBefore = await db().auditEvent.count();
-    await expect(createAdmin(owner, data, ctx)).rejects.toMatchObject({ code: "conflict", fieldErrors: { email: [expect.any(String)] } });
+    await expect(createAdmin(owner, data, ctx)).rejects.toMatchObject({
+      code: "conflict",
+      fieldErrors: { email: [expect.any(String)] },
+    });
     expect(await db().auditEvent.count()).toBe(auditBefore);
   });
 
@@ -33,7 +42,9 @@ describe("admin data functions", () => {
     await db().admin.updateMany({ where: { role: "owner" }, data: { role: "admin" } });
     const only = await createAdmin(owner, { ...input(), role: "owner" }, ctx);
     await expect(changeAdminRole(owner, { adminId: only.id, role: "viewer" }, ctx)).rejects.toBeInstanceOf(AppError);
-    await expect(setAdminStatus(owner, { adminId: only.id, status: "disabled" }, ctx)).rejects.toMatchObject({ code: "conflict" });
+    await expect(setAdminStatus(owner, { adminId: only.id, status: "disabled" }, ctx)).rejects.toMatchObject({
+      code: "conflict",
+    });
     const second = await createAdmin(owner, { ...input(), role: "owner" }, ctx);
     const demoted = await changeAdminRole(owner, { adminId: only.id, role: "viewer" }, ctx);
     expect(demoted.role).toBe("viewer");

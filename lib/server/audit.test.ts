@@ -8,7 +8,15 @@ const actor = { id: null, email: "tester@example.test" };
 
 async function append(n: number, tag: string) {
   for (let i = 0; i < n; i++) {
-    await db().$transaction((tx) => writeAudit(tx, { actor, action: `test.${tag}`, targetType: "thing", targetId: `${tag}-${i}`, after: { i, secretHash: "must-not-appear" } }));
+    await db().$transaction((tx) =>
+      writeAudit(tx, {
+        actor,
+        action: `test.${tag}`,
+        targetType: "thing",
+        targetId: `${tag}-${i}`,
+        after: { i, secretHash: "must-not-appear" },
+      }),
+    );
   }
 }
 

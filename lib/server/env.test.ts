@@ -11,12 +11,20 @@ describe("environment validation", () => {
 
   it("names every problem at once", () => {
     expect(() =>
-      parseEnv({ DATABASE_URL: "mysql://x", NEXTAUTH_SECRET: "short", OIDC_ISSUER: "https://idp.example", OIDC_ROLE_MAP: "admins=god", ADMIN_EMAIL: "a@b.io" }),
+      parseEnv({
+        DATABASE_URL: "mysql://x",
+        NEXTAUTH_SECRET: "short",
+        OIDC_ISSUER: "https://idp.example",
+        OIDC_ROLE_MAP: "admins=god",
+        ADMIN_EMAIL: "a@b.io",
+      }),
     ).toThrowError(/DATABASE_URL[\s\S]*NEXTAUTH_SECRET[\s\S]*OIDC_ROLE_MAP/);
   });
 
   it("checks settings that go together", () => {
-    expect(() => parseEnv({ OIDC_ISSUER: "https://idp.example", ADMIN_EMAIL: "a@b.io" })).toThrowError(/OIDC_ISSUER[\s\S]*ADMIN_EMAIL/);
+    expect(() => parseEnv({ OIDC_ISSUER: "https://idp.example", ADMIN_EMAIL: "a@b.io" })).toThrowError(
+      /OIDC_ISSUER[\s\S]*ADMIN_EMAIL/,
+    );
   });
 
   it("parses the SSO role map", () => {
