@@ -5,13 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { TextField } from "@/components/ui/field";
-
-const MESSAGES: Record<string, string> = {
-  InvalidCredentials: "Wrong email or password.",
-  CredentialsSignin: "Wrong email or password.",
-  Locked: "Too many failed attempts. This account is locked for 15 minutes.",
-  Disabled: "This account is disabled. Ask an owner to enable it.",
-};
+import { SIGN_IN_MESSAGES } from "./sign-in-messages";
 
 export function SignInForm({
   callbackUrl,
@@ -41,7 +35,7 @@ export function SignInForm({
       return;
     }
     setPending(false);
-    setError(MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
+    setError(SIGN_IN_MESSAGES[result?.error ?? ""] ?? "Sign-in failed. Try again.");
   }
 
   return (

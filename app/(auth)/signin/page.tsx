@@ -1,23 +1,12 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { SIGN_IN_MESSAGES } from "@/components/auth/sign-in-messages";
 import { ssoEnabled } from "@/lib/server/auth/options";
 import { getActor } from "@/lib/server/auth/session";
 import { env } from "@/lib/server/env";
 
 export const metadata: Metadata = { title: "Sign in" };
-
-const MESSAGES: Record<string, string> = {
-  InvalidCredentials: "Wrong email or password.",
-  CredentialsSignin: "Wrong email or password.",
-  Locked: "Too many failed attempts. This account is locked for 15 minutes.",
-  Disabled: "This account is disabled. Ask an owner to enable it.",
-  NoRole: "Your identity provider account has no Portcullis role. Ask an owner to map one of your groups.",
-  EmailInUse: "An admin with your email already exists and cannot be linked to this sign-in.",
-  NoEmail: "Your identity provider did not send an email address.",
-  OAuthCallback: "Single sign-on failed. Try again.",
-  OAuthSignin: "Could not reach the identity provider.",
-};
 
 function safeCallback(url: string | undefined): string {
   return url?.startsWith("/") && !url.startsWith("//") ? url : "/";
@@ -30,7 +19,7 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   if (await getActor()) redirect(safeCallback(params.callbackUrl));
-  const error = params.error ? (MESSAGES[params.error] ?? "Sign-in failed.") : undefined;
+  const error = params.error ? (SIGN_IN_MESSAGES[params.error] ?? "Sign-in failed.") : undefined;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
