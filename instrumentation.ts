@@ -3,6 +3,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { ensureBootstrapOwner } = await import("@/lib/server/bootstrap");
   await ensureBootstrapOwner();
+  await import("@/lib/server/telemetry/jobs"); // registers telemetry retention
   const { startBackgroundJobs } = await import("@/lib/server/jobs");
   startBackgroundJobs();
 }

@@ -1,3 +1,4 @@
+import { QueryProvider } from "@/components/providers/query-provider";
 import { NAV_ITEMS } from "@/components/shell/nav";
 import { NavLinks } from "@/components/shell/nav-links";
 import { SignOutButton, ThemeToggle } from "@/components/shell/user-menu";
@@ -31,7 +32,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <ThemeToggle />
           <SignOutButton />
         </header>
-        <main className="flex-1 px-6 py-6">{children}</main>
+        <main className="flex-1 px-6 py-6">
+          <QueryProvider>{children}</QueryProvider>
+        </main>
       </div>
     </div>
   );

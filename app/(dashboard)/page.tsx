@@ -1,19 +1,39 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TelemetryOverviewPanel } from "@/components/telemetry/overview-panel";
 import { Card, PageHeader } from "@/components/ui/card";
+import { OverviewQuery } from "@/lib/schemas/telemetry";
 import { listAuditEvents } from "@/lib/server/audit-query";
+import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default async function OverviewPage() {
-  const actor = await requirePageActor("dashboard.read");
-  const { events } = await listAuditEvents({});
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requirePageActor("telemetry.read");
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  const parsed = OverviewQuery.safeParse(raw);
+  const query = parsed.success ? parsed.data : OverviewQuery.parse({});
+  const audit = can(actor.role, "audit.read") ? (await listAuditEvents({})).events.slice(0, 6) : [];
   return (
     <>
-      <PageHeader title="Overview" description={`Signed in as ${actor.email} (${actor.role}).`} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <PageHeader
+        title="Overview"
+        description="What the MCP fleet is doing: authentication outcomes, key refreshes, OBO latency, tool use and rate limits."
+        actions={
+          <Link href="/events" className="text-sm font-medium text-brand-600 hover:underline">
+            Events explorer →
+          </Link>
+        }
+      />
+      <TelemetryOverviewPanel range={query.range} resourceId={query.resource} pickResource />
+      {audit.length > 0 ? (
         <Card
+          className="mt-6"
           title="Recent admin activity"
           actions={
             <Link href="/audit" className="text-sm text-brand-600 hover:underline">
@@ -22,15 +42,17 @@ export default async function OverviewPage() {
           }
         >
           <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
-            {events.slice(0, 8).map((e) => (
+            {audit.map((e) => (
               <li key={e.seq} className="flex justify-between gap-4 py-2">
                 <span className="font-mono text-xs">{e.action}</span>
-                <span className="text-slate-500">{e.actorEmail}</span>
+                <span className="text-slate-500">
+                  {e.actorEmail} · {e.at.replace("T", " ").slice(0, 16)}
+                </span>
               </li>
             ))}
           </ul>
         </Card>
-      </div>
+      ) : null}
     </>
   );
 }

@@ -3,6 +3,9 @@ import type { NavItem } from "./nav-links";
 /** The sidebar. An entry is added when its page works, never before. */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", label: "Overview" },
+  { href: "/resources", label: "Resources" },
+  { href: "/idp-profiles", label: "IdP profiles" },
+  { href: "/events", label: "Events" },
   { href: "/audit", label: "Audit trail" },
   { href: "/settings/admins", label: "Admins" },
 ];

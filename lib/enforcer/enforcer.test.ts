@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEnforcer } from "./enforcer.js";
-import { ReasonCode } from "./errors.js";
+import { EnforcerError, ReasonCode } from "./errors.js";
 import type { EnforcerPolicy } from "./policy.js";
 import { createMemoryRateLimiter } from "./rate-limit-memory.js";
 import { createRecordingSink } from "./telemetry-sink.js";
 import { type JwksServer, startJwksServer } from "./test-utils/jwks-server.js";
 import { createTestKey, createToken } from "./test-utils/keys.js";
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_RESOURCE, testPolicy } from "./test-utils/policy.js";
-import type { AuthContext } from "./types.js";
+import type { AuthContext, Decision, RateLimiter, RequestParts } from "./types.js";
 
 const NOW_SEC = 1_700_000_000;
 const key = createTestKey("RS256", "k1");
@@ -180,6 +180,114 @@ describe("createEnforcer", () => {
       echo,
     );
     expect(res.status).toBe(413);
+  });
+});
+
+describe("authorizeParts", () => {
+  /** The parts of a Fetch request, with a counter of body reads; the body handed over as a plain string. */
+  async function partsOf(request: Request) {
+    const text = await request.clone().text();
+    const reads = { count: 0 };
+    const parts: RequestParts = {
+      method: request.method,
+      url: request.url,
+      header: (name) => request.headers.get(name),
+      readBody: () => {
+        reads.count++;
+        return text;
+      },
+    };
+    return { parts, reads };
+  }
+
+  const summary = async (d: Decision) =>
+    d.allowed
+      ? { allowed: true, method: d.auth.method, tool: d.auth.tool, body: d.body, sub: d.auth.token.subject }
+      : {
+          allowed: false,
+          code: d.error.code,
+          status: d.response.status,
+          challenge: d.response.headers.get("www-authenticate"),
+          body: await d.response.text(),
+        };
+
+  it.each([
+    ["an allowed tool call", () => rpc("tools/call", { name: "read_file" })],
+    ["insufficient scope", () => rpc("tools/call", { name: "write_file" })],
+    ["no token", () => new Request(TEST_RESOURCE, { method: "POST", body: "{}" })],
+    ["a token in the query", () => new Request(`${TEST_RESOURCE}?access_token=x`, { method: "POST" })],
+    ["a refused origin", () => rpc("ping", undefined, { origin: "https://evil.example" })],
+    ["a tampered token", () => rpc("ping", undefined, {}, `${jwt()}x`)],
+    [
+      "a batch",
+      () => new Request(TEST_RESOURCE, { method: "POST", headers: { authorization: `Bearer ${jwt()}` }, body: "[]" }),
+    ],
+    ["a GET", () => new Request(TEST_RESOURCE, { headers: { authorization: `Bearer ${jwt()}` } })],
+  ])("decides %s exactly as authorize(Request) does", async (_label, make) => {
+    const enforcer = createEnforcer({ policy, now });
+    const viaRequest = await summary(await enforcer.authorize(make()));
+    const { parts } = await partsOf(make());
+    expect(await summary(await enforcer.authorizeParts(parts))).toEqual(viaRequest);
+  });
+
+  it("reads the body once, only for a POST whose token is valid", async () => {
+    const enforcer = createEnforcer({ policy, now });
+    const allowed = await partsOf(rpc("ping"));
+    expect((await enforcer.authorizeParts(allowed.parts)).allowed).toBe(true);
+    const badToken = await partsOf(rpc("ping", undefined, {}, `${jwt()}x`));
+    await enforcer.authorizeParts(badToken.parts);
+    const get = await partsOf(new Request(TEST_RESOURCE, { headers: { authorization: `Bearer ${jwt()}` } }));
+    await enforcer.authorizeParts(get.parts);
+    expect([allowed.reads.count, badToken.reads.count, get.reads.count]).toEqual([1, 0, 0]);
+  });
+
+  it("refuses a token with whitespace inside as token_malformed, also when it starts with a cached token", async () => {
+    const enforcer = createEnforcer({ policy, now });
+    const token = jwt();
+    expect((await enforcer.authorize(rpc("ping", undefined, {}, token))).allowed).toBe(true);
+    for (const spaced of [`${token} x`, `${token}\tx`, `${token}\u00a0x`]) {
+      const d = await enforcer.authorize(
+        new Request(TEST_RESOURCE, { method: "POST", headers: { authorization: `Bearer ${spaced}` }, body: "{}" }),
+      );
+      expect(!d.allowed && d.error.code).toBe(ReasonCode.TokenMalformed);
+    }
+  });
+
+  it("asks the verified-token cache again after waiting on the rate limiter", async () => {
+    // The token is cached; while the lockout check waits, time passes beyond its exp plus leeway. Reusing
+    // the cache answer read before the wait would allow it; asking again finds it gone and refuses it.
+    let nowMs = NOW_SEC * 1000;
+    const token = jwt({ exp: NOW_SEC + 60 });
+    const limiter = createMemoryRateLimiter({ now: () => nowMs });
+    const slowPeek: RateLimiter = {
+      hit: limiter.hit,
+      peek: async (key, limit, windowSec) => {
+        nowMs = (NOW_SEC + 60 + 31) * 1000;
+        return limiter.peek ? limiter.peek(key, limit, windowSec) : { allowed: true, retryAfterSec: 0, remaining: 1 };
+      },
+    };
+    const enforcer = createEnforcer({
+      policy,
+      now: () => nowMs,
+      rateLimiter: slowPeek,
+      clientAddress: () => "192.0.2.1",
+    });
+    const { parts: first } = await partsOf(rpc("ping", undefined, {}, token));
+    first.clientAddress = undefined; // no lockout check: caches the token at NOW_SEC
+    expect((await enforcer.authorizeParts(first)).allowed).toBe(true);
+    nowMs = NOW_SEC * 1000;
+    const { parts: second } = await partsOf(rpc("ping", undefined, {}, token));
+    second.clientAddress = "192.0.2.1";
+    const d = await enforcer.authorizeParts(second);
+    expect(!d.allowed && d.error.code).toBe(ReasonCode.TokenExpired);
+  });
+
+  it("turns a body reader's EnforcerError into that denial", async () => {
+    const enforcer = createEnforcer({ policy, now });
+    const { parts } = await partsOf(rpc("ping"));
+    parts.readBody = () => Promise.reject(new EnforcerError(ReasonCode.BodyTooLarge, "too big"));
+    const d = await enforcer.authorizeParts(parts);
+    expect(!d.allowed && [d.error.code, d.response.status]).toEqual([ReasonCode.BodyTooLarge, 413]);
   });
 });
 

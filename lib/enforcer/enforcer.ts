@@ -14,16 +14,34 @@ import { type JsonRpcInfo, parseJsonRpc, readBodyLimited } from "./jsonrpc.js";
 import { metadataResponse, protectedResourceMetadata } from "./metadata.js";
 import type { EnforcerPolicy } from "./policy.js";
 import {
+  bearerTokenCandidate,
+  checkBearerTokenShape,
   checkNoTokenInQuery,
   checkOrigin,
   corsHeaders,
-  extractBearerToken,
   preflightResponse,
 } from "./request-checks.js";
-import { safeEmit } from "./telemetry-sink.js";
-import type { AuthContext, Decision, Enforcer, EnforcerOptions, ProtectedResourceMetadata } from "./types.js";
+import { noopSink, safeEmit } from "./telemetry-sink.js";
+import type { DetailedValidation } from "./token-validator.js";
+import type {
+  AuthContext,
+  Decision,
+  Enforcer,
+  EnforcerOptions,
+  ProtectedResourceMetadata,
+  RequestParts,
+  TelemetrySink,
+} from "./types.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** What a decision learned so far (for the telemetry event and the denial's JSON-RPC id). */
+interface DecisionInfo {
+  method?: string;
+  tool?: string;
+  id?: string | number | null;
+  auth?: AuthContext;
+}
 
 /**
  * Creates the enforcer. A static policy is checked now (a bad one throws at startup); a getter is
@@ -46,26 +64,51 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
     return policy ? stateFor(policy) : undefined;
   }
 
+  // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
+  const sink = options.sink === noopSink ? undefined : options.sink;
+  const limiter = options.rateLimiter;
+
   async function authorize(request: Request): Promise<Decision> {
-    const started = performance.now();
-    const info: { method?: string; tool?: string; id?: string | number | null; auth?: AuthContext } = {};
+    return authorizeParts({
+      method: request.method,
+      url: request.url,
+      header: (name) => request.headers.get(name),
+      readBody: () => readBodyLimited(request, maxBody),
+      clientAddress: options.clientAddress?.(request),
+    });
+  }
+
+  // Written so that an allowed request without a rate limiter waits only where it must (the body): the
+  // validator answers synchronously on a cache hit or with a cached key, and each optional step is awaited
+  // only when it exists. The checks and their order are the same on every path.
+  async function authorizeParts(request: RequestParts): Promise<Decision> {
+    const started = sink ? performance.now() : 0;
+    const info: DecisionInfo = {};
     let state: PolicyState | undefined;
-    const origin = request.headers.get("origin");
+    const origin = request.header("origin");
     try {
       state = safeState();
       if (!state) throw new EnforcerError(ReasonCode.PolicyUnavailable, "no policy is loaded");
       const { policy } = state;
       checkNoTokenInQuery(request.url);
       checkOrigin(origin, state.origins);
-      const raw = extractBearerToken(request.headers.get("authorization"));
-      const address = options.clientAddress?.(request);
-      await checkLockout(options.rateLimiter, policy, address);
-      let validated: Awaited<ReturnType<typeof state.validator.validateDetailed>>;
+      // A request without a bearer token stops here, before the lockout counter: every MCP client's first
+      // (discovery) request carries none, and RFC 6750 §3.1 treats it as a challenge, not a failed attempt.
+      const raw = bearerTokenCandidate(request.header("authorization"));
+      // extractBearerToken's last check (no whitespace inside), skipped for a token the verified-token cache
+      // holds: only tokens that passed the strict parser are in it. Same outcome, one scan less per hit.
+      const hit = state.validator.peek(raw);
+      if (hit === undefined) checkBearerTokenShape(raw);
+      const address = request.clientAddress;
+      if (limiter) await checkLockout(limiter, policy, address);
+      let validated: DetailedValidation;
       try {
-        validated = await state.validator.validateDetailed(raw);
+        // After an await (the lockout check) the cache is asked again: a key may have left the JWKS meanwhile.
+        const pending = hit !== undefined && !limiter ? hit : state.validator.validateNow(raw);
+        validated = pending instanceof Promise ? await pending : pending;
       } catch (err) {
-        if (err instanceof EnforcerError && err.status === 401) {
-          await recordFailedAuth(options.rateLimiter, policy, address, options.sink, now);
+        if (limiter && err instanceof EnforcerError && err.status === 401) {
+          await recordFailedAuth(limiter, policy, address, options.sink, now);
         }
         throw err;
       }
@@ -73,21 +116,24 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       info.auth = auth;
       let body: string | undefined;
       if (request.method === "POST") {
-        body = await readBodyLimited(request, maxBody);
+        const text = request.readBody();
+        body = typeof text === "string" ? text : await text;
         const rpc: JsonRpcInfo = parseJsonRpc(body);
         info.method = rpc.method;
         info.tool = rpc.toolName;
         info.id = rpc.id;
-        Object.assign(auth, { method: rpc.method, tool: rpc.toolName, message: rpc.message });
+        auth.method = rpc.method;
+        auth.tool = rpc.toolName;
+        auth.message = rpc.message;
         if (rpc.id !== undefined && rpc.id !== null) auth.requestId = rpc.id;
         authorizeMessage(policy, validated.token, rpc);
-        await applyRateLimits(options.rateLimiter, policy, validated.token, rpc, options.sink, now);
+        if (limiter) await applyRateLimits(limiter, policy, validated.token, rpc, options.sink, now);
       }
-      emitDecision(state.policy, "allow", undefined, info, started);
+      if (sink) emitDecision(sink, state.policy, "allow", undefined, info, started);
       return { allowed: true, auth, body };
     } catch (err) {
       if (!(err instanceof EnforcerError)) throw err;
-      emitDecision(state?.policy, "deny", err.code, info, started);
+      if (sink) emitDecision(sink, state?.policy, "deny", err.code, info, started);
       const allowedOrigin = origin !== null && state?.origins.has(origin) ? origin : null;
       const response = denialResponse(err, {
         resourceMetadata: state?.resourceMetadata ?? "",
@@ -99,14 +145,15 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
   }
 
   function emitDecision(
+    to: TelemetrySink,
     policy: EnforcerPolicy | undefined,
     outcome: "allow" | "deny",
     reason: ReasonCode | undefined,
-    info: { method?: string; tool?: string; auth?: AuthContext },
+    info: DecisionInfo,
     started: number,
   ): void {
     const token = info.auth?.token;
-    safeEmit(options.sink, {
+    safeEmit(to, {
       type: "decision",
       at: now(),
       outcome,
@@ -172,6 +219,7 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
 
   const enforcer: Enforcer = {
     authorize,
+    authorizeParts,
     handle,
     metadata: (): ProtectedResourceMetadata => protectedResourceMetadata(requireState().policy),
     metadataPaths: () => [...requireState().metadataPaths],

@@ -82,6 +82,34 @@ describe("parseCompactJws", () => {
   it("refuses an oversized token before parsing it", () => {
     expect(codeOf(() => parseCompactJws("x".repeat(8193), opts))).toBe(ReasonCode.TokenTooLarge);
   });
+
+  it("parses a repeated header once but hands every caller its own copy", () => {
+    const h = b64url({ alg: "RS256", kid: "copy-test", typ: "JWT" });
+    const first = parseCompactJws(`${h}.${payload}.${sig}`, opts);
+    first.header.kid = "changed by a caller";
+    const second = parseCompactJws(`${h}.${b64url({ sub: "y" })}.${sig}`, opts);
+    expect(second.header).toEqual({ alg: "RS256", kid: "copy-test", typ: "JWT" });
+    expect(second.payload.toString()).toBe('{"sub":"y"}');
+  });
+
+  it("applies each caller's algorithm allowlist to a header another caller already accepted", () => {
+    const h = b64url({ alg: "RS256", kid: "allowlist-test" });
+    expect(codeOf(() => parseCompactJws(`${h}.${payload}.${sig}`, opts))).toBeUndefined();
+    const esOnly = { maxBytes: 8192, algorithms: ["ES256"] };
+    expect(codeOf(() => parseCompactJws(`${h}.${payload}.${sig}`, esOnly))).toBe(ReasonCode.AlgNotAllowed);
+  });
+
+  it("refuses a bad header the same way every time (only accepted headers are remembered)", () => {
+    const crit = `${b64url({ alg: "RS256", crit: ["exp"] })}.${payload}.${sig}`;
+    expect([codeOf(() => parseCompactJws(crit, opts)), codeOf(() => parseCompactJws(crit, opts))]).toEqual([
+      ReasonCode.TokenMalformed,
+      ReasonCode.TokenMalformed,
+    ]);
+    // A non-canonical spelling of an accepted header is a different text: refused, not served from memory.
+    const h = b64url({ alg: "RS256", kid: "spelling" });
+    expect(codeOf(() => parseCompactJws(`${h}.${payload}.${sig}`, opts))).toBeUndefined();
+    expect(codeOf(() => parseCompactJws(`${h}=.${payload}.${sig}`, opts))).toBe(ReasonCode.TokenMalformed);
+  });
 });
 
 describe("verifyJwsSignature", () => {

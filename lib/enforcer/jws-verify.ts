@@ -31,26 +31,35 @@ export interface JwsHeader {
   [member: string]: unknown;
 }
 
-const B64URL = /^[A-Za-z0-9_-]*$/;
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /**
  * Decodes base64url strictly: URL alphabet only, no padding, no whitespace, and unused trailing
  * bits zero, so exactly one string encodes a given byte sequence (no malleable tokens).
+ *
+ * How: decode leniently, re-encode, compare. Node's encoder writes the one canonical form (URL
+ * alphabet, no padding, zero trailing bits), so any other spelling (a character outside the
+ * alphabet, `+`/`/`, `=`, whitespace, a dangling sixth bit group, non-zero unused bits) differs
+ * from it. Two native passes cost less than a regular expression over the segment.
  *
  * @example
  * decodeBase64Url("Zm9v").toString() // "foo"
  */
 export function decodeBase64Url(segment: string): Buffer {
-  const rem = segment.length % 4;
-  if (rem === 1 || !B64URL.test(segment)) throw malformed("segment is not base64url");
-  if (rem !== 0) {
-    const last = ALPHABET.indexOf(segment.charAt(segment.length - 1));
-    const unusedBits = rem === 2 ? 0b1111 : 0b11;
-    if ((last & unusedBits) !== 0) throw malformed("non-canonical base64url");
-  }
-  return Buffer.from(segment, "base64url");
+  const bytes = Buffer.from(segment, "base64url");
+  if (bytes.toString("base64url") !== segment) throw malformed("segment is not canonical base64url");
+  return bytes;
 }
+
+/**
+ * Parsed protected headers by their exact base64url text. An IdP signs every token with one of a
+ * handful of headers (`{"alg":"RS256","kid":"…","typ":"JWT"}`), so the decode, the JSON parse and the
+ * structural checks run once per distinct header, not once per token. Only headers that passed those
+ * checks are stored (the algorithm allowlist, which depends on the caller, is checked on every call);
+ * short, flat headers only, at most {@link HEADER_CACHE_SIZE}, forgotten all at once when full (random
+ * headers cost a parse, as without the cache). A pure function of the text, so one cache serves all.
+ */
+const headerCache = new Map<string, Readonly<JwsHeader>>();
+const HEADER_CACHE_SIZE = 64;
+const HEADER_CACHE_MAX_CHARS = 512;
 
 /**
  * Splits and decodes a compact JWS (RFC 7515 §7.1) without verifying it. Throws `token_too_large`
@@ -71,18 +80,13 @@ export function parseCompactJws(token: string, opts: { maxBytes: number; algorit
   if (second < 0 || token.indexOf(".", second + 1) !== -1) throw malformed("a JWS has exactly three segments");
   const headerB64 = token.slice(0, first);
   if (headerB64.length === 0) throw malformed("empty header");
-  const header = parseJsonObject(decodeBase64Url(headerB64), "header");
-  const alg = header.alg;
-  if (typeof alg !== "string") throw malformed("header has no alg");
+  const cached = headerCache.get(headerB64);
+  const header = cached ? { ...cached } : parseHeader(headerB64, opts.algorithms);
   // RFC 8725 §3.1: the allowlist is checked before any key is looked at, so `none`, `HS256` (HMAC with a
   // public key as the secret) and look-alikes (`NONE`, `RS256 `) never reach the crypto.
-  if (!opts.algorithms.includes(alg)) throw new EnforcerError(ReasonCode.AlgNotAllowed, `alg ${alg} is not allowed`);
-  // RFC 7515 §4.1.11: a recipient must reject a `crit` it does not understand; we understand none.
-  if (header.crit !== undefined) throw malformed("crit header parameters are not supported");
-  // RFC 7797: `b64: false` changes what is signed; only meaningful with crit, refused either way.
-  if (header.b64 !== undefined && header.b64 !== true) throw malformed("unencoded payloads are not supported");
-  if (header.kid !== undefined && typeof header.kid !== "string") throw malformed("kid must be a string");
-  if (header.typ !== undefined && typeof header.typ !== "string") throw malformed("typ must be a string");
+  if (!opts.algorithms.includes(header.alg)) {
+    throw new EnforcerError(ReasonCode.AlgNotAllowed, `alg ${header.alg} is not allowed`);
+  }
   const payload = decodeBase64Url(token.slice(first + 1, second));
   const signature = decodeBase64Url(token.slice(second + 1));
   if (signature.length === 0) throw new EnforcerError(ReasonCode.SignatureInvalid, "signature is missing");
@@ -92,6 +96,30 @@ export function parseCompactJws(token: string, opts: { maxBytes: number; algorit
     signingInput: Buffer.from(token.slice(0, second), "latin1"),
     signature,
   };
+}
+
+/** Decodes and checks a protected header (in this order, so the reason code does not depend on the cache). */
+function parseHeader(headerB64: string, algorithms: readonly string[]): JwsHeader {
+  const header = parseJsonObject(decodeBase64Url(headerB64), "header");
+  const alg = header.alg;
+  if (typeof alg !== "string") throw malformed("header has no alg");
+  if (!algorithms.includes(alg)) throw new EnforcerError(ReasonCode.AlgNotAllowed, `alg ${alg} is not allowed`);
+  // RFC 7515 §4.1.11: a recipient must reject a `crit` it does not understand; we understand none.
+  if (header.crit !== undefined) throw malformed("crit header parameters are not supported");
+  // RFC 7797: `b64: false` changes what is signed; only meaningful with crit, refused either way.
+  if (header.b64 !== undefined && header.b64 !== true) throw malformed("unencoded payloads are not supported");
+  if (header.kid !== undefined && typeof header.kid !== "string") throw malformed("kid must be a string");
+  if (header.typ !== undefined && typeof header.typ !== "string") throw malformed("typ must be a string");
+  // Only flat headers (every member a string, number, boolean or null) are cached, so the shallow copy each
+  // caller gets is a complete, independent copy.
+  if (
+    headerB64.length <= HEADER_CACHE_MAX_CHARS &&
+    Object.values(header).every((v) => v === null || typeof v !== "object")
+  ) {
+    if (headerCache.size >= HEADER_CACHE_SIZE) headerCache.clear();
+    headerCache.set(headerB64, Object.freeze({ ...header }) as JwsHeader);
+  }
+  return header as JwsHeader;
 }
 
 /** Parses JSON that must be an object (not an array, string or null). @example parseJsonObject(buf, "payload") */

@@ -44,34 +44,43 @@ export interface EnforcerMetrics extends TelemetrySink {
   response(): Response;
 }
 
-type Labels = Record<string, string>;
-
+/**
+ * A counter or gauge family. Series are keyed by their raw label values; the escaped label text is
+ * built once, when a series first appears, not on every increment (this runs once per request).
+ */
 class Family {
-  readonly values = new Map<string, number>();
+  readonly values = new Map<string, { labels: string; value: number }>();
   constructor(
     readonly name: string,
     readonly type: "counter" | "gauge",
     readonly help: string,
-    /** Unlabelled families report 0 before their first event, so alerts have a series to read. */
-    readonly unlabelled = false,
+    readonly labelNames: readonly string[] = [],
   ) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const key = labelText(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  inc(values: readonly string[] = [], by = 1): void {
+    const key = values.length === 1 ? (values[0] ?? "") : values.join("\u0001");
+    const entry = this.values.get(key);
+    if (entry) entry.value += by;
+    else this.values.set(key, { labels: labelText(this.labelNames, values), value: by });
   }
 }
 
 class Histogram {
-  readonly series = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  readonly series = new Map<string, { labels: string; buckets: number[]; sum: number; count: number }>();
   constructor(
     readonly name: string,
     readonly help: string,
+    readonly labelNames: readonly string[],
   ) {}
-  observe(labels: Labels, value: number): void {
-    const key = labelText(labels);
+  observe(values: readonly string[], value: number): void {
+    const key = values.join("\u0001");
     let s = this.series.get(key);
     if (!s) {
-      s = { buckets: new Array<number>(TELEMETRY_LATENCY_BUCKETS_MS.length).fill(0), sum: 0, count: 0 };
+      s = {
+        labels: labelText(this.labelNames, values),
+        buckets: new Array<number>(TELEMETRY_LATENCY_BUCKETS_MS.length).fill(0),
+        sum: 0,
+        count: 0,
+      };
       this.series.set(key, s);
     }
     const i = TELEMETRY_LATENCY_BUCKETS_MS.findIndex((le) => value <= le);
@@ -110,20 +119,33 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
     "mcp_auth_success_total",
     "counter",
     "Requests that passed authentication and authorization.",
-    true,
   );
-  const failure = new Family("mcp_auth_failure_total", "counter", "Requests refused, by reason code.");
+  const failure = new Family("mcp_auth_failure_total", "counter", "Requests refused, by reason code.", ["reason"]);
   const refresh = new Family(
     "mcp_token_refresh_total",
     "counter",
     "Access tokens accepted for the first time (verified-token cache miss): each client token refresh shows up here.",
-    true,
   );
-  const jwks = new Family("mcp_jwks_refresh_total", "counter", "JWKS fetches, by trigger and outcome.");
-  const obo = new Family("mcp_obo_exchange_total", "counter", "OBO token exchanges, by downstream, outcome and cache.");
-  const oboLatency = new Histogram("mcp_obo_exchange_latency_ms", "OBO exchange time at the IdP (cache misses), ms.");
-  const tools = new Family("mcp_tool_invocation_total", "counter", "Allowed tools/call requests, by tool.");
-  const rateLimit = new Family("mcp_rate_limit_hit_total", "counter", "Rate-limit rejections, by client and category.");
+  const jwks = new Family("mcp_jwks_refresh_total", "counter", "JWKS fetches, by trigger and outcome.", [
+    "trigger",
+    "outcome",
+  ]);
+  const obo = new Family(
+    "mcp_obo_exchange_total",
+    "counter",
+    "OBO token exchanges, by downstream, outcome and cache.",
+    ["downstream", "outcome", "cache"],
+  );
+  const oboLatency = new Histogram("mcp_obo_exchange_latency_ms", "OBO exchange time at the IdP (cache misses), ms.", [
+    "downstream",
+  ]);
+  const tools = new Family("mcp_tool_invocation_total", "counter", "Allowed tools/call requests, by tool.", ["tool"]);
+  const rateLimit = new Family(
+    "mcp_rate_limit_hit_total",
+    "counter",
+    "Rate-limit rejections, by client and category.",
+    ["client", "category"],
+  );
 
   function emit(e: TelemetryEvent): void {
     switch (e.type) {
@@ -131,22 +153,22 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
         if (e.outcome === "allow") {
           success.inc();
           if (e.cacheHit === false) refresh.inc();
-          if (e.tool !== undefined && e.method === "tools/call") tools.inc({ tool: tool(e.tool) });
+          if (e.tool !== undefined && e.method === "tools/call") tools.inc([tool(e.tool)]);
         } else {
-          failure.inc({ reason: reason(e.reason) });
+          failure.inc([reason(e.reason)]);
         }
         return;
       case "jwks_refresh":
-        jwks.inc({ trigger: e.trigger, outcome: e.outcome });
+        jwks.inc([e.trigger, e.outcome]);
         return;
       case "obo_exchange": {
         const d = downstream(e.downstream);
-        obo.inc({ downstream: d, outcome: e.outcome, cache: e.cacheHit ? "hit" : "miss" });
-        if (!e.cacheHit) oboLatency.observe({ downstream: d }, e.latencyMs);
+        obo.inc([d, e.outcome, e.cacheHit ? "hit" : "miss"]);
+        if (!e.cacheHit) oboLatency.observe([d], e.latencyMs);
         return;
       }
       case "rate_limit":
-        rateLimit.inc({ client: client(e.clientId), category: e.category });
+        rateLimit.inc([client(e.clientId), e.category]);
         return;
     }
   }
@@ -158,10 +180,12 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
     const stats = options.telemetry?.stats();
     if (stats) {
       const depth = new Family("mcp_telemetry_queue_depth", "gauge", "Telemetry events waiting to be sent.");
-      depth.inc({}, stats.queued);
-      const dropped = new Family("mcp_telemetry_dropped_events_total", "counter", "Telemetry events lost, by cause.");
-      dropped.inc({ cause: "queue_full" }, stats.dropped);
-      dropped.inc({ cause: "rejected" }, stats.rejected);
+      depth.inc([], stats.queued);
+      const dropped = new Family("mcp_telemetry_dropped_events_total", "counter", "Telemetry events lost, by cause.", [
+        "cause",
+      ]);
+      dropped.inc(["queue_full"], stats.dropped);
+      dropped.inc(["rejected"], stats.rejected);
       writeFamily(out, depth);
       writeFamily(out, dropped);
     }
@@ -185,28 +209,29 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
 
 function writeFamily(out: string[], f: Family): void {
   out.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
-  if (f.values.size === 0 && f.unlabelled) out.push(`${f.name} 0`);
-  for (const [labels, value] of f.values) out.push(`${f.name}${labels} ${value}`);
+  // An unlabelled family reports 0 before its first event, so alerts have a series to read.
+  if (f.values.size === 0 && f.labelNames.length === 0) out.push(`${f.name} 0`);
+  for (const { labels, value } of f.values.values()) out.push(`${f.name}${labels} ${value}`);
 }
 
 function writeHistogram(out: string[], h: Histogram): void {
   out.push(`# HELP ${h.name} ${h.help}`, `# TYPE ${h.name} histogram`);
-  for (const [labels, s] of h.series) {
-    const inner = labels.slice(1, -1);
+  for (const s of h.series.values()) {
+    const inner = s.labels.slice(1, -1);
     let cumulative = 0;
     TELEMETRY_LATENCY_BUCKETS_MS.forEach((le, i) => {
       cumulative += s.buckets[i] ?? 0;
       out.push(`${h.name}_bucket{${inner},le="${le}"} ${cumulative}`);
     });
     out.push(`${h.name}_bucket{${inner},le="+Inf"} ${s.count}`);
-    out.push(`${h.name}_sum${labels} ${s.sum}`, `${h.name}_count${labels} ${s.count}`);
+    out.push(`${h.name}_sum${s.labels} ${s.sum}`, `${h.name}_count${s.labels} ${s.count}`);
   }
 }
 
 /** `{a="x",b="y"}` with Prometheus escaping (backslash, quote, newline); "" without labels. */
-function labelText(labels: Labels): string {
-  const parts = Object.entries(labels).map(
-    ([k, v]) => `${k}="${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+function labelText(names: readonly string[], values: readonly string[]): string {
+  const parts = names.map(
+    (k, i) => `${k}="${(values[i] ?? "").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
   );
   return parts.length ? `{${parts.join(",")}}` : "";
 }

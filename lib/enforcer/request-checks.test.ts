@@ -29,6 +29,18 @@ describe("extractBearerToken", () => {
   ])("%s", (_, header, code) => {
     expect(codeOf(() => extractBearerToken(header))).toBe(code);
   });
+
+  // Every member of JavaScript's \s inside a token is refused, ASCII or not (the scan has an ASCII fast path).
+  it.each(["\t", "\v", "\f", "\r", "\n", "\u00a0", "\u1680", "\u2003", "\u2028", "\u202f", "\u3000", "\ufeff"])(
+    "token with %j inside",
+    (ws) => {
+      expect(codeOf(() => extractBearerToken(`Bearer abc${ws}def`))).toBe(ReasonCode.TokenMalformed);
+    },
+  );
+
+  it("keeps tokens with non-ASCII characters that are not whitespace (the validator refuses them later)", () => {
+    expect(extractBearerToken("Bearer abc\u00e9def")).toBe("abc\u00e9def");
+  });
 });
 
 describe("checkNoTokenInQuery", () => {
@@ -37,6 +49,13 @@ describe("checkNoTokenInQuery", () => {
     expect(codeOf(() => checkNoTokenInQuery("https://m/mcp?a=1&access_token="))).toBe(ReasonCode.TokenInQuery);
     expect(codeOf(() => checkNoTokenInQuery("https://m/mcp?not_access_token=x"))).toBeUndefined();
     expect(codeOf(() => checkNoTokenInQuery("https://m/access_token/mcp"))).toBeUndefined();
+  });
+
+  it("refuses a percent-encoded access_token, which the server's own query parser would decode", () => {
+    expect(codeOf(() => checkNoTokenInQuery("https://m/mcp?%61ccess_token=x"))).toBe(ReasonCode.TokenInQuery);
+    expect(codeOf(() => checkNoTokenInQuery("https://m/mcp?x=1&access%5Ftoken=y"))).toBe(ReasonCode.TokenInQuery);
+    expect(codeOf(() => checkNoTokenInQuery("https://m/mcp?q=100%25"))).toBeUndefined();
+    expect(codeOf(() => checkNoTokenInQuery("https://m/%61ccess_token/mcp"))).toBeUndefined();
   });
 });
 

@@ -109,7 +109,7 @@ const decision = (i: number): TelemetryEvent => ({
   subject: "alice",
   method: "tools/call",
   tool: "read_file",
-  latencyMs: 0.4,
+  latencyMs: 0.4123456789,
 });
 
 let collector: Collector | undefined;
@@ -147,10 +147,13 @@ describe("telemetry client", () => {
       instance: { id: "i-1", host: "h", moduleVersion: "1.2.3" },
     });
     for (let i = 1; i <= 7; i++) client.emit(decision(i));
-    await clock.advance(1000, client);
-    // A full batch means a backlog: the loop keeps sending; the last partial one waits for a tick.
+    expect(collector.requests).toHaveLength(0); // never inline in emit()
+    await clock.advance(0, client);
+    // A full batch goes out at once (and the loop keeps going while full ones wait); a partial one waits for the tick.
     expect(collector.requests.map((r) => r.events.length)).toEqual([3, 3]);
-    await clock.advance(1000, client);
+    await clock.advance(999, client);
+    expect(collector.requests.map((r) => r.events.length)).toEqual([3, 3]);
+    await clock.advance(1, client);
     expect(collector.requests.map((r) => r.events.length)).toEqual([3, 3, 1]);
     const first = collector.requests[0];
     expect(first?.headers.authorization).toBe("Bearer pcl_abc");
@@ -158,6 +161,17 @@ describe("telemetry client", () => {
     expect(first?.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Set(collector.requests.map((r) => r.key)).size).toBe(3);
     expect(first?.instance).toEqual({ id: "i-1", host: "h", moduleVersion: "1.2.3" });
+    // The wire form: latency to the microsecond, no resource URI (the credential names the resource).
+    expect(first?.events[0]).toEqual({
+      type: "decision",
+      at: 1,
+      outcome: "allow",
+      clientId: "agent-1",
+      subject: "alice",
+      method: "tools/call",
+      tool: "read_file",
+      latencyMs: 0.412,
+    });
     expect(new URL(collector.url).pathname).toBe("/");
   });
 
@@ -251,6 +265,43 @@ describe("telemetry client", () => {
     await client.close();
     client.emit(decision(2));
     expect(storedAts(collector)).toEqual([1]);
+  });
+
+  it("sends through an injected fetch when given one", async () => {
+    collector = await startCollector();
+    const clock = manualClock();
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    client = createTelemetryClient({ url: collector.url, credential: "pcl_x", clock, fetch: counting });
+    client.emit(decision(1));
+    collector.answer = 503;
+    await clock.advance(1000, client);
+    collector.answer = 200;
+    await clock.advance(5000, client);
+    expect(calls).toBe(2);
+    expect(storedAts(collector)).toEqual([1]);
+    expect(collector.requests[0]?.headers["content-encoding"]).toBe("gzip");
+  });
+
+  it("counts a request that times out as a failed attempt and keeps the batch", async () => {
+    collector = await startCollector();
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const clock = manualClock();
+    client = createTelemetryClient({
+      url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      credential: "pcl_x",
+      clock,
+      requestTimeoutMs: 50,
+    });
+    client.emit(decision(1));
+    await clock.advance(1000, client);
+    expect(client.stats()).toMatchObject({ queued: 1, sent: 0, failedAttempts: 1 });
+    silent.closeAllConnections();
+    silent.close();
   });
 
   it("refuses bad options at construction", () => {

@@ -7,55 +7,17 @@
  * or fails a request: `emit` only pushes into the ring buffer.
  */
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
+import { resolveTelemetryOptions, type TelemetryClientOptions } from "./telemetry-client-options.js";
 import { DropOldestQueue } from "./telemetry-queue.js";
-import { backoffDelay, realClock, retryAfterMs, sendOutcome, type TelemetryClock } from "./telemetry-transport.js";
+import { backoffDelay, retryAfterMs, sendOutcome } from "./telemetry-transport.js";
 import type { TelemetryEvent, TelemetrySink } from "./types.js";
 
+export { MAX_TELEMETRY_BATCH, type TelemetryClientOptions } from "./telemetry-client-options.js";
 export type { TelemetryClock } from "./telemetry-transport.js";
 
 const gzip = promisify(gzipCallback);
-/** The control plane refuses larger batches with 413. */
-export const MAX_TELEMETRY_BATCH = 1000;
-
-/**
- * Options of {@link createTelemetryClient}. Checked at construction.
- *
- * @example
- * const opts: TelemetryClientOptions = { url: "https://portcullis.example.com", credential: process.env.PORTCULLIS_CREDENTIAL ?? "" };
- */
-export interface TelemetryClientOptions {
-  /** The control plane origin (`https://portcullis.example.com`) or the full telemetry endpoint URL. */
-  url: string;
-  /** The resource's enforcer credential (`pcl_…`), sent as a bearer token. */
-  credential: string;
-  /** Identifies this process on the fleet view. Defaults: a random id, `os.hostname()`, "unknown". */
-  instance?: { id?: string; host?: string; moduleVersion?: string };
-  /** Events held at most (oldest dropped beyond). Default 50,000. */
-  maxQueue?: number;
-  /** Events per batch, 1..1000. Default 1000. */
-  maxBatch?: number;
-  /** How often queued events are sent. Default 1000 ms. */
-  flushIntervalMs?: number;
-  /** An empty batch is sent after this much silence, so the fleet view shows the instance online. Default 30 s; 0 disables. */
-  heartbeatIntervalMs?: number;
-  /** First retry delay; doubles per consecutive failure up to `maxBackoffMs`. Defaults 1 s and 60 s. */
-  initialBackoffMs?: number;
-  maxBackoffMs?: number;
-  /** Per-request timeout. Default 10 s. */
-  requestTimeoutMs?: number;
-  /** Compress bodies (Content-Encoding: gzip). Default true. */
-  gzip?: boolean;
-  fetch?: typeof fetch;
-  /** Time and timers (tests drive a manual clock). Default: `Date.now` and unref'd `setTimeout`. */
-  clock?: TelemetryClock;
-  /** Jitter source in [0, 1). Default `Math.random`. */
-  random?: () => number;
-  /** Called on each failed attempt or rejected batch (log it; never throw). */
-  onError?: (error: Error) => void;
-}
 
 /**
  * Counters of a {@link TelemetryClient}.
@@ -109,7 +71,7 @@ interface Batch {
  * const enforcer = createEnforcer({ policy, sink: fanOutSink(metrics, telemetry) });
  */
 export function createTelemetryClient(options: TelemetryClientOptions): TelemetryClient {
-  const o = resolveOptions(options);
+  const o = resolveTelemetryOptions(options);
   const queue = new DropOldestQueue<TelemetryEvent>(o.maxQueue);
   const counters = { rejected: 0, sent: 0, batchesSent: 0, failedAttempts: 0, consecutiveFailures: 0 };
   let inFlight: Batch | undefined;
@@ -118,6 +80,20 @@ export function createTelemetryClient(options: TelemetryClientOptions): Telemetr
   let closed = false;
   let nextAttemptAt = 0;
   let lastContactAt = o.clock.now();
+  let kick: unknown;
+
+  /**
+   * A full batch goes out at once instead of waiting for the tick: under load, events then live
+   * milliseconds, not a second, so they die young (cheap GC) instead of piling up in the old generation.
+   * A zero-delay timer, never inline: emit() stays O(1) and never starts I/O on the request path.
+   */
+  function kickSoon(): void {
+    if (kick !== undefined || running || closed || o.clock.now() < nextAttemptAt) return;
+    kick = o.clock.setTimeout(() => {
+      kick = undefined;
+      void pump(false);
+    }, 0);
+  }
 
   function arm(delayMs: number): void {
     if (closed) return;
@@ -163,25 +139,16 @@ export function createTelemetryClient(options: TelemetryClientOptions): Telemetr
     let status = 0;
     let retryAfter: string | null = null;
     try {
-      const json = JSON.stringify({ instance: o.instance, events: batch.events });
-      const body = o.gzip ? await gzip(json) : json;
+      const json = JSON.stringify({ instance: o.instance, events: batch.events.map(compact) });
+      // Level 1: telemetry JSON is repetitive, so the fastest level still shrinks it ~10x, at half the CPU of the default.
+      const body = o.gzip ? await gzip(json, { level: 1 }) : json;
       const headers: Record<string, string> = {
         authorization: `Bearer ${o.credential}`,
         "content-type": "application/json",
         "idempotency-key": batch.key,
       };
       if (o.gzip) headers["content-encoding"] = "gzip";
-      const res = await o.fetch(o.url, {
-        method: "POST",
-        headers,
-        body,
-        // A redirect means a wrong URL: retry (and report) rather than re-POST somewhere else.
-        redirect: "manual",
-        signal: AbortSignal.timeout(o.requestTimeoutMs),
-      });
-      status = res.status;
-      retryAfter = res.headers.get("retry-after");
-      await res.body?.cancel().catch(() => undefined);
+      ({ status, retryAfter } = await o.post(headers, body, o.requestTimeoutMs));
     } catch (err) {
       o.onError(err instanceof Error ? err : new Error(String(err)));
     }
@@ -215,7 +182,9 @@ export function createTelemetryClient(options: TelemetryClientOptions): Telemetr
 
   return {
     emit(event) {
-      if (!closed) queue.push(event);
+      if (closed) return;
+      queue.push(event);
+      if (queue.length >= o.maxBatch) kickSoon();
     },
     async flush() {
       await running;
@@ -243,6 +212,35 @@ export function createTelemetryClient(options: TelemetryClientOptions): Telemetr
   };
 }
 
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * The wire form of an event: latencies to the microsecond (a double's 17 digits cost JSON and gzip
+ * time and mean nothing), without the resource URI (the control plane takes the resource from the
+ * credential). A third less JSON, half the gzip time: this runs for every request the enforcer sees.
+ */
+function compact(e: TelemetryEvent): Record<string, unknown> {
+  switch (e.type) {
+    case "decision":
+      return {
+        type: e.type,
+        at: e.at,
+        outcome: e.outcome,
+        reason: e.reason,
+        clientId: e.clientId,
+        subject: e.subject,
+        method: e.method,
+        tool: e.tool,
+        latencyMs: round3(e.latencyMs),
+        cacheHit: e.cacheHit,
+      };
+    case "rate_limit":
+      return { type: e.type, at: e.at, clientId: e.clientId, category: e.category };
+    default:
+      return { ...e, latencyMs: round3(e.latencyMs) };
+  }
+}
+
 /**
  * A sink that forwards every event to several sinks (metrics and the network client); one that
  * throws does not stop the others.
@@ -261,50 +259,5 @@ export function fanOutSink(...sinks: TelemetrySink[]): TelemetrySink {
         }
       }
     },
-  };
-}
-
-function resolveOptions(options: TelemetryClientOptions) {
-  const url = new URL(options.url); // throws on a bad URL: fail at startup
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError("url must be http(s)");
-  if (url.pathname === "/" || url.pathname === "") url.pathname = "/api/v1/telemetry";
-  if (!options.credential) throw new TypeError("credential is required");
-  const maxBatch = options.maxBatch ?? MAX_TELEMETRY_BATCH;
-  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_TELEMETRY_BATCH)
-    throw new TypeError(`maxBatch must be an integer in 1..${MAX_TELEMETRY_BATCH}`);
-  const positive = (name: string, v: number) => {
-    if (!Number.isFinite(v) || v < 0) throw new TypeError(`${name} must be a non-negative number`);
-    return v;
-  };
-  return {
-    url: url.toString(),
-    credential: options.credential,
-    instance: {
-      id: (options.instance?.id ?? randomUUID()).slice(0, 100),
-      host: (options.instance?.host ?? hostname()).slice(0, 200),
-      moduleVersion: (options.instance?.moduleVersion ?? "unknown").slice(0, 50),
-    },
-    maxQueue: options.maxQueue ?? 50_000,
-    maxBatch,
-    flushIntervalMs: Math.max(1, positive("flushIntervalMs", options.flushIntervalMs ?? 1000)),
-    heartbeatIntervalMs: positive("heartbeatIntervalMs", options.heartbeatIntervalMs ?? 30_000),
-    initialBackoffMs: Math.max(1, positive("initialBackoffMs", options.initialBackoffMs ?? 1000)),
-    maxBackoffMs: Math.max(1, positive("maxBackoffMs", options.maxBackoffMs ?? 60_000)),
-    requestTimeoutMs: Math.max(1, positive("requestTimeoutMs", options.requestTimeoutMs ?? 10_000)),
-    gzip: options.gzip ?? true,
-    fetch: options.fetch ?? globalThis.fetch,
-    clock: options.clock ?? realClock,
-    random: options.random ?? Math.random,
-    onError: safeCallback(options.onError),
-  };
-}
-
-function safeCallback(fn: ((error: Error) => void) | undefined): (error: Error) => void {
-  return (error) => {
-    try {
-      fn?.(error);
-    } catch {
-      // A throwing logger must not break the send loop.
-    }
   };
 }

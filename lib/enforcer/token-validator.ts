@@ -4,10 +4,11 @@
  * signature → claims (iss, ID-token markers, aud, time, sub, lifetime) → profile normalization.
  */
 
+import type { KeyObject } from "node:crypto";
 import { normalizeClaims } from "./claim-profiles.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
 import { createJwksCache } from "./jwks-cache.js";
-import { parseCompactJws, parseJsonObject, verifyJwsSignature } from "./jws-verify.js";
+import { type ParsedJws, parseCompactJws, parseJsonObject, verifyJwsSignature } from "./jws-verify.js";
 import type { AsymmetricAlg } from "./policy.js";
 import { checkTokenClaims, resolveValidatorOptions } from "./token-validator-options.js";
 import type { JWTPayload, TokenValidator, TokenValidatorOptions, ValidatedToken } from "./types.js";
@@ -15,10 +16,29 @@ import { createVerifiedTokenCache } from "./verified-token-cache.js";
 
 export { resolveValidatorOptions } from "./token-validator-options.js";
 
+/** What `validateDetailed` resolves to. @example const { token, cacheHit }: DetailedValidation = await validator.validateDetailed(jwt) */
+export interface DetailedValidation {
+  token: ValidatedToken;
+  cacheHit: boolean;
+}
+
 /** A validator that also says whether a result came from the verified-token cache. @example const { cacheHit } = await validator.validateDetailed(jwt) */
 export interface DetailedTokenValidator extends TokenValidator {
   /** Like `validate`, plus `cacheHit`. */
-  validateDetailed(token: string): Promise<{ token: ValidatedToken; cacheHit: boolean }>;
+  validateDetailed(token: string): Promise<DetailedValidation>;
+  /**
+   * Like `validateDetailed`, but returns the result itself when no I/O is needed (a cache hit, or a key
+   * already in the JWKS cache: the signature check is synchronous) and throws synchronously on failures
+   * found without I/O; a Promise only when the JWKS must be fetched. The enforcer's hot path uses it to
+   * skip promise hops.
+   */
+  validateNow(token: string): DetailedValidation | Promise<DetailedValidation>;
+  /**
+   * The cached result for exactly this token when there is one that may still be served (before `exp`,
+   * keys not past their grace period), else undefined. Never throws, never fetches, checks nothing else:
+   * a miss must go through `validateNow`.
+   */
+  peek(token: string): DetailedValidation | undefined;
   /** Drops every cached result (e.g. after a revocation signal). */
   clearCache(): void;
 }
@@ -53,22 +73,32 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     onKeyRemoved: () => cache.clear(),
   });
 
-  async function validateDetailed(token: string): Promise<{ token: ValidatedToken; cacheHit: boolean }> {
+  function validateNow(token: string): DetailedValidation | Promise<DetailedValidation> {
     if (typeof token !== "string" || token.length === 0) throw new EnforcerError(ReasonCode.TokenMissing, "no token");
     // Size first: nothing of an oversized token is hashed, decoded or parsed.
     if (token.length > o.maxTokenBytes) {
       throw new EnforcerError(ReasonCode.TokenTooLarge, `token exceeds ${o.maxTokenBytes} bytes`);
     }
     const nowMs = o.now();
-    const hit = cache.get(token, nowMs);
-    // A hit is only as good as the keys that verified it: past the JWKS grace period, go the full way.
-    if (hit && jwks.status() !== "expired") return { token: hit, cacheHit: true };
+    const hit = cached(token, nowMs);
+    if (hit) return hit;
 
     const jws = parseCompactJws(token, { maxBytes: o.maxTokenBytes, algorithms: o.algorithms });
     const alg = jws.header.alg as AsymmetricAlg;
     checkTokenType(jws.header.typ, o.requireTokenType);
     const keyOrPromise = jwks.getKey(jws.header.kid, alg);
-    const key = keyOrPromise instanceof Promise ? await keyOrPromise : keyOrPromise;
+    // Synchronous whenever the key is cached: verification and claim checks never wait on anything.
+    if (keyOrPromise instanceof Promise) return keyOrPromise.then((key) => verifyAndCheck(token, jws, alg, key, nowMs));
+    return verifyAndCheck(token, jws, alg, keyOrPromise, nowMs);
+  }
+
+  function verifyAndCheck(
+    token: string,
+    jws: ParsedJws,
+    alg: AsymmetricAlg,
+    key: KeyObject,
+    nowMs: number,
+  ): DetailedValidation {
     if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) {
       throw new EnforcerError(ReasonCode.SignatureInvalid, "signature verification failed");
     }
@@ -89,10 +119,23 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     return { token: result, cacheHit: false };
   }
 
+  function cached(token: string, nowMs: number): DetailedValidation | undefined {
+    const hit = cache.get(token, nowMs);
+    // A hit is only as good as the keys that verified it: past the JWKS grace period, go the full way.
+    return hit && jwks.status() !== "expired" ? { token: hit, cacheHit: true } : undefined;
+  }
+
+  async function validateDetailed(token: string): Promise<DetailedValidation> {
+    return validateNow(token);
+  }
+
   return {
     validateDetailed,
+    validateNow,
+    peek: (token) =>
+      typeof token === "string" && token.length <= o.maxTokenBytes ? cached(token, o.now()) : undefined,
     async validate(token) {
-      return (await validateDetailed(token)).token;
+      return (await validateNow(token)).token;
     },
     clearCache: () => cache.clear(),
     close: () => cache.clear(),

@@ -229,6 +229,39 @@ export interface ProtectedResourceMetadata {
 }
 
 /**
+ * A request as {@link Enforcer.authorizeParts} takes it: what the decision needs, without a Fetch `Request`
+ * (on Node 20 building a `Request` with a body and reading it back costs more than the whole decision on a
+ * verified-token cache hit).
+ *
+ * @example
+ * const parts: RequestParts = {
+ *   method: "POST",
+ *   url: "https://mcp.example.com/mcp",
+ *   header: (name) => headers.get(name),
+ *   readBody: () => bodyText, // or a Promise of it
+ * };
+ * const decision = await enforcer.authorizeParts(parts);
+ */
+export interface RequestParts {
+  method: string;
+  /** Absolute URL (only its query is read: `access_token` there is refused). */
+  url: string;
+  /**
+   * A header value by lower-case name, repeated headers joined with ", " (duplicate `Authorization` headers
+   * must stay visible so they can be refused), `null` when absent.
+   */
+  header(name: string): string | null;
+  /**
+   * The body text, bounded: throws (or rejects with) `EnforcerError(body_too_large)` past the limit. Called at
+   * most once, only for a POST and only after the token is valid; may return the text directly when it is
+   * already in memory.
+   */
+  readBody(): string | Promise<string>;
+  /** The client's network address for the failed-auth lockout, when known. */
+  clientAddress?: string;
+}
+
+/**
  * The Fetch-API core.
  *
  * @example
@@ -237,6 +270,11 @@ export interface ProtectedResourceMetadata {
 export interface Enforcer {
   /** Authorizes one request (reads its body once and returns the text so the caller can pass it on). */
   authorize(request: Request): Promise<Decision>;
+  /**
+   * The same decision from request parts (the Node adapters use it: no Fetch `Request` per call). The denial
+   * `response` is the same Fetch `Response` as `authorize` returns.
+   */
+  authorizeParts(parts: RequestParts): Promise<Decision>;
   /** Serves RFC 9728 metadata itself; authorizes; calls `next` with a fresh Request carrying the same body; filters the response. */
   handle(request: Request, next: (request: Request, auth: AuthContext) => Promise<Response>): Promise<Response>;
   metadata(): ProtectedResourceMetadata;

@@ -35,7 +35,9 @@ export async function startServer(
   jwksUri: string,
   pin: boolean,
 ): Promise<ServerProcess> {
-  const args = [join(outDir, "scripts", "bench", "bench-server.js"), which];
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the servers only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const args = [...nodeArgs, join(outDir, "scripts", "bench", "bench-server.js"), which];
   const options: SpawnOptions = {
     env: { ...process.env, BENCH_JWKS_URI: jwksUri },
     stdio: ["ignore", "pipe", "inherit"],

@@ -1,39 +1,27 @@
 /**
  * One authorization decision for a Node request. Two routes to the core:
  *
- * - `authorizeParts` (method, URL, a header lookup, a lazy body reader), when the
- *   enforcer offers it: no Fetch `Request` is built. On Node 20 constructing a
- *   `Request` with a body and reading it back costs ~15-25 µs, more than the whole
- *   decision on a verified-token cache hit; the body is also read only once the
- *   token is valid.
- * - otherwise `authorize(Request)`, with the body read first (bounded).
+ * - `authorizeParts` (method, URL, a header lookup, a lazy body reader): no Fetch
+ *   `Request` is built. On Node 20, constructing a `Request` with a body and reading it
+ *   back costs tens of µs of CPU, more than the whole decision on a verified-token cache
+ *   hit; the body is also read only once the token is valid.
+ * - for an `Enforcer` without it (a hand-written one), `authorize(Request)`, with the
+ *   body read first (bounded).
  */
 import type { IncomingMessage } from "node:http";
 import { denialResponse } from "../denial.js";
 import { EnforcerError, ReasonCode } from "../errors.js";
 import { resourceMetadataUrl } from "../metadata.js";
-import type { Decision, Enforcer } from "../types.js";
-import { type NodeAdapterOptions, readNodeBody } from "./node-request.js";
+import type { Decision, Enforcer, RequestParts } from "../types.js";
+import {
+  bodyWithoutReading,
+  bufferedBody,
+  collectBody,
+  type NodeAdapterOptions,
+  readNodeBody,
+} from "./node-request.js";
 
-/**
- * A request as the core's header/body-level entry point takes it.
- *
- * @example
- * const parts: RequestParts = { method: "POST", url, header: (n) => lookup(n), readBody: async () => text };
- */
-export interface RequestParts {
-  method: string;
-  url: string;
-  /** A header value; repeated headers joined with ", " (so duplicate `Authorization` headers are detectable). */
-  header(name: string): string | null;
-  /** The body text, bounded; throws `EnforcerError(body_too_large)` past the limit. Called at most once. */
-  readBody(): Promise<string>;
-  /** The client's network address for the failed-auth lockout, when known. */
-  clientAddress?: string;
-}
-
-/** An enforcer that may offer `authorizeParts`. */
-type PartsEnforcer = Enforcer & { authorizeParts?: (parts: RequestParts) => Promise<Decision> };
+export type { RequestParts } from "../types.js";
 
 const addresses = new WeakMap<Request, string>();
 
@@ -75,11 +63,81 @@ function nodeHeader(req: IncomingMessage, name: string): string | null {
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const key = raw[i] as string;
-    if (key.length === 13 && key.toLowerCase() === "authorization") {
+    if (
+      key.length === 13 &&
+      (key === "Authorization" || key === "authorization" || key.toLowerCase() === "authorization")
+    ) {
       found = found === null ? (raw[i + 1] as string) : `${found}, ${raw[i + 1]}`;
     }
   }
   return found;
+}
+
+/**
+ * The {@link RequestParts} of a Node request: one object per request with its methods on the prototype (no
+ * closures per request). `oversized` turns true when the body exceeded the limit (the caller then closes the
+ * connection rather than drain the rest).
+ *
+ * @example
+ * const parts = new NodeRequestParts(req, "https://mcp.example.com/mcp", undefined, 1 << 20);
+ * const decision = await enforcer.authorizeParts(parts);
+ */
+export class NodeRequestParts implements RequestParts {
+  readonly method: string;
+  readonly url: string;
+  readonly clientAddress: string | undefined;
+  oversized = false;
+  readonly #req: IncomingMessage;
+  readonly #maxBody: number;
+
+  constructor(req: IncomingMessage, url: string, clientAddress: string | undefined, maxBody: number) {
+    this.#req = req;
+    this.method = req.method ?? "GET";
+    this.url = url;
+    this.clientAddress = clientAddress;
+    this.#maxBody = maxBody;
+  }
+
+  header(name: string): string | null {
+    return nodeHeader(this.#req, name);
+  }
+
+  readBody(): string | Promise<string> {
+    const req = this.#req;
+    const early = bodyWithoutReading(req, this.#maxBody);
+    if (early === undefined) throw this.#tooLarge();
+    if (early !== null) return early;
+    const buffered = this.#buffered();
+    if (buffered !== null) return buffered;
+    // Node emits the request when its headers are parsed and pushes the body bytes that arrived with them right
+    // after; one microtask later a small body is complete in the buffer and is read without stream events.
+    return Promise.resolve().then(() => this.#buffered() ?? this.#collect());
+  }
+
+  #buffered(): string | null {
+    const text = bufferedBody(this.#req, this.#maxBody);
+    if (text === undefined) throw this.#tooLarge();
+    return text;
+  }
+
+  /** The stream path (a body still arriving, chunked encoding): one promise, settled from the stream callbacks. */
+  #collect(): Promise<string> {
+    return new Promise((resolve, reject) =>
+      collectBody(
+        this.#req,
+        this.#maxBody,
+        resolve,
+        () => reject(this.#tooLarge()),
+        // An aborted upload is the client's problem, not a 500 (as for the Fetch core's body reader).
+        (cause) => reject(new EnforcerError(ReasonCode.RequestMalformed, "request body could not be read", { cause })),
+      ),
+    );
+  }
+
+  #tooLarge(): EnforcerError {
+    this.oversized = true;
+    return new EnforcerError(ReasonCode.BodyTooLarge, `request body exceeds ${this.#maxBody} bytes`);
+  }
 }
 
 /**
@@ -96,23 +154,11 @@ export async function decideNode(
   maxBody: number,
 ): Promise<{ decision: Decision; oversized: boolean }> {
   const address = opts.clientAddress?.(req);
-  let oversized = false;
-  const fast = (enforcer as PartsEnforcer).authorizeParts;
-  if (fast) {
-    const parts: RequestParts = {
-      method: req.method ?? "GET",
-      url,
-      header: (name) => nodeHeader(req, name),
-      readBody: async () => {
-        const text = await readNodeBody(req, maxBody);
-        if (text !== undefined) return text;
-        oversized = true;
-        throw new EnforcerError(ReasonCode.BodyTooLarge, `request body exceeds ${maxBody} bytes`);
-      },
-      clientAddress: address,
-    };
-    const decision = await fast.call(enforcer, parts);
-    return { decision, oversized };
+  // `authorizeParts` is part of the interface, but an Enforcer written by hand (tests, wrappers) may lack it.
+  if (typeof enforcer.authorizeParts === "function") {
+    const parts = new NodeRequestParts(req, url, address, maxBody);
+    const decision = await enforcer.authorizeParts(parts);
+    return { decision, oversized: parts.oversized };
   }
   let body: string | undefined;
   if (req.method === "POST") {
@@ -124,5 +170,5 @@ export async function decideNode(
       return { decision: { allowed: false, error, response }, oversized: true };
     }
   }
-  return { decision: await enforcer.authorize(toFetchRequest(req, url, body, address)), oversized };
+  return { decision: await enforcer.authorize(toFetchRequest(req, url, body, address)), oversized: false };
 }

@@ -5,16 +5,18 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
+import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestIdp, type TestIdp } from "../../../e2e/idp/test-idp.js";
 import { createEnforcer } from "../enforcer.js";
 import { EnforcerError, ReasonCode } from "../errors.js";
 import { EnforcerPolicy } from "../policy.js";
 import { createMemoryRateLimiter } from "../rate-limit.js";
+import { createRecordingSink } from "../telemetry-sink.js";
 import type { Decision, Enforcer } from "../types.js";
 import { createNodeHandler, type EnforcedRequest, nodeClientAddress, type RequestParts } from "./node-http.js";
-import { requestUrl } from "./node-request.js";
+import { collectBody, requestUrl } from "./node-request.js";
 
 let idp: TestIdp;
 let server: Server;
@@ -127,6 +129,22 @@ describe("createNodeHandler", () => {
     expect(seen?.portcullis?.method).toBe("tools/call");
   });
 
+  it("gives every request the same read-only resource URL, which no handler can change for the next", async () => {
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    downstream = (_req, res) => res.end("done");
+    await send({ headers: { authorization: `Bearer ${token}` }, body: rpc("ping") });
+    const first = seen?.auth?.resource;
+    expect(first).toBeInstanceOf(URL);
+    expect(() => {
+      if (first) first.pathname = "/elsewhere";
+    }).toThrow(TypeError);
+    first?.searchParams.set("tampered", "1"); // a copy: the URL itself is unchanged
+    expect({ ...seen?.auth }.resource?.href).toBe("https://mcp.example.test/mcp");
+    await send({ headers: { authorization: `Bearer ${token}` }, body: rpc("ping") });
+    expect(seen?.auth?.resource?.href).toBe("https://mcp.example.test/mcp");
+    expect(new URL(String(seen?.auth?.resource)).href).toBe("https://mcp.example.test/mcp");
+  });
+
   it.each([
     ["a tool outside the allowlist", { name: "secret_tool" }, 403, "tool_not_allowed"],
     ["a tool needing a scope the token lacks", { name: "delete_file" }, 403, "insufficient_scope"],
@@ -224,6 +242,112 @@ describe("requestUrl", () => {
     expect(requestUrl(req, {})).toBe("http://evil.test/mcp?x=1");
     expect(requestUrl(req, { trustProxy: true })).toBe("https://proxy.test/mcp?x=1");
     expect(requestUrl(fake({ host: "a b/@c" }), {})).toBe("http://localhost/mcp?x=1");
+  });
+
+  // The common target skips the URL parser; the result must be what the parser gives, byte for byte.
+  it.each([
+    "/mcp",
+    "/mcp?x=1&y=a:b@c",
+    "/api/v1/mcp?cursor=abc-_.~!$&'()*+,;=",
+    "//evil.example/x",
+    "/a/./b/../mcp",
+    "/.well-known/oauth-protected-resource/mcp",
+    "/%2e%2e/mcp",
+    "/m cp?q=a b",
+    '/mcp?q="<x>"',
+    "/mcp?q=`{|}^",
+    "/caf\u00e9",
+    "/mcp\\x",
+    "/mcp#frag",
+  ])("resolves %j exactly as new URL(target, baseUrl) does", (target) => {
+    for (const baseUrl of ["https://mcp.example.com", "https://mcp.example.com/base/", "http://u:p@[::1]:8443/x"]) {
+      expect(requestUrl(fake({ host: "h" }, target), { baseUrl })).toBe(new URL(target, baseUrl).href);
+    }
+  });
+});
+
+describe("failed-auth lockout through the Node adapter", () => {
+  it("never counts requests without a bearer token (every client's discovery request has none)", async () => {
+    const policy = enforcer.policy;
+    if (!policy) throw new Error("no policy");
+    const local = createEnforcer({
+      policy: { ...policy, rateLimits: { ...policy.rateLimits, failedAuthMax: 2, failedAuthBlockSec: 60 } },
+      rateLimiter: createMemoryRateLimiter(),
+    });
+    const listener = createNodeHandler(local, (_req, res) => res.end("ok"), {
+      clientAddress: (req) => String(req.headers["x-test-ip"]),
+    });
+    const own = createServer(listener);
+    await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}/mcp`;
+    const post = (headers: Record<string, string>) =>
+      fetch(url, { method: "POST", headers: { "x-test-ip": "198.51.100.7", ...headers }, body: rpc("ping") });
+    try {
+      const anonymous: number[] = [];
+      for (let i = 0; i < 6; i++) anonymous.push((await post({})).status);
+      for (let i = 0; i < 3; i++) anonymous.push((await post({ authorization: "Basic dXNlcjpwYXNz" })).status);
+      expect(anonymous).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 401]);
+      const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+      expect((await post({ authorization: `Bearer ${token}` })).status).toBe(200);
+      // Bad tokens do count: the third failure exceeds failedAuthMax (2) and locks the address, valid token or not.
+      const bad: number[] = [];
+      for (let i = 0; i < 4; i++)
+        bad.push((await post({ authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.e30.AAAA" })).status);
+      expect(bad).toEqual([401, 401, 401, 429]);
+      expect((await post({ authorization: `Bearer ${token}` })).status).toBe(429);
+    } finally {
+      own.closeAllConnections();
+      await new Promise((resolve) => own.close(resolve));
+    }
+  });
+});
+
+describe("collectBody", () => {
+  it("reports a request aborted before anyone listened instead of waiting for an 'end' that never comes", () => {
+    const aborted = new PassThrough() as unknown as IncomingMessage;
+    aborted.destroy();
+    const seenErrors: Error[] = [];
+    collectBody(
+      aborted,
+      1024,
+      () => undefined,
+      () => undefined,
+      (err) => seenErrors.push(err),
+    );
+    expect(seenErrors).toHaveLength(1);
+  });
+});
+
+describe("an upload the client abandons", () => {
+  it("is refused as request_malformed (the client's problem), not a 500, and the handler never runs", async () => {
+    const sink = createRecordingSink();
+    const policy = enforcer.policy;
+    if (!policy) throw new Error("no policy");
+    const local = createEnforcer({ policy, sink });
+    let handled = false;
+    const own = createServer(
+      createNodeHandler(local, (_req, res) => {
+        handled = true;
+        res.end("ok");
+      }),
+    );
+    await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
+    const token = await idp.mintAccessToken({ scopes: ["mcp:tools"] });
+    try {
+      const socket = connect((own.address() as AddressInfo).port, "127.0.0.1");
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.write(
+        `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await expect.poll(() => sink.ofType("decision").length).toBe(1);
+      expect(sink.ofType("decision")[0]).toMatchObject({ outcome: "deny", reason: "request_malformed" });
+      expect(handled).toBe(false);
+    } finally {
+      own.closeAllConnections();
+      await new Promise((resolve) => own.close(resolve));
+    }
   });
 });
 

@@ -5,9 +5,10 @@
  * `AuthInfo` to the next handler; on deny it writes the core's response as is.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EnforcerPolicy } from "../policy.js";
 import { corsHeaders, normalizeOrigins } from "../request-checks.js";
-import type { Enforcer } from "../types.js";
-import { decideNode, toFetchRequest } from "./node-decide.js";
+import type { Decision, Enforcer } from "../types.js";
+import { decideNode, NodeRequestParts, toFetchRequest } from "./node-decide.js";
 import {
   type EnforcedRequest,
   type NodeAdapterOptions,
@@ -39,11 +40,22 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   if (!Number.isInteger(maxBody) || maxBody < 1) throw new TypeError("maxBodyBytes must be a positive integer");
   const filter = opts.filterToolsList ?? true;
+  // `authorizeParts` is part of the interface, but an Enforcer written by hand (tests, wrappers) may lack it.
+  const hasParts = typeof enforcer.authorizeParts === "function";
 
   async function run(req: EnforcedRequest, res: ServerResponse, next: (err?: unknown) => void): Promise<void> {
     if (isPreflight(req) || isMetadataRequest(enforcer, req)) return serveMetadata(enforcer, req, res, opts);
     const url = requestUrl(req, opts);
-    const { decision, oversized } = await decideNode(enforcer, req, url, opts, maxBody);
+    let decision: Decision;
+    let oversized: boolean;
+    if (hasParts) {
+      // The hot path: one await, no intermediate promise.
+      const parts = new NodeRequestParts(req, url, opts.clientAddress?.(req), maxBody);
+      decision = await enforcer.authorizeParts(parts);
+      oversized = parts.oversized;
+    } else {
+      ({ decision, oversized } = await decideNode(enforcer, req, url, opts, maxBody));
+    }
     if (!decision.allowed) {
       if (oversized) res.shouldKeepAlive = false; // do not spend time draining an oversized body
       await writeFetchResponse(res, decision.response);
@@ -54,9 +66,10 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
     const bearer = (req.headers.authorization ?? "").trim();
     req.auth = toMcpAuthInfo(bearer.slice(bearer.indexOf(" ") + 1).trim(), auth, policy?.resource.uri);
     req.portcullis = auth;
+    // The core parsed the JSON-RPC message once; it is handed on as is (never parsed twice).
     if (decision.body !== undefined) req.body = auth.message ?? JSON.parse(decision.body);
     const origin = req.headers.origin;
-    if (origin && policy && normalizeOrigins(policy.resource.allowedOrigins).has(origin)) {
+    if (origin && policy && allowedOrigins(policy).has(origin)) {
       for (const [k, v] of Object.entries(corsHeaders(origin))) res.setHeader(k, v);
     }
     if (filter && auth.method === "tools/list") filterNodeToolsList(res, (names) => enforcer.allowedTools(auth, names));
@@ -66,6 +79,18 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
   return (req, res, next) => {
     run(req, res, next).catch(next);
   };
+}
+
+const originSets = new WeakMap<EnforcerPolicy, ReadonlySet<string>>();
+
+/** The policy's normalized browser origins, computed once per policy object. */
+function allowedOrigins(policy: EnforcerPolicy): ReadonlySet<string> {
+  let set = originSets.get(policy);
+  if (!set) {
+    set = normalizeOrigins(policy.resource.allowedOrigins);
+    originSets.set(policy, set);
+  }
+  return set;
 }
 
 /**
@@ -85,12 +110,22 @@ export function createNodeHandler(
     middleware(req, res, (err) => {
       if (err) return internalError(res);
       try {
-        Promise.resolve(handler(req, res)).catch(() => internalError(res));
+        const result = handler(req, res);
+        // Only a thenable needs a rejection handler (a synchronous handler costs no promise).
+        if (isThenable(result)) Promise.resolve(result).catch(() => internalError(res));
       } catch {
         internalError(res);
       }
     });
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function isPreflight(req: IncomingMessage): boolean {

@@ -1,0 +1,57 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { Series } from "./time-series-chart";
+
+/**
+ * Values per category (tools, clients, downstreams) as horizontal bars, stacked or grouped.
+ * aria-hidden like the time series: the card beside it lists the same numbers as text.
+ */
+export function CategoryBarChart({
+  data,
+  category,
+  series,
+  label,
+  stacked = false,
+  unit,
+}: {
+  data: readonly Record<string, string | number | null | boolean>[];
+  category: string;
+  series: readonly Series[];
+  label: string;
+  stacked?: boolean;
+  unit?: string;
+}) {
+  const height = Math.max(120, 36 + data.length * (stacked ? 26 : 14 * series.length + 10));
+  return (
+    <figure aria-label={label} className="m-0">
+      <div style={{ height }} aria-hidden>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={[...data]} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} horizontal={false} />
+            <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: "currentColor" }} unit={unit} />
+            <YAxis
+              type="category"
+              dataKey={category}
+              width={120}
+              tick={{ fontSize: 11, fill: "currentColor" }}
+              tickFormatter={(v: string) => (v.length > 18 ? `${v.slice(0, 17)}…` : v)}
+            />
+            <Tooltip contentStyle={{ fontSize: 12 }} formatter={(v) => (unit ? `${v} ${unit}` : String(v))} />
+            {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+            {series.map((s) => (
+              <Bar
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                fill={s.color}
+                stackId={stacked ? "a" : undefined}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

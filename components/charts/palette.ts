@@ -1,0 +1,26 @@
+/** Chart colours: readable on white and on slate-900, distinct for up to 10 series. */
+export const SERIES_COLORS = [
+  "#dc2626", // red
+  "#d97706", // amber
+  "#7c3aed", // violet
+  "#db2777", // pink
+  "#0891b2", // cyan
+  "#65a30d", // lime
+  "#ea580c", // orange
+  "#4f46e5", // indigo
+  "#0d9488", // teal
+  "#a16207", // yellow-brown
+];
+export const OK_COLOR = "#16a34a";
+export const NEUTRAL_COLOR = "#64748b";
+
+export function seriesColor(i: number): string {
+  return SERIES_COLORS[i % SERIES_COLORS.length] ?? NEUTRAL_COLOR;
+}
+
+/** Axis tick for a bucket start: time of day for short steps, date and time for long ones (UTC). */
+export function formatTick(iso: string, stepMinutes: number): string {
+  const d = new Date(iso);
+  const hhmm = d.toISOString().slice(11, 16);
+  return stepMinutes >= 60 ? `${d.toISOString().slice(5, 10)} ${hhmm}` : hhmm;
+}

@@ -1,0 +1,65 @@
+"use client";
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatTick } from "./palette";
+
+export interface Series {
+  key: string;
+  label: string;
+  color: string;
+}
+
+/**
+ * Counts per time bucket as (stacked) bars. The SVG is decorative for assistive technology: every
+ * chart of the dashboard sits next to a text summary of the same numbers, so it is aria-hidden with
+ * a label on the figure.
+ */
+export function TimeSeriesChart({
+  data,
+  series,
+  stepMinutes,
+  label,
+  stacked = true,
+  height = 240,
+}: {
+  data: readonly Record<string, string | number>[];
+  series: readonly Series[];
+  stepMinutes: number;
+  label: string;
+  stacked?: boolean;
+  height?: number;
+}) {
+  return (
+    <figure aria-label={label} className="m-0">
+      <div style={{ height }} aria-hidden>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={[...data]} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
+            <XAxis
+              dataKey="t"
+              tickFormatter={(v: string) => formatTick(v, stepMinutes)}
+              tick={{ fontSize: 11, fill: "currentColor" }}
+              minTickGap={24}
+            />
+            <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "currentColor" }} width={48} />
+            <Tooltip
+              labelFormatter={(v) => `${formatTick(String(v), Math.min(stepMinutes, 59))} UTC`}
+              contentStyle={{ fontSize: 12 }}
+            />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {series.map((s) => (
+              <Bar
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                fill={s.color}
+                stackId={stacked ? "a" : undefined}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

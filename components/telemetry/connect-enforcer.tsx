@@ -1,0 +1,65 @@
+import Link from "next/link";
+
+const SNIPPET = `import { createConfigClient, createEnforcer, createEnforcerMetrics, createTelemetryClient, fanOutSink } from "portcullis/enforcer";
+
+const url = "https://portcullis.example.com";           // this control plane
+const credential = process.env.PORTCULLIS_CREDENTIAL;    // pcl_… from the resource's Enforcers tab
+const config = createConfigClient({ url, credential, jwks: \`\${url}/.well-known/portcullis-jwks.json\` });
+await config.start();
+const telemetry = createTelemetryClient({ url, credential, instance: { id: process.env.HOSTNAME } });
+const metrics = createEnforcerMetrics({ telemetry });   // serve metrics.render() on /metrics
+const enforcer = createEnforcer({ policy: () => config.policy(), sink: fanOutSink(metrics, telemetry) });`;
+
+/** The empty state of the dashboards: what to do so that the first events arrive. */
+export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
+  return (
+    <section
+      aria-labelledby="connect-enforcer"
+      className="rounded-lg border border-dashed border-slate-300 bg-white p-6 dark:border-slate-700 dark:bg-slate-900"
+    >
+      <h2 id="connect-enforcer" className="text-base font-semibold">
+        No telemetry yet: connect your first enforcer
+      </h2>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        Enforcers report every decision, JWKS refresh, OBO exchange and rate-limit hit here within a second or two.
+      </p>
+      <ol className="mt-4 list-decimal space-y-2 pl-5 text-sm">
+        <li>
+          {resourceId ? (
+            "This resource exists; publish its policy if you have not yet."
+          ) : (
+            <>
+              Create an{" "}
+              <Link href="/idp-profiles" className="text-brand-600 hover:underline">
+                IdP profile
+              </Link>{" "}
+              and a{" "}
+              <Link href="/resources" className="text-brand-600 hover:underline">
+                resource
+              </Link>
+              , then publish its policy.
+            </>
+          )}
+        </li>
+        <li>
+          Issue an enforcer credential on the{" "}
+          <Link
+            href={resourceId ? `/resources/${resourceId}` : "/resources"}
+            className="text-brand-600 hover:underline"
+          >
+            resource page
+          </Link>{" "}
+          (shown once; store it as a secret).
+        </li>
+        <li>Embed the enforcer in your MCP server with the telemetry client:</li>
+      </ol>
+      <pre className="mt-3 overflow-x-auto rounded-md bg-slate-950 p-3 text-xs leading-relaxed text-slate-100">
+        <code>{SNIPPET}</code>
+      </pre>
+      <p className="mt-3 text-xs text-slate-500">
+        Events are batched (≤ 1,000 per second, gzip) and kept in memory while the control plane is unreachable; a
+        request never waits for telemetry.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,235 @@
+"use client";
+
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { CategoryBarChart } from "@/components/charts/category-bar-chart";
+import { NEUTRAL_COLOR, OK_COLOR, seriesColor } from "@/components/charts/palette";
+import { TimeSeriesChart } from "@/components/charts/time-series-chart";
+import type { OverviewData } from "@/lib/schemas/telemetry";
+import { reasonHelp } from "./reasons";
+
+function ChartCard({
+  title,
+  summary,
+  children,
+  wide,
+}: {
+  title: string;
+  summary?: ReactNode;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  const id = `chart-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
+  return (
+    <section
+      aria-labelledby={id}
+      className={`rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${wide ? "lg:col-span-2" : ""}`}
+    >
+      <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+        <h2 id={id} className="text-sm font-semibold">
+          {title}
+        </h2>
+        {summary ? <p className="text-xs text-slate-500">{summary}</p> : null}
+      </header>
+      <div className="p-4">{children}</div>
+    </section>
+  );
+}
+
+const NoData = () => <p className="py-8 text-center text-sm text-slate-500">No data in this range.</p>;
+
+/** The five charts of the Overview, each with its numbers as text beside it. */
+export function OverviewCharts({ data }: { data: OverviewData }) {
+  const explore = (params: Record<string, string>) => {
+    const p = new URLSearchParams({ ...params, from: data.from, range: "all" });
+    if (data.resourceId) p.set("resource", data.resourceId);
+    return `/events?${p}`;
+  };
+  const jwksTotals = data.jwks.reduce(
+    (s, p) => ({
+      scheduled: s.scheduled + p.scheduled,
+      forced: s.forced + p.forced,
+      initial: s.initial + p.initial,
+      errors: s.errors + p.errors,
+    }),
+    { scheduled: 0, forced: 0, initial: 0, errors: 0 },
+  );
+  return (
+    <div className="grid gap-6 lg:grid-cols-2">
+      <ChartCard title="Authentication outcomes" summary={`${data.stepMinutes}-minute buckets, UTC`} wide>
+        {data.kpis.requests === 0 ? (
+          <NoData />
+        ) : (
+          <div className="grid gap-6 xl:grid-cols-[1fr_20rem]">
+            <TimeSeriesChart
+              label="Allowed requests and failures by reason over time"
+              data={data.auth}
+              stepMinutes={data.stepMinutes}
+              series={[
+                { key: "allowed", label: "allowed", color: OK_COLOR },
+                ...data.reasons.map((r, i) => ({ key: r, label: r, color: seriesColor(i) })),
+              ]}
+            />
+            <div>
+              <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Failures by reason</h3>
+              {data.reasonTotals.length === 0 ? (
+                <p className="mt-2 text-sm text-slate-500">No failures in this range.</p>
+              ) : (
+                <ul
+                  className="mt-2 divide-y divide-slate-100 text-sm dark:divide-slate-800"
+                  aria-label="Failures by reason"
+                >
+                  {data.reasonTotals.map(({ reason, count }, i) => (
+                    <li key={reason} className="flex items-start justify-between gap-3 py-1.5" data-reason={reason}>
+                      <span className="min-w-0">
+                        <span
+                          aria-hidden
+                          className="mr-2 inline-block h-2.5 w-2.5 rounded-sm"
+                          style={{ background: seriesColor(i) }}
+                        />
+                        <Link
+                          href={explore({ outcome: "deny", reason })}
+                          className="font-mono text-xs text-brand-600 hover:underline"
+                        >
+                          {reason}
+                        </Link>
+                        <Link
+                          href={`/events/reasons#${reason}`}
+                          className="block pl-5 text-xs text-slate-500 hover:underline"
+                          title={reasonHelp(reason)?.fix}
+                        >
+                          {reasonHelp(reason)?.title ?? "Unknown reason"}: what it means
+                        </Link>
+                      </span>
+                      <span className="font-semibold tabular-nums" data-count>
+                        {count}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          </div>
+        )}
+      </ChartCard>
+
+      <ChartCard
+        title="JWKS refreshes"
+        summary={`${jwksTotals.scheduled} scheduled · ${jwksTotals.forced} forced · ${jwksTotals.initial} initial · ${jwksTotals.errors} failed`}
+      >
+        {jwksTotals.scheduled + jwksTotals.forced + jwksTotals.initial === 0 ? (
+          <NoData />
+        ) : (
+          <>
+            <TimeSeriesChart
+              label="JWKS refreshes over time, scheduled versus forced"
+              data={data.jwks}
+              stepMinutes={data.stepMinutes}
+              height={200}
+              series={[
+                { key: "scheduled", label: "scheduled", color: NEUTRAL_COLOR },
+                { key: "forced", label: "forced (unknown kid)", color: seriesColor(1) },
+                { key: "initial", label: "initial", color: seriesColor(7) },
+              ]}
+            />
+            <p className="mt-2 text-xs text-slate-500">
+              More than one forced refresh a minute usually means key-rotation trouble or tokens from another IdP.
+            </p>
+          </>
+        )}
+      </ChartCard>
+
+      <ChartCard title="OBO exchange latency" summary="p50 / p95 / p99 per downstream, IdP round trips only">
+        {data.obo.length === 0 ? (
+          <NoData />
+        ) : (
+          <>
+            <CategoryBarChart
+              label="On-behalf-of exchange latency percentiles per downstream API"
+              data={data.obo}
+              category="downstream"
+              unit="ms"
+              series={[
+                { key: "p50", label: "p50", color: seriesColor(4) },
+                { key: "p95", label: "p95", color: seriesColor(1) },
+                { key: "p99", label: "p99", color: seriesColor(0) },
+              ]}
+            />
+            <table className="mt-3 w-full text-left text-xs">
+              <thead className="text-slate-500">
+                <tr>
+                  <th className="py-1 font-medium">Downstream</th>
+                  <th className="py-1 text-right font-medium">Exchanges</th>
+                  <th className="py-1 text-right font-medium">Errors</th>
+                  <th className="py-1 text-right font-medium">p50</th>
+                  <th className="py-1 text-right font-medium">p95</th>
+                  <th className="py-1 text-right font-medium">p99</th>
+                </tr>
+              </thead>
+              <tbody className="tabular-nums">
+                {data.obo.map((o) => (
+                  <tr key={o.downstream}>
+                    <td className="py-1 font-mono">{o.downstream}</td>
+                    <td className="py-1 text-right">{o.exchanges}</td>
+                    <td className="py-1 text-right">{o.errors}</td>
+                    <td className="py-1 text-right">{o.p50 ?? "–"} ms</td>
+                    <td className="py-1 text-right">{o.p95 ?? "–"} ms</td>
+                    <td className={`py-1 text-right ${(o.p99 ?? 0) > 2000 ? "font-semibold text-red-600" : ""}`}>
+                      {o.overflow ? "> " : ""}
+                      {o.p99 ?? "–"} ms
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </ChartCard>
+
+      <ChartCard title="Tool invocations by tool" summary={`${data.kpis.toolCalls} allowed calls`}>
+        {data.tools.length === 0 ? (
+          <NoData />
+        ) : (
+          <CategoryBarChart
+            label="Tool invocations per tool, allowed and denied"
+            data={data.tools}
+            category="tool"
+            stacked
+            series={[
+              { key: "allowed", label: "allowed", color: OK_COLOR },
+              { key: "denied", label: "denied", color: seriesColor(0) },
+            ]}
+          />
+        )}
+      </ChartCard>
+
+      <ChartCard title="Rate-limit hits by client" summary={`${data.kpis.rateLimitHits} hits`}>
+        {data.rateLimits.length === 0 ? (
+          <NoData />
+        ) : (
+          <>
+            <CategoryBarChart
+              label="Rate-limit hits per client"
+              data={data.rateLimits}
+              category="client"
+              series={[{ key: "hits", label: "hits", color: seriesColor(1) }]}
+            />
+            <ul className="mt-2 text-xs" aria-label="Rate-limit hits by client">
+              {data.rateLimits.map((r) => (
+                <li key={r.client} className="flex justify-between py-0.5">
+                  <Link
+                    href={explore({ type: "rate_limit", client: r.client })}
+                    className="font-mono text-brand-600 hover:underline"
+                  >
+                    {r.client}
+                  </Link>
+                  <span className="tabular-nums">{r.hits}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </ChartCard>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter } from "next/navigation";
+import { useState } from "react";
+import { type OverviewData, RANGE_KEYS, RANGES, type RangeKey } from "@/lib/schemas/telemetry";
+import { ConnectEnforcer } from "./connect-enforcer";
+import { OverviewCharts } from "./overview-charts";
+
+const POLL_MS = 5_000;
+
+async function fetchOverview(range: RangeKey, resource: string): Promise<OverviewData> {
+  const params = new URLSearchParams({ range });
+  if (resource) params.set("resource", resource);
+  const res = await fetch(`/api/v1/telemetry/overview?${params}`, { cache: "no-store" });
+  if (!res.ok) throw new Error(`overview: HTTP ${res.status}`);
+  return (await res.json()) as OverviewData;
+}
+
+/**
+ * The live Overview: range picker, resource filter, KPIs and charts, polled every 5 s while the page
+ * is open (React Query pauses in background tabs). The server rendered the first data; on the main
+ * Overview the choices are mirrored in the URL so a reload or a shared link shows the same view.
+ */
+export function OverviewDashboard({
+  initial,
+  resources,
+  fixedResourceId,
+}: {
+  initial: OverviewData;
+  resources: { id: string; name: string }[];
+  /** On a resource's page: no resource picker, no URL sync. */
+  fixedResourceId?: string;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [range, setRange] = useState<RangeKey>(initial.range);
+  const [resource, setResource] = useState(fixedResourceId ?? initial.resourceId ?? "");
+  const isInitialKey = range === initial.range && resource === (initial.resourceId ?? "");
+  const query = useQuery({
+    queryKey: ["telemetry-overview", range, resource],
+    queryFn: () => fetchOverview(range, resource),
+    initialData: isInitialKey ? initial : undefined,
+    placeholderData: keepPreviousData,
+    refetchInterval: POLL_MS,
+  });
+  const data = query.data ?? initial;
+
+  function choose(next: { range?: RangeKey; resource?: string }) {
+    const r = next.range ?? range;
+    const res = next.resource ?? resource;
+    setRange(r);
+    setResource(res);
+    if (fixedResourceId) return;
+    const params = new URLSearchParams({ range: r });
+    if (res) params.set("resource", res);
+    router.replace(`${pathname}?${params}`, { scroll: false });
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <fieldset className="flex flex-wrap items-center gap-1" aria-label="Time range">
+          <legend className="sr-only">Time range</legend>
+          {RANGE_KEYS.map((key) => (
+            <button
+              key={key}
+              type="button"
+              aria-pressed={range === key}
+              onClick={() => choose({ range: key })}
+              className={`rounded-md px-3 py-1.5 text-sm font-medium ${
+                range === key
+                  ? "bg-brand-600 text-white"
+                  : "border border-slate-300 bg-white text-slate-700 hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800"
+              }`}
+            >
+              {RANGES[key].label}
+            </button>
+          ))}
+        </fieldset>
+        <div className="flex items-end gap-4">
+          {fixedResourceId ? null : (
+            <label className="text-xs font-medium">
+              Resource
+              <select
+                value={resource}
+                onChange={(e) => choose({ resource: e.target.value })}
+                className="mt-1 block w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+              >
+                <option value="">All resources</option>
+                {resources.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <p className="pb-1.5 text-xs text-slate-500" aria-live="polite">
+            {query.isError ? "Update failed; retrying" : "Live"} · updated{" "}
+            {new Date(query.dataUpdatedAt || Date.now()).toISOString().slice(11, 19)} UTC
+          </p>
+        </div>
+      </div>
+      {data.neverReceived ? (
+        <ConnectEnforcer resourceId={fixedResourceId ?? (resource || undefined)} />
+      ) : (
+        <>
+          <Kpis data={data} />
+          <OverviewCharts data={data} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Kpis({ data }: { data: OverviewData }) {
+  const k = data.kpis;
+  const pct = k.successRate === null ? "–" : `${(k.successRate * 100).toFixed(k.successRate >= 0.999 ? 1 : 2)}%`;
+  const items: [string, string, string?][] = [
+    ["Requests", k.requests.toLocaleString("en-US")],
+    ["Success rate", pct],
+    ["Failures", k.denied.toLocaleString("en-US"), k.denied > 0 ? "text-red-600 dark:text-red-400" : undefined],
+    ["Tool calls", k.toolCalls.toLocaleString("en-US")],
+    ["Active clients", k.activeClients.toLocaleString("en-US")],
+    ["Enforcers online", k.enforcersOnline.toLocaleString("en-US")],
+  ];
+  return (
+    <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3 xl:grid-cols-6">
+      {items.map(([label, value, tone]) => (
+        <div
+          key={label}
+          className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+        >
+          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+          <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone ?? ""}`} data-kpi={label}>
+            {value}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,147 @@
+import { ALL_REASON_CODES, type ReasonCode } from "@/lib/enforcer/errors";
+
+/**
+ * Every denial reason the enforcer reports, with a one-line explanation and the usual fix. The fixes
+ * follow the pitfalls table of DOMAIN.md (stale JWKS, audience mismatch, clock skew, scope format,
+ * ID token sent as access token, token too large…). Shared by the explorer, its drawer and /events/reasons.
+ */
+export interface ReasonHelp {
+  title: string;
+  explanation: string;
+  fix: string;
+}
+
+export const REASON_HELP: Record<ReasonCode, ReasonHelp> = {
+  token_missing: {
+    title: "No token",
+    explanation: "The request carried no Authorization: Bearer header.",
+    fix: "The client must run the OAuth flow first; a 401 with resource_metadata tells it where to start.",
+  },
+  token_malformed: {
+    title: "Malformed token",
+    explanation: "The bearer value is not a compact JWS (three base64url parts), or its header is unreadable.",
+    fix: "Send the access token itself, not an opaque reference token or a quoted/trimmed copy.",
+  },
+  token_too_large: {
+    title: "Token too large",
+    explanation: "The token exceeds the size limit (proxies answer HTTP 431 for the same cause).",
+    fix: "Issue fewer claims (groups overage); fetch profile data from userinfo instead.",
+  },
+  token_in_query: {
+    title: "Token in the URL",
+    explanation: "A token was sent in the query string, where logs and referrers leak it.",
+    fix: "Send it only in the Authorization header (RFC 6750 §2.1).",
+  },
+  alg_not_allowed: {
+    title: "Algorithm not allowed",
+    explanation: "The token is signed with an algorithm outside the allowlist (never none or HMAC).",
+    fix: "Match the IdP profile's algorithms to the IdP's signing keys (RS256 by default).",
+  },
+  unknown_kid: {
+    title: "Unknown signing key",
+    explanation: "No key in the IdP's JWKS has the token's kid, even after a forced refresh.",
+    fix: "Stale JWKS after key rotation, or the wrong IdP: check the JWKS URI; refresh is forced on unknown kid (5-min TTL).",
+  },
+  signature_invalid: {
+    title: "Bad signature",
+    explanation: "The signature does not verify with the IdP's key: the token was altered or signed elsewhere.",
+    fix: "Make sure the token comes from the configured IdP; a tampered token needs no fix but an investigation.",
+  },
+  issuer_mismatch: {
+    title: "Issuer mismatch",
+    explanation: "The iss claim is not exactly one of the configured issuers.",
+    fix: "Entra v1 tokens use https://sts.windows.net/{tenant}/, v2 the login.microsoftonline.com form; Auth0 needs the trailing slash.",
+  },
+  audience_mismatch: {
+    title: "Audience mismatch",
+    explanation: "The aud claim does not match the resource's audiences exactly.",
+    fix: "aud must match exactly, api:// prefix included; an ID token (aud = the client) was probably sent instead of an access token.",
+  },
+  token_expired: {
+    title: "Token expired",
+    explanation: "exp is in the past, beyond the 30 s leeway.",
+    fix: "The client must refresh before expiry; if tokens expire on arrival, check clock skew (NTP).",
+  },
+  token_not_yet_valid: {
+    title: "Not yet valid",
+    explanation: "nbf is in the future, beyond the leeway.",
+    fix: "Clock skew between the IdP and this server: sync clocks with NTP.",
+  },
+  token_issued_in_future: {
+    title: "Issued in the future",
+    explanation: "iat is in the future, beyond the leeway.",
+    fix: "Clock skew between the IdP and this server: sync clocks with NTP.",
+  },
+  token_lifetime_too_long: {
+    title: "Lifetime too long",
+    explanation: "exp − iat exceeds the policy's maximum token lifetime.",
+    fix: "Shorten the access token lifetime at the IdP (15 min recommended) or raise the policy limit.",
+  },
+  claim_missing: {
+    title: "Required claim missing",
+    explanation: "A required claim (sub, exp…) is absent.",
+    fix: "Check the IdP's token configuration; app-only tokens may need a different profile.",
+  },
+  token_type_invalid: {
+    title: "Wrong token type",
+    explanation: "The typ header is not at+jwt while the policy requires RFC 9068 access tokens.",
+    fix: "Enable the RFC 9068 profile at the IdP, or drop the requirement from the policy.",
+  },
+  id_token_rejected: {
+    title: "ID token sent",
+    explanation: "An OpenID ID token was presented as an access token.",
+    fix: "Request an access token for the API's scope; ID tokens are for the client only.",
+  },
+  insufficient_scope: {
+    title: "Insufficient scope",
+    explanation: "The token is valid but lacks a scope the method or tool needs.",
+    fix: "Grant the scope (Entra: api://{id}/scope; Okta/Auth0: bare names); the client can step up on the 403.",
+  },
+  tool_not_allowed: {
+    title: "Tool not allowed",
+    explanation: "The tool is disabled, not on the allowlist, or outside the token's mcp_allowed_tools.",
+    fix: "Enable the tool on the resource's Tools tab and publish, if it should be callable.",
+  },
+  method_not_allowed: {
+    title: "Method not allowed",
+    explanation: "The MCP method is disabled by the policy.",
+    fix: "Enable the method in the resource's policy and publish, if it should be used.",
+  },
+  origin_not_allowed: {
+    title: "Origin not allowed",
+    explanation: "A browser Origin header not on the resource's allowed origins.",
+    fix: "Add the origin to the resource's allowed origins, or call from a non-browser client.",
+  },
+  rate_limited: {
+    title: "Rate limited",
+    explanation: "The client exceeded its per-client limit (or its address is locked after failed sign-ins).",
+    fix: "Back off per Retry-After; raise the limit on the resource if the traffic is legitimate.",
+  },
+  jwks_unavailable: {
+    title: "JWKS unavailable",
+    explanation: "The IdP's JWKS could not be fetched and no cached keys were within the grace period.",
+    fix: "Check network access from the enforcer to the IdP's JWKS URI and the IdP's status.",
+  },
+  request_malformed: {
+    title: "Malformed request",
+    explanation: "The body is not a valid JSON-RPC message.",
+    fix: "Fix the client; MCP uses JSON-RPC 2.0 over POST.",
+  },
+  body_too_large: {
+    title: "Body too large",
+    explanation: "The request body exceeds the enforcer's limit.",
+    fix: "Send smaller requests or raise maxBodyBytes in the enforcer.",
+  },
+  policy_unavailable: {
+    title: "No policy loaded",
+    explanation: "The enforcer has no valid config bundle yet, so it fails closed.",
+    fix: "Publish the resource's config and check the enforcer can reach the control plane.",
+  },
+};
+
+const KNOWN = new Set<string>(ALL_REASON_CODES);
+
+/** Help for a reason string from telemetry (older or newer enforcers may send codes we do not know). */
+export function reasonHelp(reason: string): ReasonHelp | undefined {
+  return KNOWN.has(reason) ? REASON_HELP[reason as ReasonCode] : undefined;
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+
+/** Dashboard ranges: window, rollup grain (minutes) and chart step (minutes). */
+export const RANGES = {
+  "15m": { label: "15 min", minutes: 15, grain: 1, step: 1 },
+  "1h": { label: "1 hour", minutes: 60, grain: 1, step: 1 },
+  "24h": { label: "24 hours", minutes: 1440, grain: 1, step: 15 },
+  "7d": { label: "7 days", minutes: 10_080, grain: 60, step: 60 },
+  "30d": { label: "30 days", minutes: 43_200, grain: 60, step: 360 },
+} as const;
+export type RangeKey = keyof typeof RANGES;
+export const RANGE_KEYS = Object.keys(RANGES) as RangeKey[];
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
+
+export const OverviewQuery = z.object({
+  range: z.enum(RANGE_KEYS as [RangeKey, ...RangeKey[]]).default("24h"),
+  resource: optionalText(100),
+});
+export type OverviewQuery = z.infer<typeof OverviewQuery>;
+
+export const EVENT_TYPES = ["decision", "jwks_refresh", "obo_exchange", "rate_limit"] as const;
+export const EVENT_OUTCOMES = ["allow", "deny", "ok", "error", "hit"] as const;
+
+/** `YYYY-MM-DDTHH:mm` (a datetime-local input, read as UTC) or a full ISO timestamp. */
+const when = z
+  .string()
+  .trim()
+  .max(40)
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return undefined;
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? `${v}:00Z` : v;
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) {
+      ctx.addIssue({ code: "custom", message: "Enter a date and time." });
+      return z.NEVER;
+    }
+    return new Date(t);
+  });
+
+/** Events explorer filters (URL search params and the JSON/CSV routes share them). */
+export const EventFilter = z.object({
+  resource: optionalText(100),
+  type: z
+    .enum(EVENT_TYPES)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  outcome: z
+    .enum(EVENT_OUTCOMES)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  reason: optionalText(64),
+  client: optionalText(256),
+  subject: optionalText(256),
+  tool: optionalText(128),
+  range: z.enum(["15m", "1h", "24h", "7d", "all"]).default("24h"),
+  from: when,
+  to: when,
+  cursor: z.coerce.number().int().positive().optional(),
+});
+export type EventFilter = z.infer<typeof EventFilter>;
+export type EventFilterInput = z.input<typeof EventFilter>;
+
+/** Parses URL search params, keeping only known keys; invalid filters fall back to defaults. */
+export function parseEventFilter(params: Record<string, string | string[] | undefined>): {
+  filter: EventFilter;
+  invalid: boolean;
+} {
+  const flat = Object.fromEntries(
+    Object.entries(params)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => v !== undefined),
+  );
+  const parsed = EventFilter.safeParse(flat);
+  if (parsed.success) return { filter: parsed.data, invalid: false };
+  return { filter: EventFilter.parse({}), invalid: true };
+}
+
+// ── DTOs the server hands to the dashboard's client leaves (plain JSON) ──
+
+/** Overview dashboard data: KPIs and chart series for one range (and optionally one resource). */
+export interface OverviewData {
+  range: RangeKey;
+  resourceId: string | null;
+  from: string;
+  to: string;
+  stepMinutes: number;
+  kpis: {
+    requests: number;
+    allowed: number;
+    denied: number;
+    successRate: number | null;
+    toolCalls: number;
+    activeClients: number;
+    rateLimitHits: number;
+    enforcersOnline: number;
+  };
+  /** One point per step: `allowed` plus one key per deny reason (see `reasons`). */
+  auth: { t: string; allowed: number; [reason: string]: number | string }[];
+  /** Deny reasons, most frequent first, with their totals over the range. */
+  reasons: string[];
+  reasonTotals: { reason: string; count: number }[];
+  jwks: { t: string; scheduled: number; forced: number; initial: number; errors: number }[];
+  obo: {
+    downstream: string;
+    exchanges: number;
+    errors: number;
+    p50: number | null;
+    p95: number | null;
+    p99: number | null;
+    overflow: boolean;
+  }[];
+  tools: { tool: string; allowed: number; denied: number }[];
+  rateLimits: { client: string; hits: number }[];
+  /** True when no telemetry was ever received (for this resource): show how to connect an enforcer. */
+  neverReceived: boolean;
+}
+
+/** One raw telemetry event, as the explorer shows it. */
+export interface EventDto {
+  id: number;
+  at: string;
+  resourceId: string;
+  resourceName: string;
+  instanceId: string;
+  type: string;
+  outcome: string;
+  reason: string;
+  clientId: string;
+  subject: string;
+  tool: string;
+  method: string;
+  latencyMs: number | null;
+  data: Record<string, unknown> | null;
+}

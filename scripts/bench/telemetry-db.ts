@@ -1,0 +1,292 @@
+/**
+ * One backend's half of `npm run bench:telemetry` (run by telemetry.ts in its own process, since the
+ * control plane's env and Prisma client are per process):
+ *   tsx --conditions=react-server scripts/bench/telemetry-db.ts <sqlite|postgres> <size,size,…>
+ * Uses its own database (data/bench-telemetry.db or PostgreSQL `portcullis_bench_telemetry`), never
+ * the dev one. Prints progress on stderr and one `RESULT {json}` line on stdout.
+ */
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import pg from "pg";
+import { backfillHoursSql, type Dialect, generateSql, PERM_N, rollupSql, SPAN_MS } from "./telemetry-data";
+
+const dialect = (process.argv[2] ?? "sqlite") as Dialect;
+const sizes = (process.argv[3] ?? "1000000,10000000").split(",").map(Number);
+const INGEST_BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 60);
+const PG_ADMIN = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const PG_DB = "portcullis_bench_telemetry";
+const log = (msg: string) => process.stderr.write(`[${dialect}] ${msg}\n`);
+
+async function prepareDatabase(): Promise<string> {
+  if (dialect === "sqlite") {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
+    return "file:./data/bench-telemetry.db";
+  }
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${PG_DB}"`);
+  await admin.end();
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${PG_DB}`;
+  return u.toString();
+}
+
+const url = await prepareDatabase();
+Object.assign(process.env, {
+  DATABASE_URL: url,
+  LOG_LEVEL: "silent",
+  NODE_ENV: "production",
+  PORTCULLIS_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString("base64"),
+  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0000",
+});
+execFileSync("npx", ["prisma", "migrate", "deploy"], { env: process.env, stdio: "ignore" });
+
+const { db } = await import("@/lib/server/db");
+const { ingestBatch } = await import("@/lib/server/telemetry/ingest");
+const { receiveTelemetry } = await import("@/lib/server/telemetry/receive");
+const { getOverview } = await import("@/lib/server/telemetry/overview");
+const { generateCredential } = await import("@/lib/server/enforcers/credential-format");
+const { RANGE_KEYS } = await import("@/lib/schemas/telemetry");
+type WireEvent = import("@/lib/server/telemetry/wire").WireEvent;
+
+const END = Date.now();
+const START = END - SPAN_MS;
+
+/** A batch shaped like the generated data (see telemetry-data.ts), at "now". */
+function batch(seed: number, size = 1000): WireEvent[] {
+  const out: WireEvent[] = [];
+  for (let i = 0; i < size; i++) {
+    const n = seed * size + i;
+    const k = (n * 101) % 100;
+    const at = Date.now() - (i % 500);
+    if (k < 88) {
+      const deny = (n * 103) % 100 < 8;
+      const call = (n * 109) % 10 < 7;
+      out.push({
+        type: "decision",
+        at,
+        outcome: deny ? "deny" : "allow",
+        reason: deny ? "token_expired" : undefined,
+        clientId: `client-${(n * 127) % 50}`,
+        subject: `user-${(n * 151) % 2000}@example.com`,
+        method: call ? "tools/call" : "tools/list",
+        tool: call ? `tool-${(n * 157) % 15}` : undefined,
+        latencyMs: ((n * 179) % 2000) / 100,
+        cacheHit: true,
+      });
+    } else if (k < 94) {
+      out.push({
+        type: "obo_exchange",
+        at,
+        downstream: `api-${n % 3}`,
+        outcome: "ok",
+        cacheHit: n % 10 < 6,
+        latencyMs: 20 + (n % 900),
+      });
+    } else if (k < 95) {
+      out.push({
+        type: "jwks_refresh",
+        at,
+        trigger: "scheduled",
+        outcome: "ok",
+        issuer: "https://idp.example.com/",
+        latencyMs: 40,
+      });
+    } else {
+      out.push({ type: "rate_limit", at, clientId: `client-${n % 50}`, category: "tool" });
+    }
+  }
+  return out;
+}
+
+async function measureIngest(): Promise<number> {
+  for (let w = 0; w < 3; w++)
+    await ingestBatch({
+      resourceId: "bench-res-0",
+      idempotencyKey: randomUUID(),
+      instanceId: "inst-0",
+      events: batch(w),
+    });
+  const batches = Array.from({ length: INGEST_BATCHES }, (_, b) => batch(b + 10));
+  const started = performance.now();
+  for (const events of batches)
+    await ingestBatch({ resourceId: "bench-res-0", idempotencyKey: randomUUID(), instanceId: "inst-0", events });
+  return Math.round((INGEST_BATCHES * 1000) / ((performance.now() - started) / 1000));
+}
+
+/** The whole HTTP handler: credential check, gzip, JSON, per-event zod validation, ingest. */
+async function measureRoute(credential: string): Promise<number> {
+  const bodies = Array.from({ length: INGEST_BATCHES }, (_, b) =>
+    gzipSync(JSON.stringify({ events: batch(b + 1000) })),
+  );
+  const post = (body: Buffer) =>
+    receiveTelemetry(
+      new Request("http://127.0.0.1/api/v1/telemetry", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${credential}`,
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "idempotency-key": randomUUID(),
+        },
+        body: new Uint8Array(body),
+      }),
+    );
+  for (const body of bodies.slice(0, 3)) await post(body);
+  const started = performance.now();
+  for (const body of bodies) {
+    const res = await post(body);
+    if (res.status !== 200) throw new Error(`route answered ${res.status}: ${await res.text()}`);
+  }
+  return Math.round((INGEST_BATCHES * 1000) / ((performance.now() - started) / 1000));
+}
+
+async function seedCredential(): Promise<string> {
+  const idp = await db().idpProfile.create({
+    data: {
+      name: "bench",
+      kind: "oidc",
+      settings: "{}",
+      issuers: "[]",
+      discoveryUrl: "https://idp.example.com/.well-known/openid-configuration",
+      jwksUri: "https://idp.example.com/jwks",
+    },
+  });
+  await db().mcpResource.create({
+    data: {
+      id: "bench-res-0",
+      name: "bench-0",
+      uri: "https://bench.example.com/mcp",
+      idpProfileId: idp.id,
+      draft: "{}",
+    },
+  });
+  const c = generateCredential();
+  await db().enforcerCredential.create({
+    data: { resourceId: "bench-res-0", name: "bench", prefix: c.prefix, secretHash: c.secretHash },
+  });
+  return c.token;
+}
+
+async function maxId(): Promise<number> {
+  const r = await db().telemetryEvent.aggregate({ _max: { id: true } });
+  return r._max.id ?? 0;
+}
+
+/** Generates raw rows n in [from, to) and their rollups, in chunks of 500k. */
+async function load(from: number, to: number): Promise<void> {
+  const CHUNK = 500_000;
+  for (let a = from; a < to; a += CHUNK) {
+    const b = Math.min(to, a + CHUNK);
+    const before = await maxId();
+    const t0 = performance.now();
+    await db().$executeRawUnsafe(generateSql(dialect, a, b, START));
+    const after = await maxId();
+    const t1 = performance.now();
+    await db().$transaction(
+      async (tx) => {
+        for (const sql of rollupSql(dialect, before + 1, after)) await tx.$executeRawUnsafe(sql);
+      },
+      { timeout: 600_000, maxWait: 60_000 },
+    );
+    const secs = (x: number) => (x / 1000).toFixed(1);
+    log(
+      `loaded ${b.toLocaleString("en-US")} events (raw ${secs(t1 - t0)} s, rollups ${secs(performance.now() - t1)} s)`,
+    );
+  }
+  // The first whole day of generated data: older hourly/daily rows are the backfilled weeks.
+  const startDay = Math.ceil(START / 86_400_000) * 1440;
+  for (const sql of backfillHoursSql(startDay)) await db().$executeRawUnsafe(sql);
+  // Statistics for the planners; on PostgreSQL also the visibility map (index-only scans), as
+  // autovacuum keeps it in a running system.
+  await db().$executeRawUnsafe(dialect === "postgres" ? "VACUUM ANALYZE" : "ANALYZE");
+}
+
+interface OverviewTiming {
+  range: string;
+  scope: string;
+  totalMs: number;
+  queries: Record<string, number>;
+}
+
+async function measureOverview(): Promise<OverviewTiming[]> {
+  const out: OverviewTiming[] = [];
+  const now = new Date(END);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  for (const range of RANGE_KEYS) {
+    for (const resourceId of [undefined, "bench-res-1"]) {
+      const runs: Record<string, number>[] = [];
+      const totals: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        // One by one, so each query's own latency is measured (the first run warms caches).
+        const queries: Record<string, number> = {};
+        await getOverview({ range, resourceId }, now, {
+          sequential: true,
+          onQuery: (name, ms) => (queries[name] = ms),
+        });
+        if (i > 0) runs.push(queries);
+        // As the dashboard runs them: all at once; the page waits for the slowest.
+        const started = performance.now();
+        await getOverview({ range, resourceId }, now);
+        if (i > 0) totals.push(performance.now() - started);
+      }
+      const names = Object.keys(runs[0] ?? {});
+      out.push({
+        range,
+        scope: resourceId ? "one resource" : "fleet",
+        totalMs: median(totals),
+        queries: Object.fromEntries(names.map((n) => [n, median(runs.map((r) => r[n] ?? 0))])),
+      });
+    }
+  }
+  return out;
+}
+
+const credential = await seedCredential();
+const result: {
+  dialect: Dialect;
+  ingest: { storedEvents: number; ingestEventsPerSec: number; routeEventsPerSec: number }[];
+  overview: { events: number; rollupRows: number; loadSec: number; timings: OverviewTiming[] }[];
+} = { dialect, ingest: [], overview: [] };
+
+log("ingest on an empty database");
+result.ingest.push({
+  storedEvents: 0,
+  ingestEventsPerSec: await measureIngest(),
+  routeEventsPerSec: await measureRoute(credential),
+});
+let loaded = 0;
+for (const size of sizes) {
+  if (size > PERM_N) throw new Error(`at most ${PERM_N} generated events`);
+  const started = performance.now();
+  await load(loaded, size);
+  loaded = size;
+  const loadSec = Math.round((performance.now() - started) / 1000);
+  const rollupRows = await db().telemetryRollup.count();
+  log(
+    `overview queries over ${size.toLocaleString("en-US")} events (${rollupRows.toLocaleString("en-US")} rollup rows)`,
+  );
+  result.overview.push({ events: size, rollupRows, loadSec, timings: await measureOverview() });
+  log("ingest on the loaded database");
+  result.ingest.push({
+    storedEvents: await db().telemetryEvent.count(),
+    ingestEventsPerSec: await measureIngest(),
+    routeEventsPerSec: await measureRoute(credential),
+  });
+}
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+await db().$disconnect();
+if (!process.env.BENCH_KEEP) {
+  if (dialect === "sqlite") {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
+  } else {
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+process.exit(0);

@@ -1,0 +1,137 @@
+/**
+ * The enforcer's added latency with telemetry on vs off, side by side in one process: the same
+ * policy, token and MCP request through `enforcer.handle`, once with no sink and once with the
+ * metrics sink plus the network telemetry client (shipping gzip batches to a loopback collector that
+ * stands in for the control plane, in another process; the client's JSON, gzip and HTTP work shares
+ * the enforcer's event loop as it would in production). Each request starts from a fresh macrotask (setImmediate), as a request read from a
+ * socket does, so the telemetry client's timers and sends interleave with requests as in a server
+ * (a bare await loop would never let them run). Rounds alternate the order (off/on, on/off) to cancel
+ * drift; the overhead is the median of the paired on/off ratios.
+ */
+import { spawn } from "node:child_process";
+import { createEnforcer } from "../../lib/enforcer/enforcer";
+import { createEnforcerMetrics } from "../../lib/enforcer/metrics";
+import { createTelemetryClient, fanOutSink } from "../../lib/enforcer/telemetry-client";
+import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
+import { createTestKey, signJws } from "../../lib/enforcer/test-utils/keys";
+import { TEST_AUDIENCE, TEST_ISSUER, TEST_RESOURCE, testPolicy } from "../../lib/enforcer/test-utils/policy";
+import type { Enforcer } from "../../lib/enforcer/types";
+
+export interface EnforcerOverhead {
+  requestsPerRound: number;
+  rounds: number;
+  offUsPerRequest: number;
+  onUsPerRequest: number;
+  /** Paired median of on/off wall time per request, minus one, in %. */
+  overheadPct: number;
+  offCpuUsPerRequest: number;
+  onCpuUsPerRequest: number;
+  /** Same for the process's CPU time per request (immune to other processes taking the cores). */
+  cpuOverheadPct: number;
+  eventsSent: number;
+  eventsDropped: number;
+}
+
+/**
+ * The stand-in control plane runs in its own process: in production it is another machine, and
+ * its request parsing must not be charged to the enforcer's event loop.
+ */
+async function startCollector(): Promise<{ url: string; stop(): void }> {
+  const code = `const s = require("node:http").createServer((q, r) => { q.resume(); q.on("end", () => r.writeHead(200, { "content-type": "application/json" }).end("{}")); });
+    s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once("data", (b: Buffer) => resolve(b.toString().trim()));
+    child.once("exit", () => reject(new Error("collector exited")));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+export async function benchEnforcerOverhead(rounds = 24, perRound = 5_000): Promise<EnforcerOverhead> {
+  const key = createTestKey("RS256");
+  const jwks = await startJwksServer([key.jwk]);
+  const collector = await startCollector();
+  const collectorUrl = collector.url;
+
+  const policy = testPolicy(jwks.url);
+  const now = Math.floor(Date.now() / 1000);
+  const token = signJws(
+    { alg: "RS256", kid: key.kid, typ: "JWT" },
+    {
+      iss: TEST_ISSUER,
+      aud: TEST_AUDIENCE,
+      sub: "alice",
+      azp: "agent-1",
+      scope: "mcp:tools",
+      iat: now,
+      exp: now + 3600,
+    },
+    key.privateKey,
+  );
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "read_file", arguments: {} },
+  });
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" };
+  const next = async () =>
+    new Response('{"jsonrpc":"2.0","id":1,"result":{"content":[]}}', {
+      headers: { "content-type": "application/json" },
+    });
+
+  const telemetry = createTelemetryClient({ url: collectorUrl, credential: "pcl_bench", instance: { id: "bench" } });
+  const metrics = createEnforcerMetrics({ telemetry });
+  const modes: Record<"off" | "on", Enforcer> = {
+    off: createEnforcer({ policy }),
+    on: createEnforcer({ policy, sink: fanOutSink(metrics, telemetry) }),
+  };
+
+  /** Wall time and this process's CPU time (all its threads: gzip runs on the libuv pool) per request, µs. */
+  async function round(enforcer: Enforcer, n: number): Promise<{ wall: number; cpu: number }> {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const res = await enforcer.handle(new Request(TEST_RESOURCE, { method: "POST", headers, body }), next);
+      if (res.status !== 200) throw new Error(`unexpected ${res.status}`);
+    }
+    const used = process.cpuUsage(cpu);
+    return { wall: ((performance.now() - started) * 1000) / n, cpu: (used.user + used.system) / n };
+  }
+
+  await round(modes.off, 2000); // warm-up: JWKS fetch, verified-token cache, JIT
+  await round(modes.on, 2000);
+  const samples = { off: [] as { wall: number; cpu: number }[], on: [] as { wall: number; cpu: number }[] };
+  for (let r = 0; r < rounds; r++) {
+    const order: ("off" | "on")[] = r % 2 === 0 ? ["off", "on"] : ["on", "off"];
+    for (const mode of order) samples[mode].push(await round(modes[mode], perRound));
+  }
+  await telemetry.close();
+  const stats = telemetry.stats();
+  collector.stop();
+  await jwks.close();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  // Paired: each on-round against the off-round run right beside it, so drift in the machine's load
+  // (other processes) cancels out; the medians of those ratios are the reported overheads.
+  const paired = (k: "wall" | "cpu") => median(samples.on.map((v, i) => v[k] / (samples.off[i]?.[k] ?? v[k]))) - 1;
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  const us = (x: number) => Math.round(x * 10) / 10;
+  return {
+    requestsPerRound: perRound,
+    rounds,
+    offUsPerRequest: us(median(samples.off.map((x) => x.wall))),
+    onUsPerRequest: us(median(samples.on.map((x) => x.wall))),
+    overheadPct: pct(paired("wall")),
+    offCpuUsPerRequest: us(median(samples.off.map((x) => x.cpu))),
+    onCpuUsPerRequest: us(median(samples.on.map((x) => x.cpu))),
+    cpuOverheadPct: pct(paired("cpu")),
+    eventsSent: stats.sent,
+    eventsDropped: stats.dropped,
+  };
+}
+
+if (process.argv[1]?.endsWith("telemetry-enforcer.ts")) {
+  console.log(await benchEnforcerOverhead());
+  process.exit(0);
+}

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:telemetry`: the telemetry pipeline's numbers in one run.
+ *  1. Enforcer latency with telemetry off vs on (metrics + network client), side by side: over HTTP
+ *     (Node adapter servers in child processes) and in-process (enforcer.handle in a loop, the worst case).
+ *  2. Per backend (SQLite, then PostgreSQL), in a child process with its own fresh database
+ *     (data/bench-telemetry.db, PostgreSQL `portcullis_bench_telemetry`; never the dev database):
+ *     ingest throughput through the real ingest function (ingestBatch) and through the whole route
+ *     handler (credential, gzip, validation, ingest), on an empty database and after loading;
+ *     the Overview queries' latency over 1 and 10 million stored events.
+ * Options: --sizes 1000000,10000000  --backends sqlite,postgres  (BENCH_INGEST_BATCHES=60)
+ * Run time on a 2-core machine: about 15-25 minutes, most of it generating 10 million events twice.
+ * Targets: ingest ≥ 20,000 events/s on SQLite; every Overview query < 300 ms at 10M; telemetry ≤ 5%.
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { benchEnforcerOverhead, type EnforcerOverhead } from "./telemetry-enforcer";
+import { benchEnforcerOverHttp, type HttpOverhead } from "./telemetry-enforcer-http";
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const sizes = arg("sizes", "1000000,10000000");
+const backends = arg("backends", "sqlite,postgres").split(",");
+
+interface Timing {
+  range: string;
+  scope: string;
+  totalMs: number;
+  queries: Record<string, number>;
+}
+interface BackendResult {
+  dialect: string;
+  ingest: { storedEvents: number; ingestEventsPerSec: number; routeEventsPerSec: number }[];
+  overview: { events: number; rollupRows: number; loadSec: number; timings: Timing[] }[];
+}
+
+function runBackend(backend: string): Promise<BackendResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--import",
+        "./scripts/bench/server-only-hook.mjs",
+        "scripts/bench/telemetry-db.ts",
+        backend,
+        sizes,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"], env: process.env },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("exit", (code) => {
+      const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+      if (code !== 0 || !line) reject(new Error(`${backend} bench failed (exit ${code})`));
+      else resolve(JSON.parse(line.slice(7)) as BackendResult);
+    });
+  });
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const ms = (n: number) => n.toFixed(1);
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+process.stderr.write("enforcer latency, telemetry off vs on (HTTP, then in-process)…\n");
+const http: HttpOverhead = await benchEnforcerOverHttp(10);
+const overhead: EnforcerOverhead = await benchEnforcerOverhead();
+const results: BackendResult[] = [];
+for (const backend of backends) results.push(await runBackend(backend));
+writeFileSync("data/bench-telemetry-results.json", JSON.stringify({ http, overhead, results }, null, 2));
+
+console.log("\n## Enforcer latency, telemetry off vs on (paired medians of alternating rounds)\n");
+console.log(
+  table(
+    ["measure", "off", "on", "added"],
+    [
+      [
+        "HTTP, 1 connection: latency µs",
+        String(http.offLatencyUs),
+        String(http.onLatencyUs),
+        `${http.latencyOverheadPct}%`,
+      ],
+      ["HTTP, 8 connections: requests/s", fmt(http.offRps), fmt(http.onRps), `${http.throughputCostPct}% fewer`],
+      [
+        "in-process handle(): wall µs/req",
+        ms(overhead.offUsPerRequest),
+        ms(overhead.onUsPerRequest),
+        `${overhead.overheadPct}%`,
+      ],
+      [
+        "in-process handle(): CPU µs/req",
+        ms(overhead.offCpuUsPerRequest),
+        ms(overhead.onCpuUsPerRequest),
+        `${overhead.cpuOverheadPct}%`,
+      ],
+    ],
+  ),
+);
+console.log(
+  `(HTTP: Node adapter servers in child processes${http.pinned ? " pinned to CPU 0" : ""}, ${http.rounds} rounds of 2 s per mode; in-process: ${fmt(overhead.requestsPerRound)} requests × ${overhead.rounds} rounds per mode, ${fmt(overhead.eventsSent)} events sent, ${fmt(overhead.eventsDropped)} dropped)`,
+);
+
+console.log("\n## Ingest throughput (events/s, batches of 1,000, sequential)\n");
+console.log(
+  table(
+    ["backend", "stored events", "ingestBatch()", "POST handler (auth+gzip+zod+ingest)"],
+    results.flatMap((r) =>
+      r.ingest.map((i) => [r.dialect, fmt(i.storedEvents), fmt(i.ingestEventsPerSec), fmt(i.routeEventsPerSec)]),
+    ),
+  ),
+);
+
+console.log("\n## Overview queries (ms, median of 3; each query run alone; worst range and scope)\n");
+const names = Object.keys(results[0]?.overview[0]?.timings[0]?.queries ?? {});
+const columns = results.flatMap((r) => r.overview.map((o) => ({ label: `${r.dialect} ${fmt(o.events)}`, o })));
+console.log(
+  table(
+    ["query", ...columns.map((c) => c.label)],
+    [
+      ...names.map((n) => [n, ...columns.map((c) => ms(Math.max(...c.o.timings.map((t) => t.queries[n] ?? 0))))]),
+      ["whole page, parallel", ...columns.map((c) => ms(Math.max(...c.o.timings.map((t) => t.totalMs))))],
+      ["rollup rows", ...columns.map((c) => fmt(c.o.rollupRows))],
+      ["load time (s)", ...columns.map((c) => String(c.o.loadSec))],
+    ],
+  ),
+);
+
+console.log("\n## Overview page by range (ms, all queries in parallel as the dashboard runs them)\n");
+console.log(
+  table(
+    ["range", "scope", ...columns.map((c) => c.label)],
+    (columns[0]?.o.timings ?? []).map((t, i) => [
+      t.range,
+      t.scope,
+      ...columns.map((c) => ms(c.o.timings[i]?.totalMs ?? 0)),
+    ]),
+  ),
+);
+
+const sqliteIngest = Math.min(
+  ...(results.find((r) => r.dialect === "sqlite")?.ingest.map((i) => i.ingestEventsPerSec) ?? [0]),
+);
+const worstQuery = Math.max(
+  ...columns
+    .filter((c) => c.o.events >= 10_000_000)
+    .flatMap((c) => c.o.timings.flatMap((t) => Object.values(t.queries))),
+);
+console.log("\n## Targets\n");
+console.log(
+  `- SQLite ingest ≥ 20,000 events/s: lowest measured ${fmt(sqliteIngest)} → ${sqliteIngest >= 20_000 ? "met" : "NOT met"}`,
+);
+if (Number.isFinite(worstQuery))
+  console.log(
+    `- every Overview query < 300 ms at 10M events: slowest ${ms(worstQuery)} ms → ${worstQuery < 300 ? "met" : "NOT met"}`,
+  );
+console.log(
+  `- telemetry adds ≤ 5% enforcer latency: ${overhead.overheadPct}% → ${overhead.overheadPct <= 5 ? "met" : "NOT met"}`,
+);
+console.log("\nRaw results: data/bench-telemetry-results.json");
+process.exit(0);
