@@ -6,7 +6,14 @@ import { Button } from "@/components/ui/button";
 
 export function ThemeToggle() {
   const [dark, setDark] = useState(false);
-  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
+  // Re-apply the saved choice on mount too: if React ever re-renders <html> on the client
+  // (a hydration retry), the pre-paint script's class would otherwise be lost.
+  useEffect(() => {
+    const saved = localStorage.getItem("portcullis-theme");
+    const isDark = saved ? saved === "dark" : document.documentElement.classList.contains("dark");
+    document.documentElement.classList.toggle("dark", isDark);
+    setDark(isDark);
+  }, []);
   function toggle() {
     const next = !dark;
     document.documentElement.classList.toggle("dark", next);

@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { type OverviewData, RANGE_KEYS, RANGES, type RangeKey } from "@/lib/schemas/telemetry";
 import { ConnectEnforcer } from "./connect-enforcer";
 import { OverviewCharts } from "./overview-charts";
@@ -45,6 +45,8 @@ export function OverviewDashboard({
     refetchInterval: POLL_MS,
   });
   const data = query.data ?? initial;
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
 
   function choose(next: { range?: RangeKey; resource?: string }) {
     const r = next.range ?? range;
@@ -98,7 +100,9 @@ export function OverviewDashboard({
           )}
           <p className="pb-1.5 text-xs text-slate-500" aria-live="polite">
             {query.isError ? "Update failed; retrying" : "Live"} · updated{" "}
-            {new Date(query.dataUpdatedAt || Date.now()).toISOString().slice(11, 19)} UTC
+            {/* Rendered only after mount: the server's clock and the browser's differ, and a
+                time in the server HTML would never match the hydrating client (React #418). */}
+            {mounted ? `${new Date(query.dataUpdatedAt || Date.now()).toISOString().slice(11, 19)} UTC` : "just now"}
           </p>
         </div>
       </div>
