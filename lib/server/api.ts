@@ -53,8 +53,9 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes
   return schema.parse(raw);
 }
 
-export async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
+/** Read the raw body, never more than `maxBytes` whatever Content-Length said. */
+export async function readLimitedBytes(request: Request, maxBytes: number, tooLarge?: () => AppError): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -64,11 +65,15 @@ export async function readLimited(request: Request, maxBytes: number): Promise<s
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes.`);
+      throw tooLarge ? tooLarge() : new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes.`);
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+export async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  return (await readLimitedBytes(request, maxBytes)).toString("utf8");
 }
 
 type Handler<C> = (request: Request, ctx: { actor: Actor; req: RequestContext; params: C }) => Promise<Response>;

@@ -1,7 +1,7 @@
 import "server-only";
 import { promisify } from "node:util";
 import { gunzip as gunzipCallback } from "node:zlib";
-import { errorResponse, json } from "../api";
+import { errorResponse, json, readLimitedBytes } from "../api";
 import { authenticateEnforcer } from "../enforcer-auth";
 import { env, isPostgres } from "../env";
 import { AppError } from "../errors";
@@ -79,7 +79,7 @@ function tooLarge(): AppError {
 }
 
 async function readBody(request: Request): Promise<Buffer> {
-  const text = await readLimitedBytes(request);
+  const text = await readLimitedBytes(request, MAX_BATCH_BYTES, tooLarge);
   const encoding = (request.headers.get("content-encoding") ?? "identity").toLowerCase();
   if (encoding === "identity") return text;
   if (encoding !== "gzip") throw new AppError("unsupported_media_type", "Content-Encoding must be gzip or absent.");
@@ -89,25 +89,6 @@ async function readBody(request: Request): Promise<Buffer> {
     if (err instanceof RangeError || (err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge();
     throw new AppError("bad_request", "The body is not valid gzip.");
   }
-}
-
-/** Reads the raw bytes (gzip is binary), never more than MAX_BATCH_BYTES whatever Content-Length said. */
-async function readLimitedBytes(request: Request): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BATCH_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 function parseBatchJson(raw: Buffer, now: number) {
