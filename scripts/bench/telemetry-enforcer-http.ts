@@ -19,11 +19,17 @@ export interface HttpOverhead {
   offRps: number;
   onRps: number;
   throughputCostPct: number;
+  /** Server CPU time per request at saturation, µs (approximate: requests counted over warm-up + run). */
+  offCpuUs: number;
+  onCpuUs: number;
+  cpuOverheadPct: number;
   pinned: boolean;
 }
 
 interface Child {
   port: number;
+  /** The server's own CPU time so far, µs (SIGUSR2 → `STATS <cpu µs> …`). */
+  cpu(): Promise<number>;
   stop(): void;
 }
 
@@ -35,16 +41,30 @@ async function startChild(args: string[], env: Record<string, string>, pin: bool
         stdio: ["ignore", "pipe", "inherit"],
         env: { ...process.env, ...env },
       });
+  const waiters: ((line: string) => void)[] = [];
+  let out = "";
   const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
     child.stdout?.on("data", (b: Buffer) => {
       out += b.toString();
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      for (let nl = out.indexOf("\n"); nl !== -1; nl = out.indexOf("\n")) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const m = /LISTENING (\d+)/.exec(line);
+        if (m) resolve(Number(m[1]));
+        else waiters.shift()?.(line);
+      }
     });
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { port, stop: () => child.kill() };
+  return {
+    port,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        waiters.push((line) => resolve(Number(line.split(" ")[1])));
+        child.kill("SIGUSR2");
+      }),
+    stop: () => child.kill(),
+  };
 }
 
 export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
@@ -56,7 +76,7 @@ export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
   const collector = await new Promise<Child>((resolve) => {
     const c = spawn(process.execPath, ["-e", collectorCode], { stdio: ["ignore", "pipe", "inherit"] });
     c.stdout.once("data", (b: Buffer) =>
-      resolve({ port: Number(/\d+/.exec(b.toString())?.[0]), stop: () => c.kill() }),
+      resolve({ port: Number(/\d+/.exec(b.toString())?.[0]), cpu: async () => 0, stop: () => c.kill() }),
     );
   });
   const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: `http://127.0.0.1:${collector.port}` };
@@ -96,13 +116,18 @@ export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
   for (const s of Object.values(servers)) await load(s.port, 4, 1500); // JWKS, caches, JIT
   const lat = { off: [] as number[], on: [] as number[] };
   const rps = { off: [] as number[], on: [] as number[] };
+  const cpu = { off: [] as number[], on: [] as number[] };
   for (let r = 0; r < rounds; r++) {
     for (const mode of r % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
       const one = await load(servers[mode].port, 1, 2000);
       if (one.non2xx || one.socketErrors)
         throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
       lat[mode].push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
-      rps[mode].push((await load(servers[mode].port, 8, 2000)).rps);
+      const before = await servers[mode].cpu();
+      const eight = await load(servers[mode].port, 8, 2000);
+      rps[mode].push(eight.rps);
+      // Warm-up requests are included on both sides of the CPU reading: count them too.
+      cpu[mode].push(((await servers[mode].cpu()) - before) / (eight.rps * 2.3));
     }
   }
   for (const s of [servers.off, servers.on, collector]) s.stop();
@@ -118,6 +143,9 @@ export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
     offRps: Math.round(median(rps.off)),
     onRps: Math.round(median(rps.on)),
     throughputCostPct: pct(-paired(rps.on, rps.off)),
+    offCpuUs: Math.round(median(cpu.off) * 10) / 10,
+    onCpuUs: Math.round(median(cpu.on) * 10) / 10,
+    cpuOverheadPct: pct(paired(cpu.on, cpu.off)),
     pinned: pin,
   };
 }
