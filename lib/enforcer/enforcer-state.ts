@@ -60,6 +60,8 @@ export function createPolicyStateResolver(opts: {
       maxTokenLifetimeSec: idp.maxTokenLifetimeSec,
       sink: opts.sink,
       now: opts.now,
+      // The enforcer serves concurrent requests: misses that arrive together are checked back to back.
+      coalesceVerifications: true,
       ...opts.overrides,
     });
     validators.set(fingerprint, validator);

@@ -24,6 +24,7 @@ export interface ResolvedValidatorOptions {
   sink: TelemetrySink | undefined;
   now: () => number;
   verifiedCacheSize: number;
+  coalesceVerifications: boolean;
   fetch: typeof fetch | undefined;
 }
 
@@ -74,6 +75,7 @@ export function resolveValidatorOptions(options: TokenValidatorOptions): Resolve
     sink: options.sink,
     now: options.now ?? Date.now,
     verifiedCacheSize: int(options.verifiedCacheSize, 10_000, 0, 10_000_000, "verifiedCacheSize"),
+    coalesceVerifications: bool(options.coalesceVerifications, false, "coalesceVerifications"),
     fetch: options.fetch,
   };
 }
@@ -125,6 +127,12 @@ export function checkTokenClaims(
   if (typeof claims.sub !== "string" || claims.sub.length === 0)
     throw new EnforcerError(ReasonCode.ClaimMissing, "sub is required");
   return { subject: claims.sub, expiresAt: exp };
+}
+
+function bool(value: boolean | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
+  return value;
 }
 
 function numericDate(value: unknown, name: string): number | undefined {

@@ -53,6 +53,7 @@ describe("createTokenValidator options", () => {
     ["bad leeway", { clockToleranceSec: -1 }],
     ["fractional size", { maxTokenBytes: 1.5 }],
     ["bad typ", { requireTokenType: "JWT" }],
+    ["non-boolean coalescing", { coalesceVerifications: "yes" }],
   ])("throws TypeError at construction for %s", (_, bad) => {
     expect(() => validator(bad as Partial<TokenValidatorOptions>)).toThrow(TypeError);
   });
@@ -207,5 +208,55 @@ describe("validate", () => {
     const v = validator({ maxTokenBytes: 1024 });
     expect(await code(v.validate(token({ pad: "x".repeat(2000) })))).toBe(ReasonCode.TokenTooLarge);
     expect(await code(v.validate(""))).toBe(ReasonCode.TokenMissing);
+  });
+});
+
+describe("coalesced signature checks", () => {
+  const isPromise = (v: unknown) => v instanceof Promise;
+
+  it("checks a lone miss at once and batches misses that arrive in the same turn", async () => {
+    const v = validator({ verifiedCacheSize: 0, coalesceVerifications: true });
+    await v.validate(token({ sub: "warm-up" })); // loads the JWKS
+    await new Promise((r) => setImmediate(r));
+    const lone = v.validateNow(token({ sub: "lone" }));
+    expect(isPromise(lone)).toBe(false);
+    // A second miss in the same turn: concurrency, so it and the ones after it wait for the batch.
+    const second = v.validateNow(token({ sub: "second" }));
+    const third = v.validateNow(token({ sub: "third" }));
+    expect(isPromise(second)).toBe(true);
+    expect(isPromise(third)).toBe(true);
+    expect((await second).token.subject).toBe("second");
+    expect((await third).token.subject).toBe("third");
+    // While batches hold several misses, the next turn's first miss is batched too…
+    const next = v.validateNow(token({ sub: "next" }));
+    expect(isPromise(next)).toBe(true);
+    await next;
+    // …and a batch of one switches back to checking at once.
+    await new Promise((r) => setImmediate(r));
+    expect(isPromise(v.validateNow(token({ sub: "alone-again" })))).toBe(false);
+  });
+
+  it("settles each check of a batch on its own: a forged token fails, its neighbours pass", async () => {
+    const v = validator({ verifiedCacheSize: 0, coalesceVerifications: true });
+    await v.validate(token());
+    await new Promise((r) => setImmediate(r));
+    const forged = createToken(stranger, { iss: ISS, aud: AUD, nowSec: NOW_SEC, sub: "forged" });
+    const results = [token({ sub: "a" }), forged, token({ sub: "b" }), token({ aud: "api://other" })].map((jwt) =>
+      Promise.resolve()
+        .then(() => v.validateNow(jwt))
+        .then(
+          (r) => r.token.subject,
+          (e: EnforcerError) => e.code,
+        ),
+    );
+    // All four were started in the same turn (the microtasks above run before any immediate).
+    expect(await Promise.all(results)).toEqual(["a", ReasonCode.SignatureInvalid, "b", ReasonCode.AudienceMismatch]);
+  });
+
+  it("never defers by default (coalesceVerifications is for servers; createEnforcer turns it on)", async () => {
+    const v = validator({ verifiedCacheSize: 0 });
+    await v.validate(token());
+    const all = ["a", "b", "c"].map((sub) => v.validateNow(token({ sub })));
+    expect(all.some(isPromise)).toBe(false);
   });
 });

@@ -27,10 +27,10 @@ export interface DetailedTokenValidator extends TokenValidator {
   /** Like `validate`, plus `cacheHit`. */
   validateDetailed(token: string): Promise<DetailedValidation>;
   /**
-   * Like `validateDetailed`, but returns the result itself when no I/O is needed (a cache hit, or a key
-   * already in the JWKS cache: the signature check is synchronous) and throws synchronously on failures
-   * found without I/O; a Promise only when the JWKS must be fetched. The enforcer's hot path uses it to
-   * skip promise hops.
+   * Like `validateDetailed`, but returns the result itself when no waiting is needed (a cache hit, or a
+   * miss with `coalesceVerifications: false` and the key already in the JWKS cache) and throws
+   * synchronously on failures found before the signature check; a Promise when the JWKS must be fetched
+   * or the signature check is coalesced. The enforcer's hot path uses it to skip promise hops.
    */
   validateNow(token: string): DetailedValidation | Promise<DetailedValidation>;
   /**
@@ -87,9 +87,62 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     const alg = jws.header.alg as AsymmetricAlg;
     checkTokenType(jws.header.typ, o.requireTokenType);
     const keyOrPromise = jwks.getKey(jws.header.kid, alg);
-    // Synchronous whenever the key is cached: verification and claim checks never wait on anything.
     if (keyOrPromise instanceof Promise) return keyOrPromise.then((key) => verifyAndCheck(token, jws, alg, key, nowMs));
+    if (o.coalesceVerifications && concurrent()) return coalesced(token, jws, alg, keyOrPromise, nowMs);
     return verifyAndCheck(token, jws, alg, keyOrPromise, nowMs);
+  }
+
+  /** Misses waiting for the next batch of signature checks (see `coalesceVerifications`). */
+  let batch: (() => void)[] = [];
+  /** True while misses arrive together (the last batch held more than one). */
+  let coalescing = false;
+  /** A miss was checked at once in this event-loop turn (reset by an immediate). */
+  let missThisTurn = false;
+  const endTurn = () => {
+    missThisTurn = false;
+  };
+
+  /**
+   * Whether this miss should wait for the turn's batch. A lone miss is checked at once (deferring it would
+   * only add an event-loop hop); a second miss in the same turn switches to batches, and a batch of one
+   * switches back.
+   */
+  function concurrent(): boolean {
+    if (coalescing || batch.length > 0) return true;
+    if (missThisTurn) {
+      coalescing = true;
+      return true;
+    }
+    missThisTurn = true;
+    setImmediate(endTurn);
+    return false;
+  }
+
+  function coalesced(
+    token: string,
+    jws: ParsedJws,
+    alg: AsymmetricAlg,
+    key: KeyObject,
+    nowMs: number,
+  ): Promise<DetailedValidation> {
+    return new Promise((resolve, reject) => {
+      if (batch.length === 0) setImmediate(runBatch);
+      batch.push(() => {
+        try {
+          resolve(verifyAndCheck(token, jws, alg, key, nowMs));
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  /** Runs every queued check back to back (each settles its own promise; one failure never touches another). */
+  function runBatch(): void {
+    const jobs = batch;
+    batch = [];
+    if (jobs.length === 1) coalescing = false;
+    for (const job of jobs) job();
   }
 
   function verifyAndCheck(

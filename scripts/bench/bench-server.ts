@@ -58,7 +58,7 @@ async function bareVerify() {
   };
 }
 
-function portcullis(cache: boolean) {
+function portcullis(cache: boolean, coalesceVerifications = true) {
   const policy = EnforcerPolicy.parse({
     resource: { uri: "http://127.0.0.1/mcp", name: "bench" },
     idp: {
@@ -71,7 +71,10 @@ function portcullis(cache: boolean) {
     tools: [{ name: "echo" }],
   });
   // Cache misses are forced by disabling the verified-token cache: every request pays the signature check.
-  const enforcer = createEnforcer({ policy, validatorOverrides: cache ? {} : { verifiedCacheSize: 0 } });
+  const enforcer = createEnforcer({
+    policy,
+    validatorOverrides: cache ? {} : { verifiedCacheSize: 0, coalesceVerifications },
+  });
   return createNodeHandler(enforcer, (_req, res) => reply(res), { baseUrl: "http://127.0.0.1" });
 }
 
@@ -111,6 +114,7 @@ const handlers: Record<string, () => Handler | Promise<Handler>> = {
   bare: () => bare,
   "bare-verify": bareVerify,
   "portcullis-miss": () => portcullis(false),
+  "portcullis-miss-serial": () => portcullis(false, false),
   "portcullis-hit": () => portcullis(true),
   "express-jwt-bearer": expressJwtBearer,
   "express-sdk-bearer": expressSdkBearer,

@@ -88,6 +88,11 @@ async function main(): Promise<void> {
       { label: "bare node:http (ceiling)", server: "bare", requests: distinct },
       { label: "bare + one raw crypto.verify (reference)", server: "bare-verify", requests: distinct },
       { label: "Portcullis, 1,000 distinct tokens (misses)", server: "portcullis-miss", requests: distinct },
+      {
+        label: "  same, coalescing off (one check per request)",
+        server: "portcullis-miss-serial",
+        requests: distinct,
+      },
       { label: "Portcullis, one repeated token (hits)", server: "portcullis-hit", requests: repeated },
       { label: "Express + express-oauth2-jwt-bearer", server: "express-jwt-bearer", requests: distinct },
       { label: "Express + MCP SDK requireBearerAuth + jose", server: "express-sdk-bearer", requests: distinct },
