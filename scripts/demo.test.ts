@@ -9,7 +9,12 @@ import { gunzipSync } from "node:zlib";
 import { CompactSign, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ENTRA_TENANT } from "../e2e/idp/token-shapes.js";
-import { EnforcerPolicy, type TelemetryEvent } from "../lib/enforcer/index.js";
+import {
+  type DecisionColumns,
+  decodeDecisionColumns,
+  EnforcerPolicy,
+  type TelemetryEvent,
+} from "../lib/enforcer/index.js";
 import { controlPlaneFromEnv } from "./demo/control-plane.js";
 import { formatReport } from "./demo/report.js";
 import { type DemoResult, runDemo } from "./demo/run.js";
@@ -116,7 +121,10 @@ describe("the demo, managed by a control plane", () => {
       if (path === "/api/v1/telemetry" && req.method === "POST") {
         const raw = await readBody(req);
         const text = req.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString() : raw.toString();
-        events.push(...(JSON.parse(text) as { events: TelemetryEvent[] }).events);
+        const batch = JSON.parse(text) as { events: TelemetryEvent[]; decisions?: DecisionColumns };
+        if (batch.decisions)
+          events.push(...(decodeDecisionColumns(batch.decisions, 1000) as unknown as TelemetryEvent[]));
+        events.push(...batch.events);
         return void res.writeHead(202).end("{}");
       }
       res.writeHead(404).end();

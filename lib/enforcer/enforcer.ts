@@ -153,9 +153,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
     started: number,
   ): void {
     const token = info.auth?.token;
+    const ended = performance.now();
     safeEmit(to, {
       type: "decision",
-      at: now(),
+      at: options.now ? options.now() : wallClockAt(ended),
       outcome,
       reason,
       resource: policy?.resource.uri ?? "",
@@ -163,7 +164,7 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       subject: token?.subject,
       method: info.method,
       tool: info.tool,
-      latencyMs: performance.now() - started,
+      latencyMs: ended - started,
       cacheHit: info.auth?.cacheHit,
     });
   }
@@ -243,4 +244,20 @@ function withHeaders(response: Response, extra: Record<string, string>): Respons
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Epoch ms minus the monotonic clock, re-read at most once a second (NTP steps are picked up within 1 s). */
+let wallOffset = Date.now() - performance.now();
+let wallCheckedAt = performance.now();
+
+/**
+ * The wall-clock time of a `performance.now()` reading: one clock read per decision instead of two
+ * (the latency and the timestamp share it).
+ */
+function wallClockAt(monotonic: number): number {
+  if (monotonic - wallCheckedAt > 1000) {
+    wallOffset = Date.now() - performance.now();
+    wallCheckedAt = monotonic;
+  }
+  return Math.round(wallOffset + monotonic);
 }

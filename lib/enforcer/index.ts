@@ -76,6 +76,7 @@ export {
   type RedisRateLimiterOptions,
 } from "./rate-limit.js";
 export { checkNoTokenInQuery, checkOrigin, extractBearerToken } from "./request-checks.js";
+export { encodeTelemetryBatch } from "./telemetry-batch.js";
 export {
   createTelemetryClient,
   fanOutSink,
@@ -88,6 +89,7 @@ export {
 export { DropOldestQueue } from "./telemetry-queue.js";
 export { createRecordingSink, noopSink, type RecordingSink, safeEmit } from "./telemetry-sink.js";
 export { backoffDelay, realClock, retryAfterMs, sendOutcome } from "./telemetry-transport.js";
+export { type DecisionColumns, decodeDecisionColumns } from "./telemetry-wire.js";
 export { createTokenValidator, type DetailedTokenValidator } from "./token-validator.js";
 export { checkTokenClaims, type ResolvedValidatorOptions, resolveValidatorOptions } from "./token-validator-options.js";
 export {

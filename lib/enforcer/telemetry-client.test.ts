@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTelemetryClient, fanOutSink, type TelemetryClient, type TelemetryClock } from "./telemetry-client.js";
 import { DropOldestQueue } from "./telemetry-queue.js";
 import { backoffDelay, retryAfterMs, sendOutcome } from "./telemetry-transport.js";
+import { type DecisionColumns, decodeDecisionColumns } from "./telemetry-wire.js";
 import type { TelemetryEvent } from "./types.js";
 
 /** A stand-in control plane on loopback: records batches, dedupes by Idempotency-Key like the real one. */
@@ -43,11 +44,19 @@ async function startCollector(port = 0): Promise<Collector> {
         for await (const chunk of req) chunks.push(chunk as Buffer);
         let raw = Buffer.concat(chunks);
         if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
-        const body = JSON.parse(raw.toString("utf8")) as { events: TelemetryEvent[]; instance: unknown };
+        const body = JSON.parse(raw.toString("utf8")) as {
+          events: TelemetryEvent[];
+          decisions?: DecisionColumns;
+          instance: unknown;
+        };
+        const events = [
+          ...(body.decisions ? (decodeDecisionColumns(body.decisions, 1000) as unknown as TelemetryEvent[]) : []),
+          ...body.events,
+        ];
         const key = String(req.headers["idempotency-key"]);
-        c.requests.push({ key, headers: req.headers, events: body.events, instance: body.instance });
+        c.requests.push({ key, headers: req.headers, events, instance: body.instance });
         if (c.answer === 200 || c.answer === "lose-response") {
-          if (!c.stored.has(key)) c.stored.set(key, body.events);
+          if (!c.stored.has(key)) c.stored.set(key, events);
         }
         if (c.answer === "lose-response") {
           c.answer = 200; // only the first one

@@ -1,8 +1,9 @@
 /**
- * The enforcer's added latency over HTTP, telemetry off vs on: two identical servers (the Node
- * adapter, see telemetry-enforcer-server.ts) in child processes, pinned to CPU 0 when `taskset`
- * exists, driven alternately by the raw-socket load generator from this process. One connection
- * gives the latency a client sees; eight connections saturate the server and give its CPU cost.
+ * The enforcer's added latency over HTTP, telemetry off vs on: servers (the Node adapter, see
+ * telemetry-enforcer-server.ts) in child processes, two per mode plus one without an enforcer, pinned
+ * to CPU 0 when `taskset` exists, driven in alternating order by the raw-socket load generator from
+ * this process. One connection gives the latency a client sees; eight connections saturate the server
+ * and give its CPU cost.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
@@ -13,9 +14,14 @@ import { canPin } from "./server-process";
 
 export interface HttpOverhead {
   rounds: number;
+  /** Mean latency of one connection (closed loop), µs: no enforcer, enforcer with telemetry off, on. */
+  bareLatencyUs: number;
   offLatencyUs: number;
   onLatencyUs: number;
+  /** Paired median of on/off − 1, in %: what a client sees. */
   latencyOverheadPct: number;
+  /** Telemetry's cost as a share of the enforcer's own added latency: (on − off) / (off − bare), in %. */
+  addedLatencySharePct: number;
   offRps: number;
   onRps: number;
   throughputCostPct: number;
@@ -67,7 +73,7 @@ async function startChild(args: string[], env: Record<string, string>, pin: bool
   };
 }
 
-export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
+export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
   const pin = canPin();
   const key = createTestKey("RS256");
   const jwks = await startJwksServer([key.jwk]);
@@ -80,9 +86,13 @@ export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
     );
   });
   const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: `http://127.0.0.1:${collector.port}` };
+  // Two server processes per mode (A and B), averaged: one process's JIT and memory layout can differ
+  // from another's by a few %, as much as the effect measured.
+  const start = (mode: string) => startChild(["scripts/bench/telemetry-enforcer-server.ts", mode], env, pin);
   const servers = {
-    off: await startChild(["scripts/bench/telemetry-enforcer-server.ts", "off"], env, pin),
-    on: await startChild(["scripts/bench/telemetry-enforcer-server.ts", "on"], env, pin),
+    bare: [await start("bare")],
+    off: [await start("off"), await start("off")],
+    on: [await start("on"), await start("on")],
   };
   const now = Math.floor(Date.now() / 1000);
   const token = signJws(
@@ -113,33 +123,48 @@ export async function benchEnforcerOverHttp(rounds = 6): Promise<HttpOverhead> {
   ];
   const load = (port: number, connections: number, durationMs: number) =>
     runLoad({ port, connections, warmupMs: 300, durationMs, requests });
-  for (const s of Object.values(servers)) await load(s.port, 4, 1500); // JWKS, caches, JIT
-  const lat = { off: [] as number[], on: [] as number[] };
-  const rps = { off: [] as number[], on: [] as number[] };
-  const cpu = { off: [] as number[], on: [] as number[] };
+  const all = Object.values(servers).flat();
+  for (const s of all) await load(s.port, 4, 1500); // JWKS, caches, JIT
+  type Mode = keyof typeof servers;
+  const lat: Record<Mode, number[]> = { bare: [], off: [], on: [] };
+  const rps: Record<Mode, number[]> = { bare: [], off: [], on: [] };
+  const cpu: Record<Mode, number[]> = { bare: [], off: [], on: [] };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (let r = 0; r < rounds; r++) {
-    for (const mode of r % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
-      const one = await load(servers[mode].port, 1, 2000);
-      if (one.non2xx || one.socketErrors)
-        throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
-      lat[mode].push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
-      const before = await servers[mode].cpu();
-      const eight = await load(servers[mode].port, 8, 2000);
-      rps[mode].push(eight.rps);
-      // Warm-up requests are included on both sides of the CPU reading: count them too.
-      cpu[mode].push(((await servers[mode].cpu()) - before) / (eight.rps * 2.3));
+    const order: Mode[] = r % 2 === 0 ? ["bare", "off", "on"] : ["on", "off", "bare"];
+    for (const mode of order) {
+      const l: number[] = [];
+      const q: number[] = [];
+      const c: number[] = [];
+      for (const server of servers[mode]) {
+        const one = await load(server.port, 1, 1500);
+        if (one.non2xx || one.socketErrors)
+          throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
+        l.push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
+        const before = await server.cpu();
+        const eight = await load(server.port, 8, 1500);
+        q.push(eight.rps);
+        // Warm-up requests are included on both sides of the CPU reading: count them too.
+        c.push(((await server.cpu()) - before) / (eight.rps * 1.8));
+      }
+      lat[mode].push(mean(l));
+      rps[mode].push(mean(q));
+      cpu[mode].push(mean(c));
     }
   }
-  for (const s of [servers.off, servers.on, collector]) s.stop();
+  for (const s of [...all, collector]) s.stop();
   await jwks.close();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const paired = (on: number[], off: number[]) => median(on.map((v, i) => v / (off[i] ?? v))) - 1;
   const pct = (x: number) => Math.round(x * 1000) / 10;
+  const share = median(lat.on.map((v, i) => (v - (lat.off[i] ?? v)) / ((lat.off[i] ?? 0) - (lat.bare[i] ?? 0))));
   return {
     rounds,
+    bareLatencyUs: Math.round(median(lat.bare)),
     offLatencyUs: Math.round(median(lat.off)),
     onLatencyUs: Math.round(median(lat.on)),
     latencyOverheadPct: pct(paired(lat.on, lat.off)),
+    addedLatencySharePct: pct(share),
     offRps: Math.round(median(rps.off)),
     onRps: Math.round(median(rps.on)),
     throughputCostPct: pct(-paired(rps.on, rps.off)),

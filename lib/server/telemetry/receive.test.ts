@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/telemetry/route";
+import { ReasonCode } from "@/lib/enforcer/errors";
+import { encodeTelemetryBatch } from "@/lib/enforcer/telemetry-batch";
 import { db } from "../db";
 import { instanceKey } from "../enforcers/instances";
 import { createGate } from "./gate";
@@ -79,6 +81,71 @@ describe("POST /api/v1/telemetry", () => {
     expect(body.rejectedCount).toBe(4);
     expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 3, 4]);
     expect(await db().telemetryEvent.count({ where: { resourceId } })).toBe(1);
+  });
+
+  it("stores decisions sent as columns by the enforcer's encoder, field by field, beside object events", async () => {
+    const { resourceId, credential } = await createTestResource();
+    const base = Date.now() - 1000;
+    const decisions = Array.from({ length: 300 }, (_, i) => ({
+      type: "decision" as const,
+      at: base + i,
+      outcome: i % 2 ? ("allow" as const) : ("deny" as const),
+      reason: i % 2 ? undefined : ReasonCode.AudienceMismatch,
+      resource: "https://mcp.example.com/mcp",
+      clientId: `agent-${i % 3}`,
+      subject: `user-${i % 7}`,
+      method: "tools/call",
+      tool: "read_file",
+      latencyMs: 0.25 + i / 1000,
+      cacheHit: i % 2 === 1,
+    }));
+    const refresh = {
+      type: "jwks_refresh" as const,
+      at: base,
+      trigger: "forced" as const,
+      outcome: "ok" as const,
+      keyCount: 2,
+      issuer: "https://idp.example.com/",
+      latencyMs: 12.5,
+    };
+    const text = encodeTelemetryBatch({ id: "col-1" }, [...decisions, refresh]);
+    expect(JSON.parse(text)).toHaveProperty("decisions");
+    const res = await POST(request(credential, text, { gzip: true }));
+    expect(await res.json()).toMatchObject({ accepted: 301, rejectedCount: 0 });
+    const rows = await db().telemetryEvent.findMany({
+      where: { resourceId, type: "decision" },
+      orderBy: { at: "asc" },
+    });
+    expect(rows).toHaveLength(300);
+    expect(rows[8]).toMatchObject({
+      outcome: "deny",
+      reason: "audience_mismatch",
+      clientId: "agent-2",
+      subject: "user-1",
+      tool: "read_file",
+      method: "tools/call",
+      latencyMs: 0.258,
+    });
+    expect(rows[8]?.at.getTime()).toBe(base + 8);
+    expect(rows[9]).toMatchObject({ outcome: "allow", reason: "", clientId: "agent-0" });
+    expect(await db().telemetryEvent.count({ where: { resourceId, type: "jwks_refresh" } })).toBe(1);
+  });
+
+  it.each([
+    ["columns that do not match n", (d: Record<string, unknown>) => ({ ...d, n: 5 }), 422, "invalid_input"],
+    ["an index outside the dictionary", (d: Record<string, unknown>) => ({ ...d, strings: [] }), 422, "invalid_input"],
+    ["more than 1,000 events in all", (d: Record<string, unknown>) => d, 413, "payload_too_large"],
+  ])("refuses a columnar batch with %s and stores nothing", async (name, mutate, status, code) => {
+    const { resourceId, credential } = await createTestResource();
+    const body = JSON.parse(encodeTelemetryBatch(undefined, [event(1), event(2)] as never)) as {
+      decisions: Record<string, unknown>;
+      events: unknown[];
+    };
+    const events = name.startsWith("more") ? Array.from({ length: 999 }, (_, i) => event(i)) : [];
+    const res = await POST(request(credential, { decisions: mutate(body.decisions), events }));
+    expect(res.status).toBe(status);
+    expect((await errorOf(res)).code).toBe(code);
+    expect(await db().telemetryEvent.count({ where: { resourceId } })).toBe(0);
   });
 
   it("strips control characters from strings (they end up in HTML, CSV and metric labels)", async () => {

@@ -1,9 +1,12 @@
 import "server-only";
 import { z } from "zod";
+import { type DecisionColumns, decodeDecisionColumns } from "@/lib/enforcer/telemetry-wire";
+import { AppError } from "@/lib/server/errors";
 
 /**
  * The telemetry wire format (`POST /api/v1/telemetry`), as the enforcer's telemetry client sends it:
- * `{ instance?: { id, host, moduleVersion }, events: TelemetryEvent[] }`. Every string is bounded and
+ * `{ instance?: { id, host, moduleVersion }, events: TelemetryEvent[], decisions?: DecisionColumns }`
+ * (decision events as columns, see lib/enforcer/telemetry-wire.ts; decoded here into the same objects). Every string is bounded and
  * stripped of control characters (they end up in HTML, CSV and Prometheus labels). Events are
  * validated one by one: a bad one is reported and skipped, it does not sink its 999 neighbours.
  */
@@ -91,12 +94,28 @@ export interface ParsedBatch {
 /** Validates the envelope strictly and each event on its own. Throws ZodError (→ 422) for a bad envelope. */
 export function parseBatch(raw: unknown, opts: { now: number; maxAgeMs: number }): ParsedBatch {
   const envelope = z
-    .object({ instance: WireInstance.optional(), events: z.array(z.unknown()).max(MAX_BATCH_EVENTS) })
+    .object({
+      instance: WireInstance.optional(),
+      events: z.array(z.unknown()).max(MAX_BATCH_EVENTS).default([]),
+      decisions: z.record(z.string(), z.unknown()).optional(),
+    })
     .parse(raw);
+  let candidates = envelope.events;
+  if (envelope.decisions) {
+    let decoded: unknown[];
+    try {
+      decoded = decodeDecisionColumns(envelope.decisions as unknown as DecisionColumns, MAX_BATCH_EVENTS);
+    } catch (err) {
+      throw new AppError("invalid_input", `The decision columns are malformed: ${(err as Error).message}.`);
+    }
+    candidates = [...decoded, ...candidates];
+  }
+  if (candidates.length > MAX_BATCH_EVENTS)
+    throw new AppError("payload_too_large", `A batch holds at most ${MAX_BATCH_EVENTS} events.`);
   const events: WireEvent[] = [];
   const rejected: ParsedBatch["rejected"] = [];
   let rejectedCount = 0;
-  envelope.events.forEach((candidate, index) => {
+  candidates.forEach((candidate, index) => {
     const parsed = WireEvent.safeParse(candidate);
     let message: string | undefined;
     if (!parsed.success) {
