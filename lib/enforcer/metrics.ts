@@ -48,6 +48,8 @@ export interface EnforcerMetrics extends TelemetrySink {
  * A counter or gauge family. Series are keyed by their raw label values; the escaped label text is
  * built once, when a series first appears, not on every increment (this runs once per request).
  */
+const NO_LABELS: readonly string[] = [];
+
 class Family {
   readonly values = new Map<string, { labels: string; value: number }>();
   constructor(
@@ -56,11 +58,18 @@ class Family {
     readonly help: string,
     readonly labelNames: readonly string[] = [],
   ) {}
-  inc(values: readonly string[] = [], by = 1): void {
+  inc(values: readonly string[] = NO_LABELS, by = 1): void {
     const key = values.length === 1 ? (values[0] ?? "") : values.join("\u0001");
     const entry = this.values.get(key);
     if (entry) entry.value += by;
     else this.values.set(key, { labels: labelText(this.labelNames, values), value: by });
+  }
+
+  /** `inc([value])` for a one-label family without building the array when the series exists (the request path). */
+  inc1(value: string): void {
+    const entry = this.values.get(value);
+    if (entry) entry.value++;
+    else this.inc([value]);
   }
 }
 
@@ -94,6 +103,7 @@ class Histogram {
 function labelCap(max: number): (value: string | undefined) => string {
   const seen = new Set<string>();
   return (value) => {
+    if (value !== undefined && seen.has(value)) return value; // the request path: a known label
     const v = (value || "unknown").slice(0, 128);
     if (seen.has(v)) return v;
     if (seen.size >= max) return "other";
@@ -153,9 +163,9 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
         if (e.outcome === "allow") {
           success.inc();
           if (e.cacheHit === false) refresh.inc();
-          if (e.tool !== undefined && e.method === "tools/call") tools.inc([tool(e.tool)]);
+          if (e.tool !== undefined && e.method === "tools/call") tools.inc1(tool(e.tool));
         } else {
-          failure.inc([reason(e.reason)]);
+          failure.inc1(reason(e.reason));
         }
         return;
       case "jwks_refresh":

@@ -20,6 +20,10 @@ export interface HttpOverhead {
   onLatencyUs: number;
   /** Paired median of on/off − 1, in %: what a client sees. */
   latencyOverheadPct: number;
+  /** Median (p50) latency of one connection, µs, off and on, and the paired overhead in %. */
+  offP50Us: number;
+  onP50Us: number;
+  p50OverheadPct: number;
   /** Telemetry's cost as a share of the enforcer's own added latency: (on − off) / (off − bare), in %. */
   addedLatencySharePct: number;
   offRps: number;
@@ -127,6 +131,7 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
   for (const s of all) await load(s.port, 4, 1500); // JWKS, caches, JIT
   type Mode = keyof typeof servers;
   const lat: Record<Mode, number[]> = { bare: [], off: [], on: [] };
+  const p50: Record<Mode, number[]> = { bare: [], off: [], on: [] };
   const rps: Record<Mode, number[]> = { bare: [], off: [], on: [] };
   const cpu: Record<Mode, number[]> = { bare: [], off: [], on: [] };
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -134,6 +139,7 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
     const order: Mode[] = r % 2 === 0 ? ["bare", "off", "on"] : ["on", "off", "bare"];
     for (const mode of order) {
       const l: number[] = [];
+      const m: number[] = [];
       const q: number[] = [];
       const c: number[] = [];
       for (const server of servers[mode]) {
@@ -141,6 +147,7 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
         if (one.non2xx || one.socketErrors)
           throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
         l.push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
+        m.push(one.p50Ms * 1000);
         const before = await server.cpu();
         const eight = await load(server.port, 8, 1500);
         q.push(eight.rps);
@@ -148,6 +155,7 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
         c.push(((await server.cpu()) - before) / (eight.rps * 1.8));
       }
       lat[mode].push(mean(l));
+      p50[mode].push(mean(m));
       rps[mode].push(mean(q));
       cpu[mode].push(mean(c));
     }
@@ -164,6 +172,9 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
     offLatencyUs: Math.round(median(lat.off)),
     onLatencyUs: Math.round(median(lat.on)),
     latencyOverheadPct: pct(paired(lat.on, lat.off)),
+    offP50Us: Math.round(median(p50.off)),
+    onP50Us: Math.round(median(p50.on)),
+    p50OverheadPct: pct(paired(p50.on, p50.off)),
     addedLatencySharePct: pct(share),
     offRps: Math.round(median(rps.off)),
     onRps: Math.round(median(rps.on)),

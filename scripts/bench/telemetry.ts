@@ -88,13 +88,19 @@ if (http && overhead) {
       ["measure", "off", "on", "added"],
       [
         [
-          "HTTP, 1 connection: latency µs",
+          "HTTP, 1 connection: mean latency µs",
           String(http.offLatencyUs),
           String(http.onLatencyUs),
           `${http.latencyOverheadPct}%`,
         ],
         [
-          `  of which the enforcer's own (no enforcer: ${http.bareLatencyUs} µs)`,
+          "HTTP, 1 connection: median latency µs",
+          String(http.offP50Us),
+          String(http.onP50Us),
+          `${http.p50OverheadPct}%`,
+        ],
+        [
+          `  mean, of which the enforcer's own (no enforcer: ${http.bareLatencyUs} µs)`,
           String(http.offLatencyUs - http.bareLatencyUs),
           String(http.onLatencyUs - http.bareLatencyUs),
           `${http.addedLatencySharePct}%`,
@@ -177,7 +183,7 @@ if (worstQuery !== undefined)
   );
 if (http && overhead)
   console.log(
-    `- telemetry adds ≤ 5% to the latency of a request through the enforcer (HTTP, one connection): +${http.latencyOverheadPct}% → ${http.latencyOverheadPct <= 5 ? "met" : "NOT met"}; ` +
+    `- telemetry adds ≤ 5% to the latency of a request through the enforcer (HTTP, one connection): mean +${http.latencyOverheadPct}% → ${http.latencyOverheadPct <= 5 ? "met" : "NOT met"}, median +${http.p50OverheadPct}% → ${http.p50OverheadPct <= 5 ? "met" : "NOT met"}; ` +
       `read strictly, as a share of the enforcer's own added latency (on − off) / (off − no enforcer): ${http.addedLatencySharePct}% → ${http.addedLatencySharePct <= 5 ? "met" : "NOT met"}; ` +
       `saturated no-op server CPU per request +${http.cpuOverheadPct}% (throughput −${http.throughputCostPct}%), in-process handle() wall +${overhead.overheadPct}% / CPU +${overhead.cpuOverheadPct}%`,
   );
