@@ -20,7 +20,26 @@ function createDb(): Db {
   if (isPostgres()) {
     return new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
   }
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new SqliteClient({ adapter: withPragmas(new PrismaBetterSQLite3({ url })) });
+}
+
+/**
+ * SQLite settings for a server that writes telemetry while admins read dashboards: WAL (readers never
+ * wait for the writer, and a commit appends to the log instead of rewriting pages), synchronous=NORMAL
+ * (in WAL mode, durable across application crashes; a power loss may drop the last commits, never
+ * corrupt the file), and a busy timeout instead of an immediate SQLITE_BUSY for a second process
+ * (`npm run audit:verify`, migrations) touching the file.
+ */
+const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+
+function withPragmas(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    await adapter.executeScript(SQLITE_PRAGMAS);
+    return adapter;
+  };
+  return factory;
 }
 
 export function db(): Db {
