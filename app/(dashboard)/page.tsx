@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { TelemetryOverviewPanel } from "@/components/telemetry/overview-panel";
+import { TelemetryOverviewPanel } from "@/app/(dashboard)/_components/telemetry-overview-panel";
 import { Card, PageHeader } from "@/components/ui/card";
 import { OverviewQuery } from "@/lib/schemas/telemetry";
 import { listAuditEvents } from "@/lib/server/audit-query";

@@ -86,7 +86,6 @@ export {
   type TelemetryClock,
   type TelemetryStats,
 } from "./telemetry-client.js";
-export { DropOldestQueue } from "./telemetry-queue.js";
 export { createRecordingSink, noopSink, type RecordingSink, safeEmit } from "./telemetry-sink.js";
 export { backoffDelay, realClock, retryAfterMs, sendOutcome } from "./telemetry-transport.js";
 export { type DecisionColumns, decodeDecisionColumns } from "./telemetry-wire.js";

@@ -10,13 +10,11 @@
  * request, nearly all the traffic) are columns; the rare other events stay objects in their segment.
  */
 
-import { type DecisionColumns, INT_COLUMNS } from "./telemetry-wire.js";
+import { type DecisionColumns, INT_COLUMNS, STRING_COLUMNS } from "./telemetry-wire.js";
 import type { TelemetryEvent } from "./types.js";
 
-type Decision = Extract<TelemetryEvent, { type: "decision" }>;
+type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
 
-/** Dictionary-coded string columns, in wire order. */
-const STRING_FIELDS = ["outcome", "reason", "clientId", "subject", "method", "tool"] as const;
 const INT32_MAX = 2_147_483_647;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -39,7 +37,7 @@ export class TelemetrySegment {
   // skips the map.
   readonly #lastValue: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   readonly #lastId = [-1, -1, -1, -1, -1, -1];
-  #others: TelemetryEvent[] = [];
+  #others: OtherEvent[] = [];
   #othersStart = 0;
 
   constructor(capacity: number) {
@@ -61,7 +59,7 @@ export class TelemetrySegment {
       this.#at = new Float64Array(this.capacity);
       this.#latencyUs = new Int32Array(this.capacity);
       this.#cacheHit = new Int32Array(this.capacity);
-      this.#ids = STRING_FIELDS.map(() => new Int32Array(this.capacity));
+      this.#ids = STRING_COLUMNS.map(() => new Int32Array(this.capacity));
     }
     const k = this.#n++;
     this.#at[k] = e.at;
@@ -99,7 +97,7 @@ export class TelemetrySegment {
     const other = this.#others[this.#othersStart];
     if (hasDecision && (!other || ((this.#at as Float64Array)[this.#start] as number) <= other.at)) this.#start++;
     else {
-      this.#others[this.#othersStart++] = undefined as unknown as TelemetryEvent; // release for GC
+      this.#others[this.#othersStart++] = undefined as unknown as OtherEvent; // release for GC
     }
     return true;
   }
@@ -218,13 +216,12 @@ function int32Base64(column: Int32Array): string {
 
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** The object form of an event: latencies to the microsecond, without the resource URI (the credential names it). */
-function compact(e: TelemetryEvent): Record<string, unknown> {
+/**
+ * The object form of a non-decision event (decisions are columns): latencies to the microsecond, without
+ * the resource URI (the credential names it).
+ */
+function compact(e: OtherEvent): Record<string, unknown> {
   switch (e.type) {
-    case "decision": {
-      const { resource: _resource, ...rest } = e as Decision;
-      return { ...rest, latencyMs: round3(e.latencyMs) };
-    }
     case "rate_limit":
       return { type: e.type, at: e.at, clientId: e.clientId, category: e.category };
     default:

@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelemetryClient, fanOutSink, type TelemetryClient, type TelemetryClock } from "./telemetry-client.js";
-import { DropOldestQueue } from "./telemetry-queue.js";
 import { backoffDelay, retryAfterMs, sendOutcome } from "./telemetry-transport.js";
 import { type DecisionColumns, decodeDecisionColumns } from "./telemetry-wire.js";
 import type { TelemetryEvent } from "./types.js";
@@ -336,17 +335,6 @@ describe("telemetry client", () => {
 });
 
 describe("telemetry queue and retry policy", () => {
-  it("ring buffer wraps around in order", () => {
-    const q = new DropOldestQueue<number>(3);
-    for (const i of [1, 2, 3, 4]) q.push(i);
-    expect(q.take(2)).toEqual([2, 3]);
-    q.push(5);
-    q.push(6);
-    expect(q.dropped).toBe(1);
-    expect(q.take(10)).toEqual([4, 5, 6]);
-    expect(q.length).toBe(0);
-  });
-
   it("classifies statuses, grows the backoff and reads Retry-After", () => {
     expect([200, 202, 401, 408, 429, 500, 503, 0, 413, 422].map(sendOutcome)).toEqual([
       "ok",

@@ -5,7 +5,7 @@
  * to 1,000, each with its own `Idempotency-Key`, retried with exponential backoff and jitter. A batch
  * stays queued (same key) until the control plane acknowledges it, so an outage loses nothing that
  * fits in the queue and a retry after a lost response is not stored twice. Telemetry never delays
- * or fails a request: `emit` only pushes into the ring buffer.
+ * or fails a request: `emit` only copies the event into the queue.
  */
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";

@@ -44,7 +44,8 @@ export const INT_COLUMNS = [
   "latencyUs",
   "cacheHit",
 ] as const;
-const STRING_COLUMNS = ["outcome", "reason", "clientId", "subject", "method", "tool"] as const;
+/** The dictionary-coded columns, in the order the encoder keeps them. @example STRING_COLUMNS[0] // "outcome" */
+export const STRING_COLUMNS = ["outcome", "reason", "clientId", "subject", "method", "tool"] as const;
 
 /**
  * Decodes decision columns into plain event objects (each still to be validated like any event).
@@ -87,7 +88,8 @@ export function decodeDecisionColumns(c: DecisionColumns, maxEvents: number): Re
       latencyMs: int("latencyUs", i) / 1000,
     };
     // Absent values stay absent (not `undefined` members), as in an event sent as an object.
-    for (const name of ["reason", "clientId", "subject", "method", "tool"] as const) {
+    for (const name of STRING_COLUMNS) {
+      if (name === "outcome") continue;
       const v = str(name, i);
       if (v !== undefined) event[name] = v;
     }

@@ -3,7 +3,7 @@
  * One RS256 key (2048 bits, what Entra, Okta and Auth0 sign with); tokens signed
  * with `node:crypto` so minting 1,000 of them takes milliseconds.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { createServer, type Server } from "node:http";
 
 export const BENCH_ISSUER = "https://idp.bench.test/";
@@ -19,15 +19,10 @@ export interface BenchKeys {
   jwks: { keys: Record<string, unknown>[] };
 }
 
-/** A fresh key pair, or the one whose private PEM is given (the server child gets only the public part). */
+/** A fresh RS256 key pair (the server child gets only the public part, through the JWKS). */
 export function createBenchKeys(): BenchKeys {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   return fromKeys(privateKey, publicKey);
-}
-
-export function keysFromPrivatePem(pem: string): BenchKeys {
-  const privateKey = createPrivateKey(pem);
-  return fromKeys(privateKey, createPublicKey(privateKey));
 }
 
 function fromKeys(privateKey: KeyObject, publicKey: KeyObject): BenchKeys {

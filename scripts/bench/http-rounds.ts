@@ -9,6 +9,7 @@
  */
 import { type LoadResult, runLoad } from "./load-generator.js";
 import { type ServerProcess, startServer } from "./server-process.js";
+import { median } from "./stats.js";
 
 /** One row of the HTTP table. */
 export interface HttpCase {
@@ -32,7 +33,7 @@ export interface HttpSummary {
   firstStatus: number;
 }
 
-export interface RoundOptions {
+interface RoundOptions {
   outDir: string;
   jwksUri: string;
   pin: boolean;
@@ -45,7 +46,6 @@ export interface RoundOptions {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 /** Measures one round of one case: load for warm-up + duration, server CPU over the duration only. */
 async function measureOnce(
@@ -93,9 +93,15 @@ export async function measureHttpRounds(cases: HttpCase[], o: RoundOptions): Pro
   for (const [server, rs] of samples) {
     const cpu = rs.map((r) => r.cpuUsPerReq);
     out[server] = {
-      rps: median(rs.map((r) => r.rps)),
-      p50Ms: median(rs.map((r) => r.p50Ms)),
-      cpuUsPerReq: median(cpu),
+      rps: median(
+        rs.map((r) => r.rps),
+        Number.NaN,
+      ),
+      p50Ms: median(
+        rs.map((r) => r.p50Ms),
+        Number.NaN,
+      ),
+      cpuUsPerReq: median(cpu, Number.NaN),
       cpuMin: Math.min(...cpu),
       cpuMax: Math.max(...cpu),
       errors: rs.reduce((n, r) => n + r.non2xx + r.socketErrors, 0),

@@ -1,7 +1,7 @@
 /**
  * One backend's half of `npm run bench:telemetry` (run by telemetry.ts in its own process, since the
  * control plane's env and Prisma client are per process):
- *   tsx --conditions=react-server scripts/bench/telemetry-db.ts <sqlite|postgres> <size,size,…>
+ *   node --import tsx --import ./scripts/bench/server-only-hook.mjs scripts/bench/telemetry-db.ts <sqlite|postgres> <size,size,…>
  * Uses its own database (data/bench-telemetry.db or PostgreSQL `portcullis_bench_telemetry`), never
  * the dev one. Prints progress on stderr and one `RESULT {json}` line on stdout.
  */
@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
+import { median } from "./stats";
 import { backfillHoursSql, type Dialect, generateSql, PERM_N, rollupSql, SPAN_MS } from "./telemetry-data";
 
 const dialect = (process.argv[2] ?? "sqlite") as Dialect;
@@ -215,7 +216,6 @@ interface OverviewTiming {
 async function measureOverview(): Promise<OverviewTiming[]> {
   const out: OverviewTiming[] = [];
   const now = new Date(END);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   for (const range of RANGE_KEYS) {
     for (const resourceId of [undefined, "bench-res-1"]) {
       const runs: Record<string, number>[] = [];

@@ -9,8 +9,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { createTestKey, signJws } from "../../lib/enforcer/test-utils/keys";
 import { TEST_AUDIENCE, TEST_ISSUER } from "../../lib/enforcer/test-utils/policy";
+import { startCollector } from "./collector";
 import { buildRequest, runLoad } from "./load-generator";
 import { canPin } from "./server-process";
+import { median, pairedOverhead, pct } from "./stats";
 
 export interface HttpOverhead {
   rounds: number;
@@ -81,15 +83,8 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
   const pin = canPin();
   const key = createTestKey("RS256");
   const jwks = await startJwksServer([key.jwk]);
-  const collectorCode = `const s = require("node:http").createServer((q, r) => { q.resume(); q.on("end", () => r.writeHead(200).end("{}")); });
-    s.listen(0, "127.0.0.1", () => console.log("LISTENING " + s.address().port));`;
-  const collector = await new Promise<Child>((resolve) => {
-    const c = spawn(process.execPath, ["-e", collectorCode], { stdio: ["ignore", "pipe", "inherit"] });
-    c.stdout.once("data", (b: Buffer) =>
-      resolve({ port: Number(/\d+/.exec(b.toString())?.[0]), cpu: async () => 0, stop: () => c.kill() }),
-    );
-  });
-  const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: `http://127.0.0.1:${collector.port}` };
+  const collector = await startCollector();
+  const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: collector.url };
   // Two server processes per mode (A and B), averaged: one process's JIT and memory layout can differ
   // from another's by a few %, as much as the effect measured.
   const start = (mode: string) => startChild(["scripts/bench/telemetry-enforcer-server.ts", mode], env, pin);
@@ -160,11 +155,10 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
       cpu[mode].push(mean(c));
     }
   }
-  for (const s of [...all, collector]) s.stop();
+  for (const s of all) s.stop();
+  collector.stop();
   await jwks.close();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  const paired = (on: number[], off: number[]) => median(on.map((v, i) => v / (off[i] ?? v))) - 1;
-  const pct = (x: number) => Math.round(x * 1000) / 10;
+  const paired = pairedOverhead;
   const share = median(lat.on.map((v, i) => (v - (lat.off[i] ?? v)) / ((lat.off[i] ?? 0) - (lat.bare[i] ?? 0))));
   return {
     rounds,

@@ -1,8 +1,8 @@
 /**
  * One HTTP server of the telemetry latency bench, run as a child process: the enforcer's Node
  * adapter in front of a fixed JSON-RPC reply, with telemetry off or on (metrics + network client
- * shipping to BENCH_COLLECTOR_URL), or no enforcer at all. Usage: `telemetry-enforcer-server.ts off|on|bare`; env BENCH_JWKS_URI,
- * BENCH_ISSUER, BENCH_AUDIENCE. Prints `LISTENING <port>`; on SIGUSR2 prints `STATS <cpu µs> <sent> <dropped>`.
+ * shipping to BENCH_COLLECTOR_URL), or no enforcer at all. Usage: `telemetry-enforcer-server.ts off|on|bare`;
+ * env BENCH_JWKS_URI (the policy is the test policy: its issuer and audience). Prints `LISTENING <port>`; on SIGUSR2 prints `STATS <cpu µs> <sent> <dropped>`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

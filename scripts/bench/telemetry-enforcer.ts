@@ -8,7 +8,6 @@
  * (a bare await loop would never let them run). Rounds alternate the order (off/on, on/off) to cancel
  * drift; the overhead is the median of the paired on/off ratios.
  */
-import { spawn } from "node:child_process";
 import { createEnforcer } from "../../lib/enforcer/enforcer";
 import { createEnforcerMetrics } from "../../lib/enforcer/metrics";
 import { createTelemetryClient, fanOutSink } from "../../lib/enforcer/telemetry-client";
@@ -16,6 +15,8 @@ import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { createTestKey, signJws } from "../../lib/enforcer/test-utils/keys";
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_RESOURCE, testPolicy } from "../../lib/enforcer/test-utils/policy";
 import type { Enforcer } from "../../lib/enforcer/types";
+import { startCollector } from "./collector";
+import { median, pairedOverhead, pct } from "./stats";
 
 export interface EnforcerOverhead {
   requestsPerRound: number;
@@ -32,26 +33,10 @@ export interface EnforcerOverhead {
   eventsDropped: number;
 }
 
-/**
- * The stand-in control plane runs in its own process: in production it is another machine, and
- * its request parsing must not be charged to the enforcer's event loop.
- */
-async function startCollector(): Promise<{ url: string; stop(): void }> {
-  const code = `const s = require("node:http").createServer((q, r) => { q.resume(); q.on("end", () => r.writeHead(200, { "content-type": "application/json" }).end("{}")); });
-    s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
-  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout.once("data", (b: Buffer) => resolve(b.toString().trim()));
-    child.once("exit", () => reject(new Error("collector exited")));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
-}
-
 export async function benchEnforcerOverhead(rounds = 24, perRound = 5_000): Promise<EnforcerOverhead> {
   const key = createTestKey("RS256");
   const jwks = await startJwksServer([key.jwk]);
   const collector = await startCollector();
-  const collectorUrl = collector.url;
 
   const policy = testPolicy(jwks.url);
   const now = Math.floor(Date.now() / 1000);
@@ -80,7 +65,7 @@ export async function benchEnforcerOverhead(rounds = 24, perRound = 5_000): Prom
       headers: { "content-type": "application/json" },
     });
 
-  const telemetry = createTelemetryClient({ url: collectorUrl, credential: "pcl_bench", instance: { id: "bench" } });
+  const telemetry = createTelemetryClient({ url: collector.url, credential: "pcl_bench", instance: { id: "bench" } });
   const metrics = createEnforcerMetrics({ telemetry });
   const modes: Record<"off" | "on", Enforcer> = {
     off: createEnforcer({ policy }),
@@ -111,11 +96,12 @@ export async function benchEnforcerOverhead(rounds = 24, perRound = 5_000): Prom
   const stats = telemetry.stats();
   collector.stop();
   await jwks.close();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  // Paired: each on-round against the off-round run right beside it, so drift in the machine's load
-  // (other processes) cancels out; the medians of those ratios are the reported overheads.
-  const paired = (k: "wall" | "cpu") => median(samples.on.map((v, i) => v[k] / (samples.off[i]?.[k] ?? v[k]))) - 1;
-  const pct = (x: number) => Math.round(x * 1000) / 10;
+  // Paired: each on-round against the off-round run right beside it (see pairedOverhead).
+  const paired = (k: "wall" | "cpu") =>
+    pairedOverhead(
+      samples.on.map((v) => v[k]),
+      samples.off.map((v) => v[k]),
+    );
   const us = (x: number) => Math.round(x * 10) / 10;
   return {
     requestsPerRound: perRound,

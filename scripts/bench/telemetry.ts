@@ -123,7 +123,7 @@ if (http && overhead) {
     ),
   );
   console.log(
-    `(HTTP: Node adapter servers in child processes${http.pinned ? " pinned to CPU 0" : ""}, ${http.rounds} rounds of 2 s per mode; in-process: ${fmt(overhead.requestsPerRound)} requests × ${overhead.rounds} rounds per mode, ${fmt(overhead.eventsSent)} events sent, ${fmt(overhead.eventsDropped)} dropped)`,
+    `(HTTP: Node adapter servers in child processes${http.pinned ? " pinned to CPU 0" : ""}, ${http.rounds} rounds, each server 1.5 s at one connection and 1.5 s at eight; in-process: ${fmt(overhead.requestsPerRound)} requests × ${overhead.rounds} rounds per mode, ${fmt(overhead.eventsSent)} events sent, ${fmt(overhead.eventsDropped)} dropped)`,
   );
 }
 

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { register } from "prom-client";
 import { errorResponse } from "@/lib/server/api";
 import { requireActor } from "@/lib/server/auth/session";
+import { hashSecret, secretMatches } from "@/lib/server/enforcers/credential-format";
 import { env } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
 import { contextFromHeaders } from "@/lib/server/request-context";
@@ -22,7 +22,7 @@ export async function GET(request: Request): Promise<Response> {
     const token = env().METRICS_TOKEN;
     if (token) {
       const presented = /^Bearer (\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
-      if (!sameSecret(presented, token))
+      if (!secretMatches(presented, hashSecret(token)))
         throw new AppError("unauthorized", "Send Authorization: Bearer <METRICS_TOKEN>.");
     } else {
       await requireActor("telemetry.read");
@@ -33,10 +33,4 @@ export async function GET(request: Request): Promise<Response> {
   } catch (err) {
     return errorResponse(err, requestId);
   }
-}
-
-/** Constant-time comparison of fixed-length digests (no length leak either). */
-function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(h(a), h(b));
 }

@@ -1,8 +1,6 @@
 import "server-only";
 import type { EventDto, EventFilter } from "@/lib/schemas/telemetry";
 
-export type { EventDto };
-
 import { type Db, db } from "../db";
 import { csvLine } from "./csv";
 

@@ -7,15 +7,12 @@ import { HIST_BUCKETS } from "./rows";
 import { Params, q } from "./sql";
 import { coveringSpans, overviewWindow } from "./window";
 
-export type { OverviewData };
-
 /**
  * The Overview dashboard's data. Every chart and KPI reads TelemetryRollup only (never raw events),
  * one narrow projection per question: timelines at the range's grain grouped into steps in SQL
  * (`bucket / step * step`, integer division on both databases), totals over the coarsest whole
  * buckets of the window (see window.ts).
  */
-export { overviewWindow };
 
 type Row = Record<string, unknown>;
 

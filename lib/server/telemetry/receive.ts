@@ -98,7 +98,5 @@ function parseBatchJson(raw: Buffer, now: number) {
   } catch {
     throw new AppError("bad_request", "The body is not valid JSON.");
   }
-  const events = (body as { events?: unknown } | null)?.events;
-  if (Array.isArray(events) && events.length > MAX_BATCH_EVENTS) throw tooLarge();
   return parseBatch(body, { now, maxAgeMs: env().ROLLUP_RETENTION_DAYS * 86_400_000 });
 }

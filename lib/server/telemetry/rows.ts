@@ -1,11 +1,11 @@
-import "server-only";
-import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/metrics";
-import type { WireEvent } from "./wire";
-
 /**
  * Pure mapping from wire events to stored rows: one raw row per event, and its contributions to the
  * rollups, aggregated in memory per batch so a batch of 1,000 events costs a handful of upserts.
  */
+import "server-only";
+import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/metrics";
+import type { WireEvent } from "./wire";
+
 /** Rollup grains in minutes: per minute (short ranges, alerts), per hour and per day (long ranges). */
 export const ROLLUP_GRAINS = [1, 60, 1440] as const;
 export const HIST_BUCKETS = TELEMETRY_LATENCY_BUCKETS_MS.length + 1; // + the overflow bucket

@@ -96,7 +96,7 @@ export function parseBatch(raw: unknown, opts: { now: number; maxAgeMs: number }
   const envelope = z
     .object({
       instance: WireInstance.optional(),
-      events: z.array(z.unknown()).max(MAX_BATCH_EVENTS).default([]),
+      events: z.array(z.unknown()).default([]),
       decisions: z.record(z.string(), z.unknown()).optional(),
     })
     .parse(raw);
@@ -111,7 +111,10 @@ export function parseBatch(raw: unknown, opts: { now: number; maxAgeMs: number }
     candidates = [...decoded, ...candidates];
   }
   if (candidates.length > MAX_BATCH_EVENTS)
-    throw new AppError("payload_too_large", `A batch holds at most ${MAX_BATCH_EVENTS} events.`);
+    throw new AppError(
+      "payload_too_large",
+      `A batch holds at most ${MAX_BATCH_EVENTS} events and ${MAX_BATCH_BYTES} bytes (uncompressed).`,
+    );
   const events: WireEvent[] = [];
   const rejected: ParsedBatch["rejected"] = [];
   let rejectedCount = 0;

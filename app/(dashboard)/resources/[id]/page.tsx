@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { TelemetryOverviewPanel } from "@/components/telemetry/overview-panel";
+import { TelemetryOverviewPanel } from "@/app/(dashboard)/_components/telemetry-overview-panel";
 import { Badge, Card } from "@/components/ui/card";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";

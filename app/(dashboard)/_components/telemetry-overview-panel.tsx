@@ -1,7 +1,7 @@
+import { OverviewDashboard } from "@/components/telemetry/overview-dashboard";
 import type { RangeKey } from "@/lib/schemas/telemetry";
 import { listResourceOptions } from "@/lib/server/telemetry/events-query";
 import { getOverview } from "@/lib/server/telemetry/overview";
-import { OverviewDashboard } from "./overview-dashboard";
 
 /**
  * Server component: the telemetry Overview (KPIs and charts, live), fleet-wide or for one resource.
