@@ -3,7 +3,7 @@
  * One RS256 key (2048 bits, what Entra, Okta and Auth0 sign with); tokens signed
  * with `node:crypto` so minting 1,000 of them takes milliseconds.
  */
-import { createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { createServer, type Server } from "node:http";
 
 export const BENCH_ISSUER = "https://idp.bench.test/";

@@ -5,13 +5,57 @@ export function median(xs: readonly number[], empty = 0): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? empty;
 }
 
-/**
- * Paired overhead: each `on` sample against the `off` sample measured right beside it, so drift in the
- * machine's load cancels out; the median of those ratios, minus one.
- */
-export function pairedOverhead(on: readonly number[], off: readonly number[]): number {
-  return median(on.map((v, i) => v / (off[i] ?? v))) - 1;
-}
-
 /** A ratio as a percentage with one decimal (0.0734 → 7.3). */
 export const pct = (x: number) => Math.round(x * 1000) / 10;
+
+/**
+ * A percentile bootstrap confidence interval of the median of `xs` (resampled with replacement; a
+ * fixed-seed generator, so a run's figures are reproducible from its samples).
+ *
+ * @example bootstrapMedianInterval([1.02, 0.99, 1.04], 0.9) // → [0.99, 1.04]
+ */
+export function bootstrapMedianInterval(xs: readonly number[], level = 0.9, resamples = 4000): [number, number] {
+  if (xs.length === 0) return [0, 0];
+  let seed = 0x9e3779b9;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const medians: number[] = [];
+  const sample = new Array<number>(xs.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < xs.length; i++) sample[i] = xs[Math.floor(random() * xs.length)] as number;
+    medians.push(median(sample));
+  }
+  medians.sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return [medians[Math.floor(tail * resamples)] as number, medians[Math.ceil((1 - tail) * resamples) - 1] as number];
+}
+
+/** An overhead in % (one decimal) with its 90 % bootstrap interval. */
+export interface Overhead {
+  pct: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Telemetry-style on/off overhead from rounds run in alternating order (off then on, then on then off,
+ * …): each two consecutive rounds form one ABBA block, whose ratio is (on₁ + on₂) / (off₁ + off₂), so
+ * an order effect (the second mode of a round paying for the first one's garbage, say) cancels inside
+ * the block instead of splitting the ratios into two groups; the median of the block ratios, minus one,
+ * with its bootstrap interval. Samples must be in round order, one pair per round.
+ *
+ * @example abbaOverheadPct([102, 104], [100, 100]) // → { pct: 3, low: 3, high: 3 }
+ */
+export function abbaOverheadPct(on: readonly number[], off: readonly number[]): Overhead {
+  const ratios: number[] = [];
+  for (let i = 0; i + 1 < on.length && i + 1 < off.length; i += 2) {
+    ratios.push(((on[i] as number) + (on[i + 1] as number)) / ((off[i] as number) + (off[i + 1] as number)));
+  }
+  if (ratios.length === 0) return { pct: 0, low: 0, high: 0 };
+  const [low, high] = bootstrapMedianInterval(ratios);
+  return { pct: pct(median(ratios) - 1), low: pct(low - 1), high: pct(high - 1) };
+}

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import pg from "pg";
 import { median } from "./stats";
@@ -22,6 +22,7 @@ const log = (msg: string) => process.stderr.write(`[${dialect}] ${msg}\n`);
 
 async function prepareDatabase(): Promise<string> {
   if (dialect === "sqlite") {
+    mkdirSync("data", { recursive: true });
     for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
     return "file:./data/bench-telemetry.db";
   }
@@ -281,6 +282,7 @@ process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 await db().$disconnect();
 if (!process.env.BENCH_KEEP) {
   if (dialect === "sqlite") {
+    mkdirSync("data", { recursive: true });
     for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
   } else {
     const admin = new pg.Client({ connectionString: PG_ADMIN });

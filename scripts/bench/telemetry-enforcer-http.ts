@@ -1,98 +1,100 @@
 /**
- * The enforcer's added latency over HTTP, telemetry off vs on: servers (the Node adapter, see
- * telemetry-enforcer-server.ts) in child processes, two per mode plus one without an enforcer, pinned
- * to CPU 0 when `taskset` exists, driven in alternating order by the raw-socket load generator from
- * this process. One connection gives the latency a client sees; eight connections saturate the server
- * and give its CPU cost.
+ * The enforcer's added latency over HTTP, telemetry off vs on: two server processes (A and B; the Node
+ * adapter, see telemetry-enforcer-server.ts), each serving all three modes (no enforcer, telemetry off,
+ * telemetry on) and switched between rounds, pinned to CPU 0 when `taskset` exists, driven by the
+ * raw-socket load generator from this process. Each round measures every mode in each process, the order
+ * alternating (bare/off/on, then on/off/bare), and every on sample is paired with the off sample of the
+ * same process and round. One connection gives the latency a client sees; eight connections saturate the
+ * server and give its CPU cost.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { createTestKey, signJws } from "../../lib/enforcer/test-utils/keys";
 import { TEST_AUDIENCE, TEST_ISSUER } from "../../lib/enforcer/test-utils/policy";
 import { startCollector } from "./collector";
 import { buildRequest, runLoad } from "./load-generator";
 import { canPin } from "./server-process";
-import { median, pairedOverhead, pct } from "./stats";
+import { abbaOverheadPct, median, type Overhead } from "./stats";
+
+/** One measure in the three modes (medians of the samples) and telemetry's paired overhead (on vs off). */
+export interface ModeMeasure {
+  bare: number;
+  off: number;
+  on: number;
+  /** Median of the paired on/off ratios − 1, in %, with its 90 % bootstrap interval. */
+  overhead: Overhead;
+}
 
 export interface HttpOverhead {
   rounds: number;
-  /** Mean latency of one connection (closed loop), µs: no enforcer, enforcer with telemetry off, on. */
-  bareLatencyUs: number;
-  offLatencyUs: number;
-  onLatencyUs: number;
-  /** Paired median of on/off − 1, in %: what a client sees. */
-  latencyOverheadPct: number;
-  /** Median (p50) latency of one connection, µs, off and on, and the paired overhead in %. */
-  offP50Us: number;
-  onP50Us: number;
-  p50OverheadPct: number;
-  /** Telemetry's cost as a share of the enforcer's own added latency: (on − off) / (off − bare), in %. */
-  addedLatencySharePct: number;
-  offRps: number;
-  onRps: number;
-  throughputCostPct: number;
-  /** Server CPU time per request at saturation, µs (approximate: requests counted over warm-up + run). */
-  offCpuUs: number;
-  onCpuUs: number;
-  cpuOverheadPct: number;
+  processes: number;
+  /** Mean latency of one connection (closed loop), µs: what a client sees. */
+  latency: ModeMeasure;
+  /** Median (p50) latency of one connection, µs. */
+  p50: ModeMeasure;
+  /** Requests/s at eight connections (the server saturated). */
+  rps: ModeMeasure;
+  /** Server CPU time per request at eight connections, µs. */
+  cpu: ModeMeasure;
   pinned: boolean;
 }
 
-interface Child {
+interface ModeServer {
   port: number;
-  /** The server's own CPU time so far, µs (SIGUSR2 → `STATS <cpu µs> …`). */
+  /** Switches the served mode (bare, off, on); resolves once switched. */
+  mode(mode: Mode): Promise<void>;
+  /** The server's own CPU time so far, µs. */
   cpu(): Promise<number>;
   stop(): void;
 }
 
-async function startChild(args: string[], env: Record<string, string>, pin: boolean): Promise<Child> {
-  const argv = [process.execPath, "--import", "tsx", ...args];
-  const child: ChildProcess = pin
-    ? spawn("taskset", ["-c", "0", ...argv], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } })
-    : spawn(argv[0] ?? "node", argv.slice(1), {
-        stdio: ["ignore", "pipe", "inherit"],
-        env: { ...process.env, ...env },
-      });
+type Mode = "bare" | "off" | "on";
+const byMode = (): Record<Mode, number[]> => ({ bare: [], off: [], on: [] });
+
+async function startServer(env: Record<string, string>, pin: boolean): Promise<ModeServer> {
+  const argv = [process.execPath, "--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
+  const [command, ...args] = pin ? ["taskset", "-c", "0", ...argv] : argv;
+  const child = spawn(command as string, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
   const waiters: ((line: string) => void)[] = [];
   let out = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.on("data", (b: Buffer) => {
-      out += b.toString();
-      for (let nl = out.indexOf("\n"); nl !== -1; nl = out.indexOf("\n")) {
-        const line = out.slice(0, nl);
-        out = out.slice(nl + 1);
-        const m = /LISTENING (\d+)/.exec(line);
-        if (m) resolve(Number(m[1]));
-        else waiters.shift()?.(line);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  child.stdout.on("data", (b: Buffer) => {
+    out += b.toString();
+    for (let nl = out.indexOf("\n"); nl !== -1; nl = out.indexOf("\n")) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      waiters.shift()?.(line);
+    }
   });
+  const nextLine = () => new Promise<string>((resolve) => waiters.push(resolve));
+  const ask = (line: string) => {
+    const answer = nextLine();
+    child.stdin.write(`${line}\n`);
+    return answer;
+  };
+  const port = await Promise.race([
+    nextLine().then((line) => Number(/LISTENING (\d+)/.exec(line)?.[1] ?? Number.NaN)),
+    new Promise<never>((_, reject) =>
+      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`))),
+    ),
+  ]);
   return {
     port,
-    cpu: () =>
-      new Promise<number>((resolve) => {
-        waiters.push((line) => resolve(Number(line.split(" ")[1])));
-        child.kill("SIGUSR2");
-      }),
+    mode: async (mode) => {
+      await ask(`mode ${mode}`);
+    },
+    cpu: async () => Number((await ask("stats")).split(" ")[1]),
     stop: () => child.kill(),
   };
 }
 
-export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
+export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> {
   const pin = canPin();
   const key = createTestKey("RS256");
   const jwks = await startJwksServer([key.jwk]);
   const collector = await startCollector();
   const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: collector.url };
-  // Two server processes per mode (A and B), averaged: one process's JIT and memory layout can differ
-  // from another's by a few %, as much as the effect measured.
-  const start = (mode: string) => startChild(["scripts/bench/telemetry-enforcer-server.ts", mode], env, pin);
-  const servers = {
-    bare: [await start("bare")],
-    off: [await start("off"), await start("off")],
-    on: [await start("on"), await start("on")],
-  };
+  // Two processes, averaged: one process's JIT and memory layout can differ from another's by a few %.
+  const servers = [await startServer(env, pin), await startServer(env, pin)];
   const now = Math.floor(Date.now() / 1000);
   const token = signJws(
     { alg: "RS256", kid: key.kid, typ: "JWT" },
@@ -120,62 +122,56 @@ export async function benchEnforcerOverHttp(rounds = 8): Promise<HttpOverhead> {
       body,
     ),
   ];
-  const load = (port: number, connections: number, durationMs: number) =>
-    runLoad({ port, connections, warmupMs: 300, durationMs, requests });
-  const all = Object.values(servers).flat();
-  for (const s of all) await load(s.port, 4, 1500); // JWKS, caches, JIT
-  type Mode = keyof typeof servers;
-  const lat: Record<Mode, number[]> = { bare: [], off: [], on: [] };
-  const p50: Record<Mode, number[]> = { bare: [], off: [], on: [] };
-  const rps: Record<Mode, number[]> = { bare: [], off: [], on: [] };
-  const cpu: Record<Mode, number[]> = { bare: [], off: [], on: [] };
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  for (let r = 0; r < rounds; r++) {
-    const order: Mode[] = r % 2 === 0 ? ["bare", "off", "on"] : ["on", "off", "bare"];
-    for (const mode of order) {
-      const l: number[] = [];
-      const m: number[] = [];
-      const q: number[] = [];
-      const c: number[] = [];
-      for (const server of servers[mode]) {
-        const one = await load(server.port, 1, 1500);
-        if (one.non2xx || one.socketErrors)
-          throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
-        l.push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
-        m.push(one.p50Ms * 1000);
-        const before = await server.cpu();
-        const eight = await load(server.port, 8, 1500);
-        q.push(eight.rps);
-        // Warm-up requests are included on both sides of the CPU reading: count them too.
-        c.push(((await server.cpu()) - before) / (eight.rps * 1.8));
-      }
-      lat[mode].push(mean(l));
-      p50[mode].push(mean(m));
-      rps[mode].push(mean(q));
-      cpu[mode].push(mean(c));
+  const load = (port: number, connections: number, durationMs: number, warmupMs = 200) =>
+    runLoad({ port, connections, warmupMs, durationMs, requests });
+  const modes: Mode[] = ["bare", "off", "on"];
+  for (const s of servers) {
+    for (const mode of modes) {
+      await s.mode(mode);
+      await load(s.port, 4, 1500, 300); // JWKS, caches, JIT
     }
   }
-  for (const s of all) s.stop();
+  // One sample per (process, round, mode), kept per process in round order; rounds alternate the order of
+  // the modes, so two consecutive rounds of one process form an ABBA block (see abbaOverheadPct).
+  const samples = servers.map(() => ({ lat: byMode(), p50: byMode(), rps: byMode(), cpu: byMode() }));
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, server] of servers.entries()) {
+      const s = samples[i] as (typeof samples)[number];
+      for (const mode of r % 2 === 0 ? modes : [...modes].reverse()) {
+        await server.mode(mode);
+        const one = await load(server.port, 1, 1000);
+        if (one.non2xx || one.socketErrors)
+          throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
+        s.lat[mode].push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
+        s.p50[mode].push(one.p50Ms * 1000);
+        await load(server.port, 8, 0, 200); // reach saturation before the CPU reading
+        const before = await server.cpu();
+        const eight = await load(server.port, 8, 1000, 0);
+        s.rps[mode].push(eight.rps);
+        s.cpu[mode].push(((await server.cpu()) - before) / eight.requests);
+      }
+    }
+  }
+  for (const s of servers) s.stop();
   collector.stop();
   await jwks.close();
-  const paired = pairedOverhead;
-  const share = median(lat.on.map((v, i) => (v - (lat.off[i] ?? v)) / ((lat.off[i] ?? 0) - (lat.bare[i] ?? 0))));
+  const measure = (key: keyof (typeof samples)[number], digits = 1): ModeMeasure => {
+    const all = (mode: Mode) => samples.flatMap((s) => s[key][mode]); // process A's rounds, then B's
+    const round = (x: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+    return {
+      bare: round(median(all("bare"))),
+      off: round(median(all("off"))),
+      on: round(median(all("on"))),
+      overhead: abbaOverheadPct(all("on"), all("off")),
+    };
+  };
   return {
     rounds,
-    bareLatencyUs: Math.round(median(lat.bare)),
-    offLatencyUs: Math.round(median(lat.off)),
-    onLatencyUs: Math.round(median(lat.on)),
-    latencyOverheadPct: pct(paired(lat.on, lat.off)),
-    offP50Us: Math.round(median(p50.off)),
-    onP50Us: Math.round(median(p50.on)),
-    p50OverheadPct: pct(paired(p50.on, p50.off)),
-    addedLatencySharePct: pct(share),
-    offRps: Math.round(median(rps.off)),
-    onRps: Math.round(median(rps.on)),
-    throughputCostPct: pct(-paired(rps.on, rps.off)),
-    offCpuUs: Math.round(median(cpu.off) * 10) / 10,
-    onCpuUs: Math.round(median(cpu.on) * 10) / 10,
-    cpuOverheadPct: pct(paired(cpu.on, cpu.off)),
+    processes: servers.length,
+    latency: measure("lat"),
+    p50: measure("p50"),
+    rps: measure("rps", 0),
+    cpu: measure("cpu"),
     pinned: pin,
   };
 }
