@@ -1,4 +1,5 @@
 import { Badge } from "@/components/ui/card";
+import { utcTime } from "@/components/ui/utc-time";
 import type { TestConnectionResult } from "@/lib/server/idp-profiles/types";
 
 const th = "py-1.5 pr-4 text-left text-xs font-medium uppercase text-slate-500";
@@ -12,7 +13,7 @@ export function TestResultView({ result }: { result: TestConnectionResult }) {
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={result.ok ? "green" : "red"}>{result.ok ? "Connection OK" : "Connection failed"}</Badge>
         <span className="text-xs text-slate-500">
-          tested {new Date(result.testedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC in {result.durationMs} ms
+          tested {utcTime(result.testedAt)} in {result.durationMs} ms
         </span>
       </div>
       <section

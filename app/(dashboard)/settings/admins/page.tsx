@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
+import { utcTime } from "@/components/ui/utc-time";
 import { listAdmins } from "@/lib/server/admins";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
@@ -43,9 +44,7 @@ export default async function AdminsPage() {
                   <td className="py-2 pr-4">
                     <Badge tone={a.status === "active" ? "green" : "red"}>{a.status}</Badge>
                   </td>
-                  <td className="py-2 pr-4 text-slate-500">
-                    {a.lastLoginAt ? new Date(a.lastLoginAt).toLocaleString("en-GB", { timeZone: "UTC" }) : "never"}
-                  </td>
+                  <td className="py-2 pr-4 text-slate-500">{a.lastLoginAt ? utcTime(a.lastLoginAt) : "never"}</td>
                   {canManage ? (
                     <td className="py-2">
                       <AdminRowControls

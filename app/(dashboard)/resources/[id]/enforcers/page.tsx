@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Badge, Card } from "@/components/ui/card";
+import { utcTime } from "@/components/ui/utc-time";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { getLatestVersionNumber } from "@/lib/server/config/versions";
@@ -13,8 +14,7 @@ import { CredentialRowControls } from "./_components/credential-row-controls";
 
 export const metadata: Metadata = { title: "Enforcers" };
 
-const when = (iso: string | null) =>
-  iso ? `${new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" })} UTC` : "never";
+const when = (iso: string | null) => (iso ? utcTime(iso) : "never");
 const STATUS_TONE = { active: "green", expiring: "amber", expired: "red", revoked: "red" } as const;
 
 function ago(iso: string, now: number): string {

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { VersionDiff } from "@/components/config/version-diff";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
+import { utcTime } from "@/components/ui/utc-time";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { type VersionDiff as Diff, diffConfigVersions, listConfigVersions } from "@/lib/server/config/versions";
@@ -11,7 +12,6 @@ import { RollbackButton } from "./_components/rollback-button";
 
 export const metadata: Metadata = { title: "Config history" };
 
-const when = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" })} UTC`;
 const selectClass =
   "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
@@ -79,7 +79,7 @@ export default async function HistoryPage({
                   v{v.version} {v.version === latest ? <Badge tone="green">live</Badge> : null}
                   {v.rolledBackFrom !== null ? <Badge tone="amber">rollback of v{v.rolledBackFrom}</Badge> : null}
                 </td>
-                <td className="py-2 pr-4 text-slate-600 dark:text-slate-400">{when(v.publishedAt)}</td>
+                <td className="py-2 pr-4 text-slate-600 dark:text-slate-400">{utcTime(v.publishedAt)}</td>
                 <td className="py-2 pr-4">{v.publishedByEmail}</td>
                 <td className="py-2 pr-4">{v.note || <span className="text-slate-400">—</span>}</td>
                 <td className="py-2 pr-4 font-mono text-xs text-slate-500">{v.kid}</td>
