@@ -10,13 +10,12 @@
  * request, nearly all the traffic) are columns; the rare other events stay objects in their segment.
  */
 
-import { type DecisionColumns, INT_COLUMNS, STRING_COLUMNS } from "./telemetry-wire.js";
+import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, STRING_COLUMNS } from "./telemetry-wire.js";
 import type { TelemetryEvent } from "./types.js";
 
 type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
 
 const INT32_MAX = 2_147_483_647;
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * One batch in the making. @example const s = new TelemetrySegment(1000); s.add(event); s.toWire({ id: "i-1" })
@@ -140,7 +139,7 @@ export class TelemetrySegment {
       cacheHit: (this.#cacheHit as Int32Array).subarray(from, this.#n),
     };
     const out: Record<string, unknown> = { n, atBase: at[from], strings: this.#strings };
-    for (const name of INT_COLUMNS) out[name] = int32Base64(byName[name]);
+    for (const name of INT_COLUMNS) out[name] = encodeInt32Column(byName[name]);
     return out as unknown as DecisionColumns;
   }
 }
@@ -206,12 +205,6 @@ export function encodeTelemetryBatch(instance: unknown, events: readonly Telemet
 
 function clampInt32(v: number): number {
   return Math.min(INT32_MAX, Math.max(-INT32_MAX, v));
-}
-
-function int32Base64(column: Int32Array): string {
-  const bytes = Buffer.from(column.buffer, column.byteOffset, column.byteLength);
-  if (!LITTLE_ENDIAN) return Buffer.from(bytes).swap32().toString("base64");
-  return bytes.toString("base64");
 }
 
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeTelemetryBatch } from "./telemetry-batch.js";
-import { type DecisionColumns, decodeDecisionColumns } from "./telemetry-wire.js";
+import { type DecisionColumns, decodeDecisionColumns, encodeInt32Column, RLE_PREFIX } from "./telemetry-wire.js";
 import type { TelemetryEvent } from "./types.js";
 
 const RESOURCE = "https://mcp.example.com/mcp";
@@ -75,6 +75,36 @@ describe("telemetry wire format", () => {
     expect(decisions[0]?.latencyMs).toBe(2_147_483.647);
   });
 
+  it("run-length codes the repetitive columns of an agent session and decodes them exactly", () => {
+    // One agent, one user, one tool; outcomes in runs: what a batch from one busy session looks like.
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      decision(i, {
+        outcome: i >= 600 && i < 640 ? "deny" : "allow",
+        reason: i >= 600 && i < 640 ? "insufficient_scope" : undefined,
+        clientId: "agent-1",
+        subject: "alice",
+        tool: "read_file",
+        cacheHit: i !== 0,
+      }),
+    );
+    const json = encodeTelemetryBatch(undefined, events);
+    const columns = (JSON.parse(json) as { decisions: DecisionColumns }).decisions;
+    for (const name of ["outcome", "reason", "clientId", "subject", "method", "tool", "cacheHit"] as const)
+      expect(columns[name].startsWith(RLE_PREFIX), name).toBe(true);
+    expect(columns.latencyUs.startsWith(RLE_PREFIX)).toBe(false); // varied values stay plain
+    expect(decode(json).decisions).toEqual(events.map(expected));
+    // The plain form of the same batch is over three times larger.
+    expect(json.length * 3).toBeLessThan(9 * 1000 * 4 * (4 / 3));
+  });
+
+  it("chooses the shorter form per column", () => {
+    expect(encodeInt32Column(new Int32Array([7, 7, 7, 7, 7, 7, 7, 7]))).toBe("rle:BwAAAAgAAAA=");
+    const varied = new Int32Array([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(encodeInt32Column(varied)).toBe(Buffer.from(varied.buffer).toString("base64"));
+    expect(encodeInt32Column(new Int32Array(0))).toBe("");
+  });
+
+  const rle = (ints: number[]) => RLE_PREFIX + Buffer.from(new Int32Array(ints).buffer).toString("base64");
   const good = () =>
     (JSON.parse(encodeTelemetryBatch(undefined, [decision(1), decision(2)])) as { decisions: DecisionColumns })
       .decisions;
@@ -86,6 +116,12 @@ describe("telemetry wire format", () => {
     ["an index outside the dictionary", (c: DecisionColumns) => ({ ...c, strings: [] })],
     ["a non-string in the dictionary", (c: DecisionColumns) => ({ ...c, strings: [1] as unknown as string[] })],
     ["a fractional atBase", (c: DecisionColumns) => ({ ...c, atBase: 1.5 })],
+    ["runs adding up to less than n", (c: DecisionColumns) => ({ ...c, method: rle([0, 1]) })],
+    ["runs adding up to more than n", (c: DecisionColumns) => ({ ...c, method: rle([0, 3]) })],
+    ["a run of length zero", (c: DecisionColumns) => ({ ...c, method: rle([0, 0, 0, 2]) })],
+    ["a run of negative length", (c: DecisionColumns) => ({ ...c, method: rle([0, 1, 0, -1]) })],
+    ["a torn (value, count) pair", (c: DecisionColumns) => ({ ...c, method: rle([0]) })],
+    ["run-length text that is not base64", (c: DecisionColumns) => ({ ...c, method: `${RLE_PREFIX}!!` })],
   ])("refuses %s with a TypeError", (_, mutate) => {
     expect(() => decodeDecisionColumns(mutate(good()), 1000)).toThrow(TypeError);
   });
