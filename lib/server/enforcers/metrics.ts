@@ -1,15 +1,7 @@
 import "server-only";
-import { Counter, register } from "prom-client";
+import { counter } from "../prom";
 
-/**
- * Config-distribution metrics on prom-client's default registry (what /api/metrics exposes).
- * Looked up before creation: Next may evaluate this module more than once per process.
- */
-function counter(name: string, help: string, labelNames: string[]): Counter<string> {
-  const existing = register.getSingleMetric(name);
-  if (existing instanceof Counter) return existing;
-  return new Counter({ name, help, labelNames });
-}
+// Config-distribution metrics on prom-client's default registry (what /api/metrics exposes).
 
 /** Rejected enforcer credentials, by reason (missing, malformed, unknown, revoked, expired). */
 export const enforcerAuthRejected = counter(

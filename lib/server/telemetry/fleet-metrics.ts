@@ -1,8 +1,9 @@
 import "server-only";
-import { Counter, Gauge, register } from "prom-client";
+import { Gauge, register } from "prom-client";
 import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/metrics";
 import { db } from "../db";
 import { SILENT_AFTER_MS } from "../enforcers/instances";
+import { counter, registered } from "../prom";
 import type { RollupRow } from "./rows";
 
 /**
@@ -15,55 +16,28 @@ import type { RollupRow } from "./rows";
  */
 const LABEL_CAP = 500;
 
-function metric<T>(name: string, create: () => T): T {
-  return (register.getSingleMetric(name) as T | undefined) ?? create();
-}
-
-const success = metric(
-  "portcullis_fleet_auth_success_total",
-  () =>
-    new Counter({
-      name: "portcullis_fleet_auth_success_total",
-      help: "Allowed requests reported by enforcers",
-      labelNames: ["resource_id"],
-    }),
-);
-const failure = metric(
-  "portcullis_fleet_auth_failure_total",
-  () =>
-    new Counter({
-      name: "portcullis_fleet_auth_failure_total",
-      help: "Refused requests reported by enforcers, by reason",
-      labelNames: ["resource_id", "reason"],
-    }),
-);
-const jwks = metric(
-  "portcullis_fleet_jwks_refresh_total",
-  () =>
-    new Counter({
-      name: "portcullis_fleet_jwks_refresh_total",
-      help: "JWKS refreshes reported by enforcers",
-      labelNames: ["resource_id", "trigger", "outcome"],
-    }),
-);
-const tools = metric(
-  "portcullis_fleet_tool_invocation_total",
-  () =>
-    new Counter({
-      name: "portcullis_fleet_tool_invocation_total",
-      help: "tools/call requests reported by enforcers",
-      labelNames: ["resource_id", "tool", "outcome"],
-    }),
-);
-const limits = metric(
-  "portcullis_fleet_rate_limit_hit_total",
-  () =>
-    new Counter({
-      name: "portcullis_fleet_rate_limit_hit_total",
-      help: "Rate-limit rejections reported by enforcers",
-      labelNames: ["resource_id", "client", "category"],
-    }),
-);
+const success = counter("portcullis_fleet_auth_success_total", "Allowed requests reported by enforcers", [
+  "resource_id",
+]);
+const failure = counter("portcullis_fleet_auth_failure_total", "Refused requests reported by enforcers, by reason", [
+  "resource_id",
+  "reason",
+]);
+const jwks = counter("portcullis_fleet_jwks_refresh_total", "JWKS refreshes reported by enforcers", [
+  "resource_id",
+  "trigger",
+  "outcome",
+]);
+const tools = counter("portcullis_fleet_tool_invocation_total", "tools/call requests reported by enforcers", [
+  "resource_id",
+  "tool",
+  "outcome",
+]);
+const limits = counter("portcullis_fleet_rate_limit_hit_total", "Rate-limit rejections reported by enforcers", [
+  "resource_id",
+  "client",
+  "category",
+]);
 /**
  * prom-client's Histogram only takes single observations; rollups arrive as bucket counts. This is a
  * minimal registry metric (the `get()` shape prom-client's registry formats) holding those counts.
@@ -107,12 +81,12 @@ class BucketHistogram {
   }
 }
 
-const obo = metric("portcullis_fleet_obo_exchange_latency_ms", () => {
+const obo = registered("portcullis_fleet_obo_exchange_latency_ms", () => {
   const h = new BucketHistogram();
   register.registerMetric(h as unknown as Parameters<typeof register.registerMetric>[0]);
   return h;
 });
-metric(
+registered(
   "portcullis_fleet_enforcers_online",
   () =>
     new Gauge({
