@@ -32,6 +32,7 @@ import type {
   RequestParts,
   TelemetrySink,
 } from "./types.js";
+import { wallClockAt } from "./wall-clock.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -244,20 +245,4 @@ function withHeaders(response: Response, extra: Record<string, string>): Respons
   const headers = new Headers(response.headers);
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/** Epoch ms minus the monotonic clock, re-read at most once a second (NTP steps are picked up within 1 s). */
-let wallOffset = Date.now() - performance.now();
-let wallCheckedAt = performance.now();
-
-/**
- * The wall-clock time of a `performance.now()` reading: one clock read per decision instead of two
- * (the latency and the timestamp share it).
- */
-function wallClockAt(monotonic: number): number {
-  if (monotonic - wallCheckedAt > 1000) {
-    wallOffset = Date.now() - performance.now();
-    wallCheckedAt = monotonic;
-  }
-  return Math.round(wallOffset + monotonic);
 }

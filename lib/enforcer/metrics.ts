@@ -44,12 +44,12 @@ export interface EnforcerMetrics extends TelemetrySink {
   response(): Response;
 }
 
+const NO_LABELS: readonly string[] = [];
+
 /**
  * A counter or gauge family. Series are keyed by their raw label values; the escaped label text is
  * built once, when a series first appears, not on every increment (this runs once per request).
  */
-const NO_LABELS: readonly string[] = [];
-
 class Family {
   readonly values = new Map<string, { labels: string; value: number }>();
   constructor(

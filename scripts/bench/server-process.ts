@@ -46,24 +46,8 @@ export async function startServer(
   const child: ChildProcess = pin
     ? spawn("taskset", ["-c", "0", process.execPath, ...args], options)
     : spawn(process.execPath, args, options);
-  let out = "";
-  const waiters: ((line: string) => void)[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    let nl = out.indexOf("\n");
-    while (nl !== -1) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      waiters.shift()?.(line);
-      nl = out.indexOf("\n");
-    }
-  });
-  const nextLine = () => new Promise<string>((resolve) => waiters.push(resolve));
-  const port = await Promise.race([
-    nextLine().then((line) => Number(/LISTENING (\d+)/.exec(line)?.[1] ?? Number.NaN)),
-    new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`${which} exited with ${code}`)))),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${which} did not start`)), 20_000).unref()),
-  ]);
+  const nextLine = lineReader(child);
+  const port = await listeningPort(child, nextLine, which);
   return {
     port,
     async stats() {
@@ -79,4 +63,36 @@ export async function startServer(
       await exited;
     },
   };
+}
+
+/**
+ * A child's stdout, line by line: each call of the returned function resolves with the next line.
+ *
+ * @example const nextLine = lineReader(child); const first = await nextLine();
+ */
+export function lineReader(child: ChildProcess): () => Promise<string> {
+  let out = "";
+  const waiters: ((line: string) => void)[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    for (let nl = out.indexOf("\n"); nl !== -1; nl = out.indexOf("\n")) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      waiters.shift()?.(line);
+    }
+  });
+  return () => new Promise<string>((resolve) => waiters.push(resolve));
+}
+
+/**
+ * The port of a bench server's first line, `LISTENING <port>`; rejects if it exits first or takes 20 s.
+ *
+ * @example const port = await listeningPort(child, lineReader(child), "on");
+ */
+export function listeningPort(child: ChildProcess, nextLine: () => Promise<string>, name: string): Promise<number> {
+  return Promise.race([
+    nextLine().then((line) => Number(/LISTENING (\d+)/.exec(line)?.[1] ?? Number.NaN)),
+    new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)))),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not start`)), 20_000).unref()),
+  ]);
 }

@@ -20,10 +20,15 @@ const PG_ADMIN = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/pos
 const PG_DB = "portcullis_bench_telemetry";
 const log = (msg: string) => process.stderr.write(`[${dialect}] ${msg}\n`);
 
+/** The bench's SQLite file and its journals (creating data/ on a fresh clone). */
+function removeSqliteFiles(): void {
+  mkdirSync("data", { recursive: true });
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
+}
+
 async function prepareDatabase(): Promise<string> {
   if (dialect === "sqlite") {
-    mkdirSync("data", { recursive: true });
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
+    removeSqliteFiles();
     return "file:./data/bench-telemetry.db";
   }
   const admin = new pg.Client({ connectionString: PG_ADMIN });
@@ -282,8 +287,7 @@ process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 await db().$disconnect();
 if (!process.env.BENCH_KEEP) {
   if (dialect === "sqlite") {
-    mkdirSync("data", { recursive: true });
-    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
+    removeSqliteFiles();
   } else {
     const admin = new pg.Client({ connectionString: PG_ADMIN });
     await admin.connect();

@@ -9,12 +9,11 @@
  */
 import { spawn } from "node:child_process";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
-import { createTestKey, signJws } from "../../lib/enforcer/test-utils/keys";
-import { TEST_AUDIENCE, TEST_ISSUER } from "../../lib/enforcer/test-utils/policy";
 import { startCollector } from "./collector";
 import { buildRequest, runLoad } from "./load-generator";
-import { canPin } from "./server-process";
+import { canPin, lineReader, listeningPort } from "./server-process";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
+import { benchCall } from "./telemetry-call";
 
 /** One measure in the three modes (medians of the samples) and telemetry's paired overhead (on vs off). */
 export interface ModeMeasure {
@@ -55,28 +54,13 @@ async function startServer(env: Record<string, string>, pin: boolean): Promise<M
   const argv = [process.execPath, "--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
   const [command, ...args] = pin ? ["taskset", "-c", "0", ...argv] : argv;
   const child = spawn(command as string, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
-  const waiters: ((line: string) => void)[] = [];
-  let out = "";
-  child.stdout.on("data", (b: Buffer) => {
-    out += b.toString();
-    for (let nl = out.indexOf("\n"); nl !== -1; nl = out.indexOf("\n")) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      waiters.shift()?.(line);
-    }
-  });
-  const nextLine = () => new Promise<string>((resolve) => waiters.push(resolve));
+  const nextLine = lineReader(child);
   const ask = (line: string) => {
     const answer = nextLine();
     child.stdin.write(`${line}\n`);
     return answer;
   };
-  const port = await Promise.race([
-    nextLine().then((line) => Number(/LISTENING (\d+)/.exec(line)?.[1] ?? Number.NaN)),
-    new Promise<never>((_, reject) =>
-      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`))),
-    ),
-  ]);
+  const port = await listeningPort(child, nextLine, "telemetry bench server");
   return {
     port,
     mode: async (mode) => {
@@ -91,39 +75,13 @@ export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> 
   // An odd count would leave the last round of process A in a block with the first of process B.
   if (rounds < 2 || rounds % 2 !== 0) throw new RangeError("rounds must be even: rounds pair into ABBA blocks");
   const pin = canPin();
-  const key = createTestKey("RS256");
+  const { key, headers, body } = benchCall();
   const jwks = await startJwksServer([key.jwk]);
   const collector = await startCollector();
   const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: collector.url };
   // Two processes, averaged: one process's JIT and memory layout can differ from another's by a few %.
   const servers = [await startServer(env, pin), await startServer(env, pin)];
-  const now = Math.floor(Date.now() / 1000);
-  const token = signJws(
-    { alg: "RS256", kid: key.kid, typ: "JWT" },
-    {
-      iss: TEST_ISSUER,
-      aud: TEST_AUDIENCE,
-      sub: "alice",
-      azp: "agent-1",
-      scope: "mcp:tools",
-      iat: now,
-      exp: now + 3600,
-    },
-    key.privateKey,
-  );
-  const body = JSON.stringify({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "tools/call",
-    params: { name: "read_file", arguments: {} },
-  });
-  const requests = [
-    buildRequest(
-      "/mcp",
-      { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
-      body,
-    ),
-  ];
+  const requests = [buildRequest("/mcp", headers, body)];
   const load = (port: number, connections: number, durationMs: number, warmupMs = 200) =>
     runLoad({ port, connections, warmupMs, durationMs, requests });
   const modes: Mode[] = ["bare", "off", "on"];

@@ -12,11 +12,11 @@ import { createEnforcer } from "../../lib/enforcer/enforcer";
 import { createEnforcerMetrics } from "../../lib/enforcer/metrics";
 import { createTelemetryClient, fanOutSink } from "../../lib/enforcer/telemetry-client";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
-import { createTestKey, signJws } from "../../lib/enforcer/test-utils/keys";
-import { TEST_AUDIENCE, TEST_ISSUER, TEST_RESOURCE, testPolicy } from "../../lib/enforcer/test-utils/policy";
+import { TEST_RESOURCE, testPolicy } from "../../lib/enforcer/test-utils/policy";
 import type { Enforcer } from "../../lib/enforcer/types";
 import { startCollector } from "./collector";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
+import { benchCall } from "./telemetry-call";
 
 export interface EnforcerOverhead {
   requestsPerRound: number;
@@ -34,32 +34,10 @@ export interface EnforcerOverhead {
 }
 
 export async function benchEnforcerOverhead(rounds = 24, perRound = 5_000): Promise<EnforcerOverhead> {
-  const key = createTestKey("RS256");
+  const { key, headers, body } = benchCall();
   const jwks = await startJwksServer([key.jwk]);
   const collector = await startCollector();
-
   const policy = testPolicy(jwks.url);
-  const now = Math.floor(Date.now() / 1000);
-  const token = signJws(
-    { alg: "RS256", kid: key.kid, typ: "JWT" },
-    {
-      iss: TEST_ISSUER,
-      aud: TEST_AUDIENCE,
-      sub: "alice",
-      azp: "agent-1",
-      scope: "mcp:tools",
-      iat: now,
-      exp: now + 3600,
-    },
-    key.privateKey,
-  );
-  const body = JSON.stringify({
-    jsonrpc: "2.0",
-    id: 1,
-    method: "tools/call",
-    params: { name: "read_file", arguments: {} },
-  });
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" };
   const next = async () =>
     new Response('{"jsonrpc":"2.0","id":1,"result":{"content":[]}}', {
       headers: { "content-type": "application/json" },

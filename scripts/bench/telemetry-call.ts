@@ -1,0 +1,33 @@
+/**
+ * The request both telemetry-latency benches send: a `tools/call` with a valid RS256 token of the test
+ * policy's issuer and audience (one token, so every request after the first is a verified-token cache hit).
+ */
+import { createTestKey, signJws, type TestKey } from "../../lib/enforcer/test-utils/keys";
+import { TEST_AUDIENCE, TEST_ISSUER } from "../../lib/enforcer/test-utils/policy";
+
+/** A fresh key, a token signed by it, and the MCP request's headers and body. @example const call = benchCall(); */
+export function benchCall(): { key: TestKey; headers: Record<string, string>; body: string } {
+  const key = createTestKey("RS256");
+  const now = Math.floor(Date.now() / 1000);
+  const token = signJws(
+    { alg: "RS256", kid: key.kid, typ: "JWT" },
+    {
+      iss: TEST_ISSUER,
+      aud: TEST_AUDIENCE,
+      sub: "alice",
+      azp: "agent-1",
+      scope: "mcp:tools",
+      iat: now,
+      exp: now + 3600,
+    },
+    key.privateKey,
+  );
+  const body = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "read_file", arguments: {} },
+  });
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" };
+  return { key, headers, body };
+}
