@@ -82,23 +82,23 @@ describe("events explorer", () => {
     const text = await new Response(stream).text();
     const lines = text.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "id,at,resource,resource_id,instance,type,outcome,reason,client_id,subject,tool,method,latency_ms,data",
+      '"id","at","resource","resource_id","instance","type","outcome","reason","client_id","subject","tool","method","latency_ms","data"',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(',token_expired,"\'=HYPERLINK(""http://evil"")","a,""b""",');
-    expect(lines[2]).toContain(",audience_mismatch,agent-2,");
+    expect(lines[1]).toContain(',"token_expired","\'=HYPERLINK(""http://evil"")","a,""b""",');
+    expect(lines[2]).toContain(',"audience_mismatch","agent-2",');
     const all = await new Response(exportEventsCsv(EventFilter.parse({ resource: resourceId }), new Date(), 70)).text();
     expect(all.trimEnd().split("\r\n")).toHaveLength(71); // header + the cap
   });
 
   it("csv cells: quoting and formula injection", () => {
-    expect(csvCell("plain")).toBe("plain");
+    expect(csvCell("plain")).toBe('"plain"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell("a\nb")).toBe('"a\nb"');
     for (const f of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
       expect(csvCell(f).replace(/^"/, "").startsWith("'")).toBe(true);
-    expect(csvCell(-1.5)).toBe("-1.5");
-    expect(csvCell(null)).toBe("");
-    expect(csvLine(["a", 1, null])).toBe("a,1,\r\n");
+    expect(csvCell(-1.5)).toBe('"-1.5"');
+    expect(csvCell(null)).toBe('""');
+    expect(csvLine(["a", 1, null])).toBe('"a","1",""\r\n');
   });
 });
