@@ -64,6 +64,24 @@ const EnvSchema = z
     /** Bearer token Prometheus sends to GET /api/metrics; unset: only signed-in admins (telemetry.read) can read it. */
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
     PORTCULLIS_VERSION: z.string().default("0.1.0"),
+    /** Alert e-mail over SMTP (nodemailer). Unset SMTP_HOST: e-mail channels fail their deliveries with a clear error. */
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    /** true: implicit TLS (port 465); false: STARTTLS when the server offers it. */
+    SMTP_SECURE: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    SMTP_FROM: z.string().min(3).default("Portcullis <alerts@portcullis.local>"),
+    /** Outbound fetches to admin-given URLs (alert webhooks) may reach private/loopback addresses only when true. */
+    ALLOW_PRIVATE_NETWORK_FETCH: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    /** How often the alert evaluator runs (one replica at a time); 60 s by default, as the rollups are per minute. */
+    ALERT_EVAL_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** Set by Next during `next build`; the build needs no runtime secrets. */
     NEXT_PHASE: z.string().optional(),
   })

@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   "audit.read",
   "admins.read",
   "admins.manage",
+  "alerts.read",
+  "alerts.write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
