@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import type { JSONWebKeySet } from "jose";
-import { type ConfigClient, createConfigClient } from "../lib/enforcer/config-client";
+import { type ConfigClient, createConfigClient } from "../lib/enforcer/config/client";
 import { createEnforcer } from "../lib/enforcer/enforcer";
 import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";

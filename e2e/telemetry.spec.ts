@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { createConfigClient } from "../lib/enforcer/config-client";
+import { createConfigClient } from "../lib/enforcer/config/client";
 import { createEnforcer } from "../lib/enforcer/enforcer";
-import { createEnforcerMetrics } from "../lib/enforcer/metrics";
-import { createTelemetryClient, fanOutSink } from "../lib/enforcer/telemetry-client";
+import { createEnforcerMetrics } from "../lib/enforcer/telemetry/metrics";
+import { createTelemetryClient, fanOutSink } from "../lib/enforcer/telemetry/client";
 import type { Enforcer } from "../lib/enforcer/types";
 import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";
@@ -178,9 +178,11 @@ test.describe("telemetry", () => {
         .split("\r\n");
       expect(csv).toHaveLength(2);
       expect(csv[0]).toBe(
-        "id,at,resource,resource_id,instance,type,outcome,reason,client_id,subject,tool,method,latency_ms,data",
+        '"id","at","resource","resource_id","instance","type","outcome","reason","client_id","subject","tool","method","latency_ms","data"',
       );
-      expect(csv[1]).toContain(`,${resource.name},${resource.id},e2e-enforcer-1,decision,deny,audience_mismatch,`);
+      expect(csv[1]).toContain(
+        `,"${resource.name}","${resource.id}","e2e-enforcer-1","decision","deny","audience_mismatch",`,
+      );
 
       // The reason links to its explanation.
       await page.getByRole("link", { name: "audience_mismatch" }).first().click();

@@ -10,10 +10,12 @@
  * client lock out everyone). A limit of 0 disables that limit.
  */
 import { EnforcerError, ReasonCode } from "./errors.js";
-import type { JsonRpcInfo } from "./jsonrpc.js";
+import type { RateLimiter } from "./limits/types.js";
+import type { JsonRpcInfo } from "./mcp/jsonrpc.js";
 import type { EnforcerPolicy } from "./policy.js";
-import { safeEmit } from "./telemetry-sink.js";
-import type { RateLimiter, TelemetrySink, ValidatedToken } from "./types.js";
+import { safeEmit } from "./telemetry/sink.js";
+import type { TelemetrySink } from "./telemetry/types.js";
+import type { ValidatedToken } from "./token/types.js";
 
 /**
  * Refuses a locked-out address (429) before any token work. Needs `peek` on the limiter.

@@ -6,11 +6,12 @@
  * JWKS and verified-token caches, while any change to issuers, audiences, algorithms, leeway or
  * token type builds a fresh validator, so no cached result outlives a rule that would reject it.
  */
-import { metadataPaths, resourceMetadataUrl } from "./metadata.js";
+import { metadataPaths, resourceMetadataUrl } from "./mcp/metadata.js";
+import { normalizeOrigins } from "./mcp/request-checks.js";
 import type { EnforcerPolicy } from "./policy.js";
-import { normalizeOrigins } from "./request-checks.js";
-import { createTokenValidator, type DetailedTokenValidator } from "./token-validator.js";
-import type { TelemetrySink, TokenValidatorOptions } from "./types.js";
+import type { TelemetrySink } from "./telemetry/types.js";
+import type { TokenValidatorOptions } from "./token/types.js";
+import { createTokenValidator, type DetailedTokenValidator } from "./token/validator.js";
 
 /** What the enforcer derives once per policy object. @example stateFor(policy).resourceMetadata */
 export interface PolicyState {

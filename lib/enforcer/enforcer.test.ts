@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEnforcer } from "./enforcer.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
+import { createMemoryRateLimiter } from "./limits/memory.js";
+import type { RateLimiter } from "./limits/types.js";
 import type { EnforcerPolicy } from "./policy.js";
-import { createMemoryRateLimiter } from "./rate-limit-memory.js";
-import { createRecordingSink } from "./telemetry-sink.js";
+import { createRecordingSink } from "./telemetry/sink.js";
 import { type JwksServer, startJwksServer } from "./test-utils/jwks-server.js";
 import { createTestKey, createToken } from "./test-utils/keys.js";
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_RESOURCE, testPolicy } from "./test-utils/policy.js";
-import type { AuthContext, Decision, RateLimiter, RequestParts } from "./types.js";
+import type { AuthContext, Decision, RequestParts } from "./types.js";
 
 const NOW_SEC = 1_700_000_000;
 const key = createTestKey("RS256", "k1");

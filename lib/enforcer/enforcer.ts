@@ -5,14 +5,13 @@
  * SDK) only translate to and from `Request`/`Response`.
  */
 import { performance } from "node:perf_hooks";
-import { allowedToolNames, authorizeMessage } from "./authorize.js";
-import { denialResponse } from "./denial.js";
 import { applyRateLimits, checkLockout, recordFailedAuth } from "./enforcer-limits.js";
 import { createPolicyStateResolver, type PolicyState } from "./enforcer-state.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
-import { type JsonRpcInfo, parseJsonRpc, readBodyLimited } from "./jsonrpc.js";
-import { metadataResponse, protectedResourceMetadata } from "./metadata.js";
-import type { EnforcerPolicy } from "./policy.js";
+import { allowedToolNames, authorizeMessage } from "./mcp/authorize.js";
+import { denialResponse } from "./mcp/denial.js";
+import { type JsonRpcInfo, parseJsonRpc, readBodyLimited } from "./mcp/jsonrpc.js";
+import { metadataResponse, protectedResourceMetadata } from "./mcp/metadata.js";
 import {
   bearerTokenCandidate,
   checkBearerTokenShape,
@@ -20,19 +19,14 @@ import {
   checkOrigin,
   corsHeaders,
   preflightResponse,
-} from "./request-checks.js";
-import { noopSink, safeEmit } from "./telemetry-sink.js";
-import type { DetailedValidation } from "./token-validator.js";
-import type {
-  AuthContext,
-  Decision,
-  Enforcer,
-  EnforcerOptions,
-  ProtectedResourceMetadata,
-  RequestParts,
-  TelemetrySink,
-} from "./types.js";
-import { wallClockAt } from "./wall-clock.js";
+} from "./mcp/request-checks.js";
+import type { ProtectedResourceMetadata } from "./mcp/types.js";
+import type { EnforcerPolicy } from "./policy.js";
+import { noopSink, safeEmit } from "./telemetry/sink.js";
+import type { TelemetrySink } from "./telemetry/types.js";
+import { wallClockAt } from "./telemetry/wall-clock.js";
+import type { DetailedValidation } from "./token/validator.js";
+import type { AuthContext, Decision, Enforcer, EnforcerOptions, RequestParts } from "./types.js";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 

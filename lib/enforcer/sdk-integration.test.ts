@@ -16,7 +16,7 @@ import { protectStreamableHttp } from "./adapters/mcp-sdk.js";
 import { nodeClientAddress } from "./adapters/node-http.js";
 import { createEnforcer } from "./enforcer.js";
 import { EnforcerPolicy } from "./policy.js";
-import { createRecordingSink } from "./telemetry-sink.js";
+import { createRecordingSink } from "./telemetry/sink.js";
 
 let idp: TestIdp;
 let server: Server;

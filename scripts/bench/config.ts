@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JSONWebKeySet } from "jose";
-import { type ConfigClient, createConfigClient } from "../../lib/enforcer/config-client.js";
+import { type ConfigClient, createConfigClient } from "../../lib/enforcer/config/client.js";
 import { adminApi, type ControlPlane, signIn, startControlPlane } from "./config-control-plane.js";
 
 const { values: args } = parseArgs({

@@ -6,7 +6,7 @@
 import { verify } from "node:crypto";
 import { createVerifier } from "fast-jwt";
 import { jwtVerify } from "jose";
-import { createTokenValidator } from "../../lib/enforcer/token-validator.js";
+import { createTokenValidator } from "../../lib/enforcer/token/validator.js";
 import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from "./bench-keys.js";
 
 export interface MicroResult {

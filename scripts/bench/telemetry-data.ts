@@ -12,7 +12,7 @@
  * are kept 90 days, so steady state has hourly rows for the whole 30-day range: `backfillHoursSql`
  * copies the 7 days of hourly rows 1-4 weeks back, so the 30-day query reads what it would in production.
  */
-import { TELEMETRY_LATENCY_BUCKETS_MS } from "../../lib/enforcer/metrics";
+import { TELEMETRY_LATENCY_BUCKETS_MS } from "../../lib/enforcer/telemetry/metrics";
 
 export type Dialect = "sqlite" | "postgres";
 export const SPAN_MS = 7 * 86_400_000;

@@ -9,9 +9,9 @@
  *   body read first (bounded).
  */
 import type { IncomingMessage } from "node:http";
-import { denialResponse } from "../denial.js";
 import { EnforcerError, ReasonCode } from "../errors.js";
-import { resourceMetadataUrl } from "../metadata.js";
+import { denialResponse } from "../mcp/denial.js";
+import { resourceMetadataUrl } from "../mcp/metadata.js";
 import type { Decision, Enforcer, RequestParts } from "../types.js";
 import {
   bodyWithoutReading,

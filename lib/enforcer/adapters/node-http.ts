@@ -5,8 +5,8 @@
  * `AuthInfo` to the next handler; on deny it writes the core's response as is.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { corsHeaders, normalizeOrigins } from "../mcp/request-checks.js";
 import type { EnforcerPolicy } from "../policy.js";
-import { corsHeaders, normalizeOrigins } from "../request-checks.js";
 import type { Decision, Enforcer } from "../types.js";
 import { decideNode, NodeRequestParts, toFetchRequest } from "./node-decide.js";
 import {

@@ -6,8 +6,8 @@
  * anything else passes through untouched.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { bodyKind } from "../tools-filter.js";
-import { type AllowedNames, createSseToolsRewriter, filterToolsListJson } from "../tools-filter-core.js";
+import { bodyKind } from "../mcp/tools-filter.js";
+import { type AllowedNames, createSseToolsRewriter, filterToolsListJson } from "../mcp/tools-filter-core.js";
 
 type Callback = (error?: Error | null) => void;
 type Loose = (...args: unknown[]) => unknown;

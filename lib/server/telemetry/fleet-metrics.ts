@@ -1,6 +1,6 @@
 import "server-only";
 import { Gauge, register } from "prom-client";
-import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/metrics";
+import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/telemetry/metrics";
 import { db } from "../db";
 import { SILENT_AFTER_MS } from "../enforcers/instances";
 import { counter, registered } from "../prom";

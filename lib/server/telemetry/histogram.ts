@@ -1,5 +1,5 @@
 import "server-only";
-import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/metrics";
+import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/telemetry/metrics";
 
 /**
  * Quantiles from bucket counts, as Prometheus' histogram_quantile does: find the bucket holding the

@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/telemetry/route";
 import { ReasonCode } from "@/lib/enforcer/errors";
-import { encodeTelemetryBatch } from "@/lib/enforcer/telemetry-batch";
+import { encodeTelemetryBatch } from "@/lib/enforcer/telemetry/batch";
 import { db } from "../db";
 import { instanceKey } from "../enforcers/instances";
 import { createGate } from "./gate";

@@ -3,7 +3,7 @@
  * rollups, aggregated in memory per batch so a batch of 1,000 events costs a handful of upserts.
  */
 import "server-only";
-import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/metrics";
+import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/telemetry/metrics";
 import type { WireEvent } from "./wire";
 
 /** Rollup grains in minutes: per minute (short ranges, alerts), per hour and per day (long ranges). */

@@ -1,12 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import { type DecisionColumns, decodeDecisionColumns } from "@/lib/enforcer/telemetry-wire";
+import { type DecisionColumns, decodeDecisionColumns } from "@/lib/enforcer/telemetry/wire";
 import { AppError } from "@/lib/server/errors";
 
 /**
  * The telemetry wire format (`POST /api/v1/telemetry`), as the enforcer's telemetry client sends it:
  * `{ instance?: { id, host, moduleVersion }, events: TelemetryEvent[], decisions?: DecisionColumns }`
- * (decision events as columns, see lib/enforcer/telemetry-wire.ts; decoded here into the same objects).
+ * (decision events as columns, see lib/enforcer/telemetry/wire.ts; decoded here into the same objects).
  * Every string is bounded and stripped of control characters (they end up in HTML, CSV and Prometheus
  * labels). Events are validated one by one: a bad one is reported and skipped, it does not sink its
  * 999 neighbours.

@@ -1,0 +1,256 @@
+/**
+ * The enforcer's config client: keeps the enforcer's policy in step with the control plane.
+ * Long-polls `GET /api/v1/enforcer/config` with If-None-Match, verifies every bundle (signature
+ * against the pinned control-plane JWKS, ES256, typ, schema, resource, monotonic version) before
+ * swapping it in atomically, keeps the last good bundle on disk and starts from it when the control
+ * plane is unreachable. A bad bundle never replaces a good one: it is reported through `onReject`
+ * and the current policy keeps being enforced.
+ */
+import type { JSONWebKeySet } from "jose";
+import type { ConfigBundle, EnforcerPolicy } from "../policy.js";
+import { readCacheFile, writeFileAtomic } from "./cache.js";
+import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.js";
+import { jitteredBackoff, readTextLimited } from "./http.js";
+import { createConfigKeySource } from "./keys.js";
+import { ConfigRejection, verifyConfigJws } from "./verify.js";
+
+/**
+ * Options of {@link createConfigClient}.
+ *
+ * @example
+ * const options: ConfigClientOptions = { url: "https://portcullis.example.com", credential, jwks, cacheFile: "/var/cache/pcl.jws" };
+ */
+export interface ConfigClientOptions {
+  /** The control plane's base URL, e.g. `https://portcullis.example.com`. */
+  url: string;
+  /** The enforcer credential (`pcl_…`), sent as a bearer token. */
+  credential: string;
+  /** The control plane's public JWKS: the object itself (pinned, strongest) or its URL (trusted over TLS). */
+  jwks: JSONWebKeySet | string | URL;
+  /** Refuse bundles of any other resource. */
+  resourceId?: string;
+  /** Where the last good bundle (the JWS) is kept; restarts use it when the control plane is down. */
+  cacheFile?: string;
+  onUpdate?: (bundle: ConfigBundle) => void;
+  onReject?: (rejection: ConfigRejection) => void;
+  /** Transport problems (unreachable, 5xx, 401…); the client keeps retrying with backoff. */
+  onError?: (error: Error) => void;
+  fetch?: typeof fetch;
+  heartbeat?: HeartbeatOptions;
+  /** Long-poll hold asked of the server, seconds (default 30, max 60). */
+  waitSec?: number;
+  /** Backoff after errors: full jitter between `minMs` and an exponentially growing cap (default 500 ms → 30 s). */
+  backoff?: { minMs?: number; maxMs?: number };
+}
+
+/**
+ * A running config client.
+ *
+ * @example
+ * const policy = client.policy(); // undefined until the first verified bundle
+ */
+export interface ConfigClient {
+  /** Load the cache, fetch once, then keep long-polling in the background. Resolves once the first attempt is done. */
+  start(): Promise<void>;
+  stop(): void;
+  current(): ConfigBundle | undefined;
+  policy(): EnforcerPolicy | undefined;
+  /** The last problem (rejection or transport error), as reported in heartbeats. */
+  lastError(): string | null;
+}
+
+const CONFIG_PATH = "api/v1/enforcer/config";
+const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Create a config client. Feed its getter to the enforcer, which fails closed (503) until a bundle is loaded.
+ *
+ * @example
+ * const client = createConfigClient({
+ *   url: "https://portcullis.example.com",
+ *   credential: process.env.PORTCULLIS_CREDENTIAL ?? "",
+ *   jwks: pinnedJwks, // the JSON of https://portcullis.example.com/.well-known/portcullis-jwks.json
+ *   cacheFile: "/var/cache/portcullis/config.jws",
+ *   heartbeat: { instanceId: hostname(), host: hostname(), moduleVersion: "1.0.0" },
+ *   onReject: (r) => console.warn("config refused", r.code, r.message),
+ * });
+ * await client.start();
+ * const enforcer = createEnforcer({ policy: () => client.policy() });
+ */
+export function createConfigClient(options: ConfigClientOptions): ConfigClient {
+  if (!options.credential) throw new TypeError("credential is required");
+  const base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const waitSec = Math.min(Math.max(Math.trunc(options.waitSec ?? 30), 0), 60);
+  const minBackoff = options.backoff?.minMs ?? 500;
+  const maxBackoff = options.backoff?.maxMs ?? 30_000;
+  const keys = createConfigKeySource({
+    jwks: options.jwks,
+    fetch: fetchImpl,
+    cacheFile: options.cacheFile ? `${options.cacheFile}.jwks.json` : undefined,
+  });
+  const auth = { authorization: `Bearer ${options.credential}` };
+
+  let current: ConfigBundle | undefined;
+  let currentJws: string | undefined;
+  let etag: string | undefined;
+  let rejectedEtag: string | undefined;
+  let rejectionError: string | null = null;
+  let transportError: string | null = null;
+  let running = false;
+  let abort = new AbortController();
+  let failures = 0;
+  const heartbeat = options.heartbeat
+    ? createHeartbeat(options.heartbeat, {
+        url: new URL("api/v1/enforcer/heartbeat", base),
+        headers: auth,
+        fetch: fetchImpl,
+        state: () => ({ appliedVersion: current?.version ?? null, lastError: transportError ?? rejectionError }),
+      })
+    : undefined;
+
+  async function verify(jws: string): Promise<ConfigBundle> {
+    const expect = { resourceId: options.resourceId };
+    try {
+      return await verifyConfigJws(jws, await keys.get(), expect);
+    } catch (err) {
+      // A remote JWKS may predate a key rotation: refresh once and try again.
+      if (err instanceof ConfigRejection && err.code === "unknown_key" && !keys.pinned)
+        return verifyConfigJws(jws, await keys.get({ refresh: true }), expect);
+      throw err;
+    }
+  }
+
+  function reject(rejection: ConfigRejection): void {
+    rejectionError = `${rejection.code}: ${rejection.message}`;
+    options.onReject?.(rejection);
+  }
+
+  /** Verify and, if acceptable, swap. Returns whether the bundle is now current. */
+  async function accept(jws: string, source: "server" | "cache"): Promise<boolean> {
+    let bundle: ConfigBundle;
+    try {
+      bundle = await verify(jws);
+    } catch (err) {
+      if (!(err instanceof ConfigRejection)) throw err;
+      reject(err);
+      return false;
+    }
+    if (current && bundle.version <= current.version) {
+      if (jws.trim() === currentJws) return true; // the same bundle again (e.g. after a restart from cache)
+      reject(
+        new ConfigRejection(
+          "stale_version",
+          `version ${bundle.version} is not newer than ${current.version}`,
+          bundle.version,
+        ),
+      );
+      return false;
+    }
+    // The swap: one assignment, so a request sees the old policy or the new one, never a mix.
+    current = bundle;
+    currentJws = jws.trim();
+    rejectionError = null;
+    options.onUpdate?.(bundle);
+    if (source === "server") {
+      // Tell the fleet view at once rather than at the next interval.
+      void heartbeat?.send();
+      // After the swap: enforcement never waits for the disk; a crash before the write leaves an older good bundle.
+      if (options.cacheFile)
+        await writeFileAtomic(options.cacheFile, currentJws).catch((err: unknown) => reportError(err));
+    }
+    return true;
+  }
+
+  function reportError(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    transportError = error.message;
+    options.onError?.(error);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      abort.signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  const backoffMs = () => jitteredBackoff(failures, minBackoff, maxBackoff);
+
+  /** One request. Returns the delay before the next one (0 = at once). */
+  async function pollOnce(wait: number): Promise<number> {
+    const url = new URL(CONFIG_PATH, base);
+    url.searchParams.set("wait", String(wait));
+    const headers: Record<string, string> = { ...auth, accept: "application/jose" };
+    // After a rejection, also name the refused ETag: the server then holds the poll until something newer.
+    const known = [etag, rejectedEtag].filter((t): t is string => Boolean(t));
+    if (known.length > 0) headers["if-none-match"] = known.join(", ");
+    try {
+      const signal = AbortSignal.any([abort.signal, AbortSignal.timeout((wait + 15) * 1000)]);
+      const res = await fetchImpl(url, { headers, signal });
+      if (res.status === 304) {
+        await res.body?.cancel();
+        transportError = null;
+        failures = 0;
+        return 0;
+      }
+      if (res.status === 200) {
+        const jws = await readTextLimited(res, MAX_BUNDLE_BYTES);
+        const tag = res.headers.get("etag") ?? undefined;
+        transportError = null;
+        failures = 0;
+        if (jws === undefined) reject(new ConfigRejection("malformed", `the bundle exceeds ${MAX_BUNDLE_BYTES} bytes`));
+        else if (await accept(jws, "server")) {
+          etag = tag;
+          rejectedEtag = undefined;
+          return 0;
+        }
+        rejectedEtag = tag;
+        return tag ? 0 : backoffMs();
+      }
+      await res.body?.cancel();
+      // 404: nothing published yet; poll again soon without counting it as a failure.
+      if (res.status === 404) return 1000 + Math.random() * 1000;
+      throw new Error(`config API answered ${res.status}`);
+    } catch (err) {
+      if (abort.signal.aborted) return 0;
+      failures++;
+      reportError(err);
+      return backoffMs();
+    }
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const delay = await pollOnce(waitSec);
+      if (delay > 0 && running) await sleep(delay);
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      abort = new AbortController();
+      if (!current && options.cacheFile) {
+        const cached = await readCacheFile(options.cacheFile);
+        if (cached) await accept(cached, "cache").catch((err: unknown) => reportError(err));
+      }
+      await pollOnce(0);
+      heartbeat?.start();
+      void loop();
+    },
+    stop() {
+      running = false;
+      abort.abort();
+      heartbeat?.stop();
+    },
+    current: () => current,
+    policy: () => current?.policy,
+    lastError: () => transportError ?? rejectionError,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Verification of a signed config bundle: a compact JWS (RFC 7515 §7.1), ES256 only, explicitly
+ * typed `portcullis-config+jwt` (RFC 8725 §3.11), signed by a key of the pinned control-plane JWKS,
+ * whose payload passes the same `ConfigBundle` schema the control plane validated before signing.
+ * Every failure is a {@link ConfigRejection} with a stable code; nothing here throws anything else.
+ */
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from "jose";
+import { ConfigBundle } from "../policy.js";
+
+/** The JWS `typ` of a config bundle. @example header.typ === CONFIG_JWS_TYP */
+export const CONFIG_JWS_TYP = "portcullis-config+jwt";
+/** The only algorithm a config bundle may use. @example verifyConfigJws(jws, jwks) // ES256 only */
+export const CONFIG_JWS_ALG = "ES256";
+
+/**
+ * Why a bundle was refused. Stable strings (for logs, heartbeats and alerts).
+ *
+ * @example
+ * onReject: (r) => log.warn({ code: r.code }, r.message)
+ */
+export type ConfigRejectionCode =
+  | "malformed"
+  | "unsigned"
+  | "alg_not_allowed"
+  | "wrong_type"
+  | "unknown_key"
+  | "bad_signature"
+  | "invalid_schema"
+  | "wrong_resource"
+  | "stale_version";
+
+/**
+ * A refused bundle: the code, a readable message, and the version it claimed when known.
+ *
+ * @example
+ * const rejection = new ConfigRejection("bad_signature", "signature does not verify");
+ */
+export class ConfigRejection extends Error {
+  override readonly name = "ConfigRejection";
+  readonly code: ConfigRejectionCode;
+  readonly version: number | undefined;
+  constructor(code: ConfigRejectionCode, message: string, version?: number) {
+    super(message);
+    this.code = code;
+    this.version = version;
+  }
+}
+
+const MAX_JWS_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Verify a config JWS against the pinned key set and parse its bundle. Throws {@link ConfigRejection}.
+ *
+ * @example
+ * const bundle = await verifyConfigJws(await res.text(), pinnedJwks, { resourceId: "res_123" });
+ * enforcerPolicy = bundle.policy;
+ */
+export async function verifyConfigJws(
+  jws: string,
+  jwks: JSONWebKeySet,
+  expect: { resourceId?: string | undefined } = {},
+): Promise<ConfigBundle> {
+  const text = jws.trim();
+  if (text.length > MAX_JWS_BYTES) throw new ConfigRejection("malformed", "bundle is too large");
+  const parts = text.split(".");
+  if (parts.length !== 3)
+    throw new ConfigRejection("malformed", "not a compact JWS (expected three dot-separated parts)");
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(text);
+  } catch {
+    throw new ConfigRejection("malformed", "the JWS protected header is not valid base64url JSON");
+  }
+  // An unsecured JWS (RFC 7515 §A.5, alg "none") or a missing signature is never a bundle.
+  if (header.alg === "none" || parts[2] === "") throw new ConfigRejection("unsigned", "the bundle is not signed");
+  if (header.alg !== CONFIG_JWS_ALG)
+    throw new ConfigRejection("alg_not_allowed", `algorithm ${String(header.alg)} is not allowed (ES256 only)`);
+  if (header.typ !== CONFIG_JWS_TYP)
+    throw new ConfigRejection("wrong_type", `typ ${String(header.typ)} is not ${CONFIG_JWS_TYP}`);
+  // Keys come only from the pinned set; jwk/jku/x5u in the header are never followed.
+  if (header.jwk || header.jku || header.x5u)
+    throw new ConfigRejection("malformed", "embedded or remote keys are refused");
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(text, createLocalJWKSet(jwks), { algorithms: [CONFIG_JWS_ALG] }));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ERR_JWKS_NO_MATCHING_KEY")
+      throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(header.kid)}`);
+    if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED")
+      throw new ConfigRejection("bad_signature", "the signature does not verify (altered, or signed by another key)");
+    throw new ConfigRejection("malformed", `the JWS does not verify (${code ?? "unknown error"})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new ConfigRejection("invalid_schema", "the payload is not JSON");
+  }
+  const parsed = ConfigBundle.safeParse(raw);
+  const claimed =
+    typeof (raw as { version?: unknown })?.version === "number" ? (raw as { version: number }).version : undefined;
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ConfigRejection(
+      "invalid_schema",
+      `the bundle does not match the schema: ${first ? `${first.path.join(".")}: ${first.message}` : "invalid"}`,
+      claimed,
+    );
+  }
+  if (expect.resourceId !== undefined && parsed.data.resourceId !== expect.resourceId)
+    throw new ConfigRejection("wrong_resource", `the bundle is for resource ${parsed.data.resourceId}`, claimed);
+  return parsed.data;
+}

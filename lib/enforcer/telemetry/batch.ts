@@ -1,0 +1,223 @@
+/**
+ * The telemetry client's queue, built for the request path: an event is copied into the columns of the
+ * batch it will travel in (typed arrays plus a per-batch string dictionary) the moment it is emitted,
+ * so no event object outlives its request. Objects held for up to a second (50,000 by default) would
+ * survive young-generation GC and be promoted, making every major GC of the host server slower; and
+ * serializing 1,000 objects costs ≈1.2 ms of the event loop where the columns cost a tenth of that.
+ *
+ * The queue is a list of batches (segments) of at most `batchSize` events; it holds at most `capacity`
+ * events, and when full drops the oldest (from the oldest segment) and counts them. Decisions (one per
+ * request, nearly all the traffic) are columns; the rare other events stay objects in their segment.
+ */
+
+import type { TelemetryEvent } from "./types.js";
+import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, STRING_COLUMNS } from "./wire.js";
+
+type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
+
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * One batch in the making. @example const s = new TelemetrySegment(1000); s.add(event); s.toWire({ id: "i-1" })
+ */
+export class TelemetrySegment {
+  /** Events ever added (dropped ones included): the segment is full at `capacity`. */
+  added = 0;
+  readonly capacity: number;
+  #n = 0;
+  #start = 0;
+  #at: Float64Array | undefined;
+  #latencyUs: Int32Array | undefined;
+  #cacheHit: Int32Array | undefined;
+  #ids: Int32Array[] = [];
+  readonly #strings: string[] = [];
+  readonly #dict = new Map<string, number>();
+  // Consecutive decisions mostly repeat the client, subject, method and tool: the last value per column
+  // skips the map.
+  readonly #lastValue: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  readonly #lastId = [-1, -1, -1, -1, -1, -1];
+  #others: OtherEvent[] = [];
+  #othersStart = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  /** Events held (added minus dropped). */
+  get length(): number {
+    return this.#n - this.#start + this.#others.length - this.#othersStart;
+  }
+
+  add(e: TelemetryEvent): void {
+    this.added++;
+    if (e.type !== "decision") {
+      this.#others.push(e);
+      return;
+    }
+    if (this.#at === undefined) {
+      this.#at = new Float64Array(this.capacity);
+      this.#latencyUs = new Int32Array(this.capacity);
+      this.#cacheHit = new Int32Array(this.capacity);
+      this.#ids = STRING_COLUMNS.map(() => new Int32Array(this.capacity));
+    }
+    const k = this.#n++;
+    this.#at[k] = e.at;
+    const us = e.latencyMs * 1000;
+    (this.#latencyUs as Int32Array)[k] = us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX;
+    (this.#cacheHit as Int32Array)[k] = e.cacheHit === undefined ? -1 : e.cacheHit ? 1 : 0;
+    const ids = this.#ids;
+    (ids[0] as Int32Array)[k] = this.#id(0, e.outcome);
+    (ids[1] as Int32Array)[k] = this.#id(1, e.reason);
+    (ids[2] as Int32Array)[k] = this.#id(2, e.clientId);
+    (ids[3] as Int32Array)[k] = this.#id(3, e.subject);
+    (ids[4] as Int32Array)[k] = this.#id(4, e.method);
+    (ids[5] as Int32Array)[k] = this.#id(5, e.tool);
+  }
+
+  #id(column: number, value: string | undefined): number {
+    if (value === undefined) return -1;
+    if (value === this.#lastValue[column]) return this.#lastId[column] as number;
+    let i = this.#dict.get(value);
+    if (i === undefined) {
+      i = this.#strings.length;
+      this.#strings.push(value);
+      this.#dict.set(value, i);
+    }
+    this.#lastValue[column] = value;
+    this.#lastId[column] = i;
+    return i;
+  }
+
+  /** Drops the oldest event held (by `at`, decisions or others). False when empty. */
+  dropOldest(): boolean {
+    const hasDecision = this.#start < this.#n;
+    const hasOther = this.#othersStart < this.#others.length;
+    if (!hasDecision && !hasOther) return false;
+    const other = this.#others[this.#othersStart];
+    if (hasDecision && (!other || ((this.#at as Float64Array)[this.#start] as number) <= other.at)) this.#start++;
+    else {
+      this.#others[this.#othersStart++] = undefined as unknown as OtherEvent; // release for GC
+    }
+    return true;
+  }
+
+  /**
+   * The batch as the JSON text `POST /api/v1/telemetry` takes (see telemetry-wire.ts).
+   *
+   * @example
+   * const body = gzipSync(segment.toWire({ id: "mcp-files-1" }));
+   */
+  toWire(instance: unknown): string {
+    const body: { instance: unknown; events: Record<string, unknown>[]; decisions?: DecisionColumns } = {
+      instance,
+      events: this.#others.slice(this.#othersStart).map(compact),
+    };
+    if (this.#n > this.#start) body.decisions = this.#columns();
+    return JSON.stringify(body);
+  }
+
+  #columns(): DecisionColumns {
+    const from = this.#start;
+    const n = this.#n - from;
+    const at = this.#at as Float64Array;
+    const deltas = new Int32Array(n);
+    let previous = at[from] as number;
+    for (let i = 0; i < n; i++) {
+      const t = at[from + i] as number;
+      deltas[i] = clampInt32(t - previous);
+      previous = t;
+    }
+    const byName: Record<(typeof INT_COLUMNS)[number], Int32Array> = {
+      at: deltas,
+      outcome: (this.#ids[0] as Int32Array).subarray(from, this.#n),
+      reason: (this.#ids[1] as Int32Array).subarray(from, this.#n),
+      clientId: (this.#ids[2] as Int32Array).subarray(from, this.#n),
+      subject: (this.#ids[3] as Int32Array).subarray(from, this.#n),
+      method: (this.#ids[4] as Int32Array).subarray(from, this.#n),
+      tool: (this.#ids[5] as Int32Array).subarray(from, this.#n),
+      latencyUs: (this.#latencyUs as Int32Array).subarray(from, this.#n),
+      cacheHit: (this.#cacheHit as Int32Array).subarray(from, this.#n),
+    };
+    const out: Record<string, unknown> = { n, atBase: at[from], strings: this.#strings };
+    for (const name of INT_COLUMNS) out[name] = encodeInt32Column(byName[name]);
+    return out as unknown as DecisionColumns;
+  }
+}
+
+/**
+ * The client's bounded queue of segments. @example const q = new TelemetryBuffer(50_000, 1000); q.push(e); q.take()
+ */
+export class TelemetryBuffer {
+  readonly capacity: number;
+  readonly batchSize: number;
+  dropped = 0;
+  #length = 0;
+  readonly #segments: TelemetrySegment[] = [];
+
+  constructor(capacity: number, batchSize: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError("capacity must be a positive integer");
+    this.capacity = capacity;
+    this.batchSize = batchSize;
+  }
+
+  /** Events queued. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** O(1): copies the event into the newest segment; drops the oldest event when full. */
+  push(e: TelemetryEvent): void {
+    let tail = this.#segments[this.#segments.length - 1];
+    if (!tail || tail.added >= this.batchSize) {
+      tail = new TelemetrySegment(this.batchSize);
+      this.#segments.push(tail);
+    }
+    tail.add(e);
+    this.#length++;
+    if (this.#length > this.capacity) {
+      const head = this.#segments[0] as TelemetrySegment;
+      head.dropOldest();
+      this.#length--;
+      this.dropped++;
+      if (head.length === 0) this.#segments.shift();
+    }
+  }
+
+  /** Removes and returns the oldest segment (one batch, at most `batchSize` events); an empty one when none. */
+  take(): TelemetrySegment {
+    const head = this.#segments.shift() ?? new TelemetrySegment(this.batchSize);
+    this.#length -= head.length;
+    return head;
+  }
+}
+
+/**
+ * Encodes events as one batch's JSON text (the client does the same through its queue).
+ *
+ * @example
+ * const body = encodeTelemetryBatch({ id: "mcp-files-1" }, events);
+ */
+export function encodeTelemetryBatch(instance: unknown, events: readonly TelemetryEvent[]): string {
+  const segment = new TelemetrySegment(Math.max(1, events.length));
+  for (const e of events) segment.add(e);
+  return segment.toWire(instance);
+}
+
+function clampInt32(v: number): number {
+  return Math.min(INT32_MAX, Math.max(-INT32_MAX, v));
+}
+
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * The object form of a non-decision event (decisions are columns): latencies to the microsecond, without
+ * the resource URI (the credential names it).
+ */
+function compact(e: OtherEvent): Record<string, unknown> {
+  switch (e.type) {
+    case "rate_limit":
+      return { type: e.type, at: e.at, clientId: e.clientId, category: e.category };
+    default:
+      return { ...e, latencyMs: round3(e.latencyMs) };
+  }
+}

@@ -1,0 +1,54 @@
+/** Types of telemetry: the sink seam and the events the enforcer emits. */
+import type { ReasonCode } from "../errors.js";
+
+/**
+ * Where telemetry goes. `emit` must never throw and never block the request path.
+ *
+ * @example
+ * const sink: TelemetrySink = { emit: (e) => queue.push(e) };
+ */
+export interface TelemetrySink {
+  emit(event: TelemetryEvent): void;
+}
+
+/** One telemetry event (`at` is epoch milliseconds). @example sink.emit({ type: "rate_limit", at: Date.now(), clientId: "c", category: "tool", resource: uri }) */
+export type TelemetryEvent =
+  | {
+      type: "decision";
+      at: number;
+      outcome: "allow" | "deny";
+      reason?: ReasonCode;
+      resource: string;
+      clientId?: string;
+      subject?: string;
+      method?: string;
+      tool?: string;
+      latencyMs: number;
+      cacheHit?: boolean;
+    }
+  | {
+      type: "jwks_refresh";
+      at: number;
+      trigger: "scheduled" | "forced" | "initial";
+      outcome: "ok" | "error";
+      keyCount?: number;
+      error?: string;
+      issuer: string;
+      latencyMs: number;
+    }
+  | {
+      type: "obo_exchange";
+      at: number;
+      downstream: string;
+      outcome: "ok" | "error";
+      cacheHit: boolean;
+      latencyMs: number;
+      error?: string;
+    }
+  | {
+      type: "rate_limit";
+      at: number;
+      clientId: string;
+      category: "tool" | "resource" | "failed_auth" | "token_refresh";
+      resource: string;
+    };

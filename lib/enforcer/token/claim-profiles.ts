@@ -1,0 +1,82 @@
+/**
+ * IdP claim profiles: where each IdP puts scopes, roles and the client id (DOMAIN.md "Scopes" and
+ * the IdP table). Normalizing here keeps authorization IdP-agnostic.
+ */
+import type { IdpKind } from "../policy.js";
+
+/** Scopes, roles and client id read from verified claims. @example const { scopes, clientId } = normalizeClaims("entra", claims) */
+export interface NormalizedClaims {
+  scopes: string[];
+  roles: string[];
+  clientId: string | undefined;
+}
+
+/** Where the client id lives, most specific first, per profile. */
+const CLIENT_ID_CLAIMS: Record<IdpKind, readonly string[]> = {
+  // v2 tokens: azp; v1 tokens: appid.
+  entra: ["azp", "appid"],
+  // Okta: cid (client_id appears in RFC 9068-shaped tokens).
+  okta: ["cid", "client_id"],
+  // Auth0: azp; RFC 9068 profile: client_id.
+  auth0: ["client_id", "azp"],
+  oidc: ["client_id", "azp", "cid", "appid"],
+};
+
+/**
+ * Normalizes claims for a profile.
+ * - Scopes: `scp` (space-separated string for Entra, array for Okta) and `scope` (string, or array
+ *   for some IdPs) are read for every profile; Auth0 RBAC `permissions` are merged for `auth0`.
+ * - Entra app-only tokens carry application permissions in `roles` and have no `scp`; for those
+ *   (and only those) the roles count as scopes, as Microsoft's guidance for daemon apps says.
+ * - Non-string entries are dropped; duplicates removed; order kept.
+ *
+ * @example
+ * normalizeClaims("okta", { scp: ["mcp:tools"], cid: "0oa1" }) // { scopes: ["mcp:tools"], roles: [], clientId: "0oa1" }
+ */
+export function normalizeClaims(profile: IdpKind, claims: Record<string, unknown>): NormalizedClaims {
+  const scopes = new Set<string>();
+  addWords(scopes, claims.scp);
+  addWords(scopes, claims.scope);
+  if (profile === "auth0") addList(scopes, claims.permissions);
+  const roleSet = new Set<string>();
+  addList(roleSet, claims.roles);
+  const roles = [...roleSet];
+  if (profile === "entra" && claims.scp === undefined) for (const r of roles) scopes.add(r);
+  let clientId: string | undefined;
+  for (const name of CLIENT_ID_CLAIMS[profile]) {
+    const v = claims[name];
+    if (typeof v === "string" && v.length > 0) {
+      clientId = v;
+      break;
+    }
+  }
+  return { scopes: [...scopes], roles, clientId };
+}
+
+/**
+ * Reads a space-separated string or an array of strings (used for scopes and `mcp_allowed_tools`).
+ * Returns undefined when the claim is absent, and an empty list for a claim of the wrong type
+ * (fail closed: a malformed narrowing claim narrows to nothing).
+ *
+ * @example
+ * readWordList("read_file  write_file") // ["read_file", "write_file"]
+ */
+export function readWordList(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const out = new Set<string>();
+  addWords(out, value);
+  return [...out];
+}
+
+function addWords(into: Set<string>, value: unknown): void {
+  if (typeof value === "string") {
+    for (const w of value.split(" ")) if (w.length > 0) into.add(w);
+  } else {
+    addList(into, value);
+  }
+}
+
+function addList(into: Set<string>, value: unknown): void {
+  if (!Array.isArray(value)) return;
+  for (const v of value) if (typeof v === "string" && v.length > 0) into.add(v);
+}

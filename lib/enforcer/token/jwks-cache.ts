@@ -1,0 +1,227 @@
+/**
+ * The IdP's key set, cached. Fresh for `ttlSec`; then served while one background refresh runs
+ * (stale-while-revalidate, so the TTL never adds latency); if the IdP stays unreachable, cached keys
+ * keep working for `graceSec` more, then every request fails closed with `jwks_unavailable`.
+ * An unknown `kid` forces one refresh (single-flight, at most one per `forcedRefreshMinIntervalSec`),
+ * so key rotation causes no downtime and random kids cannot flood the IdP.
+ */
+import type { KeyObject } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { EnforcerError, ReasonCode } from "../errors.js";
+import type { AsymmetricAlg } from "../policy.js";
+import { safeEmit } from "../telemetry/sink.js";
+import type { TelemetrySink } from "../telemetry/types.js";
+import { type ImportedKey, importVerificationKey, selectKey } from "./jwk-import.js";
+
+/** Options of {@link createJwksCache} (all resolved; the validator fills defaults). @example const o: JwksCacheOptions = { jwksUri, issuer, ttlSec: 300, graceSec: 3600, forcedRefreshMinIntervalSec: 10, fetchTimeoutMs: 5000, maxJwksBytes: 524288, now: Date.now } */
+export interface JwksCacheOptions {
+  jwksUri: string;
+  /** Label for telemetry (the configured issuer). */
+  issuer: string;
+  ttlSec: number;
+  graceSec: number;
+  forcedRefreshMinIntervalSec: number;
+  fetchTimeoutMs: number;
+  maxJwksBytes: number;
+  now: () => number;
+  sink?: TelemetrySink | undefined;
+  fetch?: typeof fetch | undefined;
+  /** Called after a refresh that dropped a key (rotation end or revocation): results verified with it must go. */
+  onKeyRemoved?: (() => void) | undefined;
+}
+
+/** A cached JWKS. @example const key = await cache.getKey("kid-1", "RS256"); */
+export interface JwksCache {
+  /** The key for `kid`/`alg`; synchronous while the cache is fresh. */
+  getKey(kid: string | undefined, alg: AsymmetricAlg): KeyObject | Promise<KeyObject>;
+  /** Fetches now (single-flight). */
+  refresh(trigger: "scheduled" | "forced" | "initial"): Promise<void>;
+  /** The keys currently held (tests, diagnostics). */
+  keys(): readonly ImportedKey[];
+  /**
+   * Whether keys may be trusted right now without a fetch: "fresh", "stale" (within grace; starts a
+   * background refresh) or "expired" (none, or past grace). The verified-token cache asks this on
+   * every hit, so results verified with keys that are no longer trusted are not served either.
+   */
+  status(): "fresh" | "stale" | "expired";
+}
+
+/**
+ * Creates a JWKS cache for one IdP key set.
+ *
+ * @example
+ * const cache = createJwksCache({ jwksUri, issuer, ttlSec: 300, graceSec: 3600, forcedRefreshMinIntervalSec: 10, fetchTimeoutMs: 5000, maxJwksBytes: 524288, now: Date.now });
+ */
+export function createJwksCache(opts: JwksCacheOptions): JwksCache {
+  const fetchImpl = opts.fetch ?? fetch;
+  const ttlMs = opts.ttlSec * 1000;
+  const graceMs = opts.graceSec * 1000;
+  const retryMs = opts.forcedRefreshMinIntervalSec * 1000;
+  let keys: ImportedKey[] | undefined;
+  let fetchedAt = 0;
+  let lastAttemptAt = Number.NEGATIVE_INFINITY;
+  let lastFailed = false;
+  let lastForcedAt = Number.NEGATIVE_INFINITY;
+  let inflight: Promise<void> | undefined;
+
+  function refresh(trigger: "scheduled" | "forced" | "initial"): Promise<void> {
+    if (inflight) return inflight;
+    inflight = load(trigger).finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  async function load(trigger: "scheduled" | "forced" | "initial"): Promise<void> {
+    const started = performance.now();
+    lastAttemptAt = opts.now();
+    try {
+      const loaded = await fetchKeys(fetchImpl, opts.jwksUri, opts.fetchTimeoutMs, opts.maxJwksBytes);
+      const removed = keys?.some((old) => !loaded.some((k) => k.key.equals(old.key))) ?? false;
+      keys = loaded;
+      if (removed) opts.onKeyRemoved?.();
+      fetchedAt = opts.now();
+      lastFailed = false;
+      emit(trigger, "ok", started, { keyCount: loaded.length });
+    } catch (err) {
+      lastFailed = true;
+      emit(trigger, "error", started, { error: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
+
+  function emit(
+    trigger: "scheduled" | "forced" | "initial",
+    outcome: "ok" | "error",
+    started: number,
+    extra: { keyCount?: number; error?: string },
+  ) {
+    const event = {
+      type: "jwks_refresh" as const,
+      at: opts.now(),
+      trigger,
+      outcome,
+      issuer: opts.issuer,
+      latencyMs: performance.now() - started,
+      ...extra,
+    };
+    safeEmit(opts.sink, event);
+  }
+
+  function unavailable(cause?: unknown): EnforcerError {
+    return new EnforcerError(ReasonCode.JwksUnavailable, "the IdP key set is unavailable", {
+      retryAfterSec: Math.max(1, Math.ceil(retryMs / 1000)),
+      cause,
+    });
+  }
+
+  function status(): "fresh" | "stale" | "expired" {
+    const t = opts.now();
+    if (!keys) return "expired";
+    if (t - fetchedAt < ttlMs) return "fresh";
+    if (t - fetchedAt < ttlMs + graceMs) {
+      if (!inflight && !(lastFailed && t - lastAttemptAt < retryMs)) refresh("scheduled").catch(() => undefined);
+      return "stale";
+    }
+    return "expired";
+  }
+
+  /** Returns usable keys, or a promise of them when the cache must (re)load first. */
+  function current(): ImportedKey[] | Promise<ImportedKey[]> {
+    const t = opts.now();
+    const backingOff = lastFailed && t - lastAttemptAt < retryMs;
+    if (keys && t - fetchedAt < ttlMs) return keys;
+    if (keys && t - fetchedAt < ttlMs + graceMs) {
+      // Stale: serve, refresh in the background (a failure keeps the old keys until grace ends).
+      if (!inflight && !backingOff) refresh("scheduled").catch(() => undefined);
+      return keys;
+    }
+    if (backingOff && !inflight) return Promise.reject(unavailable());
+    return refresh(keys ? "scheduled" : "initial").then(
+      () => keys ?? Promise.reject(unavailable()),
+      (err: unknown) => Promise.reject(unavailable(err)),
+    );
+  }
+
+  async function afterUnknownKid(kid: string | undefined, alg: AsymmetricAlg): Promise<KeyObject> {
+    const t = opts.now();
+    if (inflight) {
+      await inflight.catch(() => undefined);
+    } else if (t - lastForcedAt >= retryMs) {
+      lastForcedAt = t;
+      await refresh("forced").catch(() => undefined);
+    } else {
+      throw new EnforcerError(ReasonCode.UnknownKid, `unknown kid ${JSON.stringify(kid)}`);
+    }
+    const again = selectKey(keys ?? [], kid, alg);
+    if (again === "unknown") throw new EnforcerError(ReasonCode.UnknownKid, `unknown kid ${JSON.stringify(kid)}`);
+    return again;
+  }
+
+  function getKey(kid: string | undefined, alg: AsymmetricAlg): KeyObject | Promise<KeyObject> {
+    const ks = current();
+    if (Array.isArray(ks)) {
+      const k = selectKey(ks, kid, alg);
+      return k === "unknown" ? afterUnknownKid(kid, alg) : k;
+    }
+    return ks.then((loaded) => {
+      const k = selectKey(loaded, kid, alg);
+      return k === "unknown" ? afterUnknownKid(kid, alg) : k;
+    });
+  }
+
+  return { getKey, refresh, keys: () => keys ?? [], status };
+}
+
+async function fetchKeys(
+  fetchImpl: typeof fetch,
+  uri: string,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<ImportedKey[]> {
+  const res = await fetchImpl(uri, {
+    headers: { accept: "application/jwk-set+json, application/json" },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`JWKS fetch returned HTTP ${res.status}`);
+  }
+  const text = await readLimited(res, maxBytes);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new Error("JWKS is not JSON");
+  }
+  const list = (doc as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(list)) throw new Error("JWKS has no keys array");
+  const imported = list.map(importVerificationKey).filter((k): k is ImportedKey => k !== undefined);
+  // An empty or unusable set is treated as a failed refresh: it must not wipe working keys.
+  if (imported.length === 0) throw new Error("JWKS has no usable signing keys");
+  return imported;
+}
+
+/** Reads a response body up to `maxBytes`, failing as soon as it is exceeded. @example await readLimited(res, 1024) */
+export async function readLimited(res: Response, maxBytes: number): Promise<string> {
+  const declared = Number(res.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw new Error(`body larger than ${maxBytes} bytes`);
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new Error(`body larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
