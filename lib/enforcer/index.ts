@@ -111,7 +111,7 @@ export {
   verifyJwsSignature,
 } from "./token/jws-verify.js";
 export type * from "./token/types.js";
-export { createTokenValidator, type DetailedTokenValidator } from "./token/validator.js";
+export { checkTokenType, createTokenValidator, type DetailedTokenValidator } from "./token/validator.js";
 export { checkTokenClaims, type ResolvedValidatorOptions, resolveValidatorOptions } from "./token/validator-options.js";
 export { createVerifiedTokenCache, type VerifiedTokenCache } from "./token/verified-cache.js";
 export type * from "./types.js";

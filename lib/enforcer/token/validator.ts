@@ -195,8 +195,15 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
   };
 }
 
-/** Explicit typing (RFC 8725 §3.11, RFC 9068 §2.1): only access-token types pass; `at+jwt` when required. */
-function checkTokenType(typ: string | undefined, required: "at+jwt" | undefined): void {
+/**
+ * Explicit typing (RFC 8725 §3.11, RFC 9068 §2.1): only access-token types pass; `at+jwt` when required.
+ * Throws `token_type_invalid`. Exported for the control plane's token debugger (same check, no copy).
+ *
+ * @example
+ * checkTokenType("JWT", undefined); // ok
+ * checkTokenType("JWT", "at+jwt"); // throws EnforcerError(token_type_invalid)
+ */
+export function checkTokenType(typ: string | undefined, required: "at+jwt" | undefined): void {
   const t = typ?.toLowerCase();
   const isAtJwt = t === "at+jwt" || t === "application/at+jwt";
   if (required === "at+jwt") {
