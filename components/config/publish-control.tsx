@@ -1,18 +1,25 @@
 "use client";
 
 import { useActionState } from "react";
-import { publishAction } from "@/app/(dashboard)/resources/[id]/history/actions";
 import { Button } from "@/components/ui/button";
+import type { PublishActionResult } from "@/lib/schemas/config";
 
-type State = Awaited<ReturnType<typeof publishAction>> | null;
+type State = PublishActionResult | null;
 
 /**
  * Publish the draft as the next signed config version, with an optional note. Problems in the
  * draft come back from the server (the enforcer's own schema) and are listed by field path.
  */
-export function PublishControl({ resourceId }: { resourceId: string }) {
+export function PublishControl({
+  resourceId,
+  publish,
+}: {
+  resourceId: string;
+  /** The server action (passed in by the route that owns it: components never import from `app/`). */
+  publish: (input: { resourceId: string; note: FormDataEntryValue }) => Promise<PublishActionResult>;
+}) {
   const [state, formAction, pending] = useActionState(
-    async (_prev: State, data: FormData) => publishAction({ resourceId, note: data.get("note") ?? "" }),
+    async (_prev: State, data: FormData) => publish({ resourceId, note: data.get("note") ?? "" }),
     null,
   );
   const problems = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];

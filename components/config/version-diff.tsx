@@ -1,4 +1,4 @@
-import type { DiffEntry } from "@/lib/server/config/diff";
+import type { DiffEntry } from "@/lib/schemas/config";
 
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 const KIND = {

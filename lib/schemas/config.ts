@@ -17,3 +17,17 @@ export type DiffQuery = z.infer<typeof DiffQuery>;
 /** REST bodies carry the resource id in the path. */
 export const PublishBody = PublishInput.omit({ resourceId: true });
 export const RollbackBody = RollbackInput.omit({ resourceId: true, version: true });
+
+/** One leaf of a structured policy diff (shared by the server's differ and the History tab). */
+export type DiffKind = "added" | "removed" | "changed";
+export interface DiffEntry {
+  path: string;
+  kind: DiffKind;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** What the publish action answers (the shape of `ActionResult<{ version }>`), for client components. */
+export type PublishActionResult =
+  | { ok: true; data: { version: number } }
+  | { ok: false; error: { code: string; message: string }; fieldErrors?: Record<string, string[]> };

@@ -4,13 +4,9 @@
  * removing one tool reads as "tools[search] removed", not as every later index changing.
  * Pure: no server-only import, so it is unit-testable and usable in client components.
  */
-export type DiffKind = "added" | "removed" | "changed";
-export interface DiffEntry {
-  path: string;
-  kind: DiffKind;
-  before?: unknown;
-  after?: unknown;
-}
+import type { DiffEntry } from "@/lib/schemas/config";
+
+export type { DiffEntry, DiffKind } from "@/lib/schemas/config";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -7,6 +7,7 @@ import { requirePageActor } from "@/lib/server/auth/session";
 import { getDraftStatus } from "@/lib/server/resources/draft-status";
 import { getResource } from "@/lib/server/resources/get-resource";
 import { ResourceTabs } from "./_components/resource-tabs";
+import { publishAction } from "./history/actions";
 
 /** Resource header (name, URI, IdP, draft status) and the tabs; each tab checks the actor again. */
 export default async function ResourceLayout({
@@ -53,7 +54,7 @@ export default async function ResourceLayout({
             )}
           </div>
         </div>
-        {can(actor.role, "config.publish") ? <PublishControl resourceId={id} /> : null}
+        {can(actor.role, "config.publish") ? <PublishControl resourceId={id} publish={publishAction} /> : null}
       </div>
       <ResourceTabs resourceId={id} />
       {children}
