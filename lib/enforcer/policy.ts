@@ -105,8 +105,8 @@ export const EnforcerPolicy = z.object({
     audiences: z.array(z.string().min(1).max(500)).min(1).max(20),
     algorithms: z.array(AsymmetricAlg).min(1).default(["RS256"]),
     clockToleranceSec: z.number().int().min(0).max(300).default(30),
-    /** Refuse tokens whose `exp - iat` exceeds this (0 = no limit). */
-    maxTokenLifetimeSec: z.number().int().min(0).max(31_536_000).default(0),
+    /** Refuse tokens whose `exp - iat` exceeds this. Default one day; a policy may raise it, 0 = no limit. */
+    maxTokenLifetimeSec: z.number().int().min(0).max(31_536_000).default(86_400),
     requireTokenType: z.enum(["at+jwt"]).optional(),
     /** Authorization servers advertised in the RFC 9728 document. */
     authorizationServers: z.array(z.url()).min(1).max(10),

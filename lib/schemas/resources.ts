@@ -34,7 +34,7 @@ export const ResourceDraft = z.object({
   audiences: z.array(z.string().trim().min(1).max(500)).min(1, "Add at least one accepted audience.").max(20),
   algorithms: z.array(AsymmetricAlg).min(1).default(["RS256"]),
   clockToleranceSec: z.number().int().min(0).max(300).default(30),
-  maxTokenLifetimeSec: z.number().int().min(0).max(31_536_000).default(0),
+  maxTokenLifetimeSec: z.number().int().min(0).max(31_536_000).default(86_400),
   documentationUrl: z.url().optional(),
   allowedOrigins: z.array(z.string().max(500)).max(100).default([]),
   scopes: z
@@ -97,7 +97,7 @@ export const ResourceSettingsFields = {
     .max(10)
     .default(["RS256"]),
   clockToleranceSec: z.coerce.number().int("Whole seconds.").min(0).max(300, "At most 300 s.").default(30),
-  maxTokenLifetimeSec: z.coerce.number().int("Whole seconds.").min(0).max(31_536_000).default(0),
+  maxTokenLifetimeSec: z.coerce.number().int("Whole seconds.").min(0).max(31_536_000).default(86_400),
   documentationUrl: z.preprocess(
     emptyToUndefined,
     z

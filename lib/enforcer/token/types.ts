@@ -31,7 +31,10 @@ export interface TokenValidatorOptions {
   requireTokenType?: "at+jwt";
   /** Tokens longer than this (bytes) are refused before any parsing. Default 8192. */
   maxTokenBytes?: number;
-  /** Refuse tokens whose `exp - iat` exceeds this many seconds (0 or absent: no limit). */
+  /**
+   * Refuse tokens whose `exp - iat` exceeds this many seconds. Default 86,400 (one day, issue 10 #15: a token
+   * minted for years is refused); 0 disables the bound.
+   */
   maxTokenLifetimeSec?: number;
   /** JWKS cache time-to-live, seconds. Default 300. */
   jwksCacheTtlSec?: number;

@@ -6,6 +6,9 @@ import { AsymmetricAlg, IdpKind } from "../policy.js";
 import type { TelemetrySink } from "../telemetry/types.js";
 import type { JWTPayload, TokenValidatorOptions } from "./types.js";
 
+/** Issue 10 #15: a token that lives longer than a day is refused unless the policy raises (or, with 0, drops) the bound. */
+const DEFAULT_MAX_TOKEN_LIFETIME_SEC = 86_400;
+
 /** Options with every default applied. @example resolveValidatorOptions(opts).clockToleranceSec // 30 */
 export interface ResolvedValidatorOptions {
   issuers: readonly string[];
@@ -67,7 +70,13 @@ export function resolveValidatorOptions(options: TokenValidatorOptions): Resolve
     profile,
     requireTokenType: options.requireTokenType,
     maxTokenBytes: int(options.maxTokenBytes, 8192, 256, 1_048_576, "maxTokenBytes"),
-    maxTokenLifetimeSec: int(options.maxTokenLifetimeSec, 0, 0, 31_536_000, "maxTokenLifetimeSec"),
+    maxTokenLifetimeSec: int(
+      options.maxTokenLifetimeSec,
+      DEFAULT_MAX_TOKEN_LIFETIME_SEC,
+      0,
+      31_536_000,
+      "maxTokenLifetimeSec",
+    ),
     jwksCacheTtlSec: int(options.jwksCacheTtlSec, 300, 1, 86_400, "jwksCacheTtlSec"),
     jwksGraceSec: int(options.jwksGraceSec, 3600, 0, 604_800, "jwksGraceSec"),
     forcedRefreshMinIntervalSec: int(options.forcedRefreshMinIntervalSec, 10, 0, 3600, "forcedRefreshMinIntervalSec"),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EnforcerError, ReasonCode } from "../errors.js";
 import { type JwksServer, startJwksServer } from "../test-utils/jwks-server.js";
 import { createTestKey, createToken, signJws } from "../test-utils/keys.js";
+import { testPolicy } from "../test-utils/policy.js";
 import type { TokenValidatorOptions } from "./types.js";
 import { createTokenValidator } from "./validator.js";
 
@@ -180,6 +181,18 @@ describe("validate", () => {
     ["RS256 token when only ES256 is allowed", {}, {}, { algorithms: ["ES256"] }, ReasonCode.AlgNotAllowed],
   ])("refuses %s", async (_, claims, header, opts, expected) => {
     expect(await code(validator(opts).validate(token(claims, header)))).toBe(expected);
+  });
+
+  // Issue 10 #15: a token valid for ten years is refused by default (86,400 s); 0 disables the bound.
+  it("bounds the token lifetime to 86,400 s by default; 0 disables the bound", async () => {
+    const tenYears = token({ exp: NOW_SEC + 10 * 365 * 86_400 });
+    expect(await code(validator().validate(tenYears))).toBe(ReasonCode.TokenLifetimeTooLong);
+    await expect(validator().validate(token({ exp: NOW_SEC + 86_400 }))).resolves.toBeDefined();
+    await expect(validator({ maxTokenLifetimeSec: 0 }).validate(tenYears)).resolves.toBeDefined();
+    await expect(
+      validator({ maxTokenLifetimeSec: 31_536_000 }).validate(token({ exp: NOW_SEC + 2 * 86_400 })),
+    ).resolves.toBeDefined();
+    expect(testPolicy(server.url).idp.maxTokenLifetimeSec).toBe(86_400);
   });
 
   it("accepts exactly at the leeway boundaries", async () => {

@@ -191,7 +191,7 @@ export function ResourceForm({
           value={v.maxTokenLifetimeSec}
           onChange={(e) => set({ maxTokenLifetimeSec: e.currentTarget.value })}
           errors={errors?.maxTokenLifetimeSec}
-          hint="Refuse tokens whose exp − iat is longer; 0 = no limit. 900 = 15 min."
+          hint="Refuse tokens whose exp − iat is longer. Default 86400 (one day); 0 = no limit; 900 = 15 min."
         />
         <TextField
           label="Documentation URL"

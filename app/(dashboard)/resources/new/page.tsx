@@ -35,7 +35,7 @@ export default async function NewResourcePage() {
               audiences: "",
               algorithms: ["RS256"],
               clockToleranceSec: "30",
-              maxTokenLifetimeSec: "0",
+              maxTokenLifetimeSec: "86400",
               documentationUrl: "",
               allowedOrigins: "",
             }}
