@@ -72,7 +72,12 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
     if (origin && policy && allowedOrigins(policy).has(origin)) {
       for (const [k, v] of Object.entries(corsHeaders(origin))) res.setHeader(k, v);
     }
-    if (filter && auth.method === "tools/list") filterNodeToolsList(res, (names) => enforcer.allowedTools(auth, names));
+    // Every SSE response is filtered, not only tools/list answers: GET + Last-Event-ID replays stored events
+    // (a tools/list answer among them) on a request that names no method (issue 10 #4).
+    if (filter) {
+      const listing = auth.method === "tools/list";
+      filterNodeToolsList(res, (names) => enforcer.allowedTools(auth, names), undefined, !listing);
+    }
     next();
   }
 

@@ -13,7 +13,9 @@ type Callback = (error?: Error | null) => void;
 type Loose = (...args: unknown[]) => unknown;
 
 /**
- * Wraps `res` so the `tools/list` result it carries lists only the tools `allowedNames` keeps.
+ * Wraps `res` so the `tools/list` result it carries lists only the tools `allowedNames` keeps. With `sseOnly`
+ * a JSON body passes untouched and only an SSE stream is rewritten (for requests other than `tools/list`: a
+ * resumed stream replays stored events, a tool list among them, issue 10 #4).
  *
  * @example
  * if (auth.method === "tools/list") filterNodeToolsList(res, (names) => enforcer.allowedTools(auth, names));
@@ -22,6 +24,7 @@ export function filterNodeToolsList(
   res: ServerResponse,
   allowedNames: AllowedNames,
   maxBytes = 16 * 1024 * 1024,
+  sseOnly = false,
 ): void {
   const original = { writeHead: res.writeHead, write: res.write, end: res.end, flushHeaders: res.flushHeaders };
   const call = (fn: unknown, ...args: unknown[]) => (fn as Loose).apply(res, args);
@@ -39,7 +42,7 @@ export function filterNodeToolsList(
     const contentType = String(findHeader(headers, "content-type") ?? res.getHeader("content-type") ?? "");
     const kind = bodyKind(contentType);
     const encoding = String(findHeader(headers, "content-encoding") ?? res.getHeader("content-encoding") ?? "identity");
-    if (kind === "other") {
+    if (kind === "other" || (sseOnly && kind === "json")) {
       mode = "pass";
       restore();
       return call(original.writeHead, status, ...rest) as ServerResponse;

@@ -123,4 +123,17 @@ describe("toolsListFilter", () => {
     const called = await toolsListFilter(jsonResponse(), { token, method: "tools/call", tool: "x" }, enforcer);
     expect(await called.json()).toEqual(listResult);
   });
+
+  // Issue 10 #4: a GET with Last-Event-ID (SSE resumption) replays a stored tools/list answer; no method is known.
+  it("filters a tool list in any SSE response, whatever the request method", async () => {
+    const sse = () =>
+      new Response(`id: s1_2\ndata: ${JSON.stringify(listResult)}\n\n`, {
+        headers: { "content-type": "text/event-stream" },
+      });
+    for (const auth of [{ token }, { token, method: "tools/call", tool: "x" }]) {
+      const text = await (await toolsListFilter(sse(), auth, enforcer)).text();
+      expect(text).toContain("id: s1_2");
+      expect(JSON.parse(text.split("data: ")[1] ?? "")).toEqual(expectedResult);
+    }
+  });
 });

@@ -82,13 +82,15 @@ export async function filterToolsListResponse(
 }
 
 /**
- * A `responseFilter` for `createEnforcer` that filters `tools/list` responses and leaves every other response alone.
+ * A `responseFilter` for `createEnforcer` that filters `tools/list` responses (JSON or SSE) and every other SSE
+ * response (issue 10 #4: a `GET` with `Last-Event-ID` replays stored events, a `tools/list` answer among them,
+ * on a request that names no method); other responses pass untouched.
  *
  * @example
  * const enforcer = createEnforcer({ policy, responseFilter: toolsListFilter });
  */
 export const toolsListFilter: ResponseFilter = async (response, auth, enforcer) =>
-  auth.method === "tools/list"
+  auth.method === "tools/list" || bodyKind(response.headers.get("content-type")) === "sse"
     ? filterToolsListResponse(response, (names) => enforcer.allowedTools(auth, names))
     : response;
 

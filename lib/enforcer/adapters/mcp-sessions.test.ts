@@ -1,0 +1,148 @@
+/**
+ * A stateful MCP SDK server (sessions, the SDK's `InMemoryEventStore` for resumption) behind the Node adapter:
+ * SSE resumption must not replay an unfiltered tool list (issue 10 #4), and a session belongs to the principal
+ * that created it (issue 10 #5). Real SDK transport, real HTTP, tokens from a local key set.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { InMemoryEventStore } from "@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEnforcer } from "../enforcer.js";
+import { type JwksServer, startJwksServer } from "../test-utils/jwks-server.js";
+import { createTestKey, createToken } from "../test-utils/keys.js";
+import { TEST_AUDIENCE, TEST_ISSUER, testPolicy } from "../test-utils/policy.js";
+import { createNodeHandler } from "./node-http.js";
+
+const key = createTestKey("RS256", "k1");
+let jwks: JwksServer;
+let server: Server;
+let base = "";
+const transports = new Map<string, StreamableHTTPServerTransport>();
+
+function buildMcpServer(): McpServer {
+  const mcp = new McpServer({ name: "files", version: "1.0.0" });
+  const ok = async () => ({ content: [{ type: "text" as const, text: "ok" }] });
+  mcp.registerTool("read_file", { description: "Reads a file" }, ok);
+  mcp.registerTool("secret_tool", { description: "Hidden: not in the policy" }, ok);
+  return mcp;
+}
+
+function token(sub: string, scope = "mcp:tools", extra: Record<string, unknown> = {}): string {
+  const nowSec = Math.floor(Date.now() / 1000);
+  return createToken(key, { iss: TEST_ISSUER, aud: TEST_AUDIENCE, nowSec, sub, scope, azp: "agent-1", ...extra });
+}
+
+async function post(bearer: string, body: unknown, session?: string): Promise<Response> {
+  return fetch(`${base}/mcp`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${bearer}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+      ...(session ? { "mcp-session-id": session } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** initialize + notifications/initialized; returns the session id. */
+async function openSession(bearer: string): Promise<string> {
+  const res = await post(bearer, {
+    jsonrpc: "2.0",
+    id: 0,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+  });
+  expect(res.status).toBe(200);
+  await res.text();
+  const session = res.headers.get("mcp-session-id") ?? "";
+  expect(session).not.toBe("");
+  const ack = await post(bearer, { jsonrpc: "2.0", method: "notifications/initialized" }, session);
+  expect(ack.status).toBe(202);
+  return session;
+}
+
+/** Reads an SSE response until `until` matches the text so far (the GET stream stays open), then aborts. */
+async function readSse(res: Response, until: (text: string) => boolean, ms = 2000): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (!until(text) && Date.now() < deadline) {
+    const next = await Promise.race([
+      reader.read(),
+      new Promise<{ done: true; value: undefined }>((r) =>
+        setTimeout(() => r({ done: true, value: undefined }), deadline - Date.now()),
+      ),
+    ]);
+    if (next.done) break;
+    text += decoder.decode(next.value, { stream: true });
+  }
+  await reader.cancel().catch(() => undefined);
+  return text;
+}
+
+beforeAll(async () => {
+  jwks = await startJwksServer([key.jwk]);
+  const enforcer = createEnforcer({ policy: testPolicy(jwks.url) });
+  server = createServer(
+    createNodeHandler(enforcer, async (req, res) => {
+      const sid = req.headers["mcp-session-id"];
+      let transport = typeof sid === "string" ? transports.get(sid) : undefined;
+      if (!transport) {
+        const created = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          eventStore: new InMemoryEventStore(),
+          onsessioninitialized: (id) => void transports.set(id, created),
+        });
+        await buildMcpServer().connect(created);
+        transport = created;
+      }
+      await transport.handleRequest(req, res, req.body);
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const t of transports.values()) await t.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await jwks.close();
+});
+
+describe("SSE resumption and tools/list filtering (issue 10 #4)", () => {
+  it("filters a tools/list response replayed on GET with Last-Event-ID", async () => {
+    const alice = token("alice");
+    const session = await openSession(alice);
+    const listed = await post(alice, { jsonrpc: "2.0", id: 1, method: "tools/list" }, session);
+    expect(listed.headers.get("content-type")).toContain("text/event-stream");
+    const live = await listed.text();
+    expect(live).toContain("read_file");
+    expect(live).not.toContain("secret_tool");
+    // The SDK primes each stream with an empty event whose id is the resumption cursor.
+    const priming = /^id: (\S+)$/m.exec(live)?.[1] ?? "";
+    expect(priming).not.toBe("");
+
+    const replay = await fetch(`${base}/mcp`, {
+      headers: {
+        authorization: `Bearer ${alice}`,
+        accept: "text/event-stream",
+        "mcp-session-id": session,
+        "mcp-protocol-version": "2025-11-25",
+        "last-event-id": priming,
+      },
+    });
+    expect(replay.status).toBe(200);
+    const replayed = await readSse(replay, (t) => t.includes('"tools"'));
+    expect(replayed).toContain("read_file"); // the replay happened…
+    expect(replayed).not.toContain("secret_tool"); // …filtered
+    expect(replayed).not.toContain("Hidden");
+  });
+});
