@@ -75,7 +75,7 @@ const EnvSchema = z
     SMTP_USER: z.string().min(1).optional(),
     SMTP_PASSWORD: z.string().min(1).optional(),
     SMTP_FROM: z.string().min(3).default("Portcullis <alerts@portcullis.local>"),
-    /** Outbound fetches to admin-given URLs (alert webhooks) may reach private/loopback addresses only when true. */
+    /** Outbound fetches to admin-given URLs (IdP Test connection, tools import, alert webhooks: lib/server/net/safe-fetch.ts) may reach private/loopback addresses only when true. */
     ALLOW_PRIVATE_NETWORK_FETCH: z
       .enum(["true", "false"])
       .default("false")

@@ -106,9 +106,9 @@ describe("Import tools from a running MCP server (SDK client → SDK McpServer o
     expect((err as AppError).message).toMatch(/refused the request \(401\)/);
     const echoed = await listToolsFromServer({ serverUrl: failing.url, bearerToken: TOKEN }).catch((e: unknown) => e);
     expect((echoed as AppError).code).toBe("bad_request");
-    // The server echoed the Authorization header into its error body; the message keeps only a placeholder.
-    expect((echoed as AppError).message).toMatch(/HTTP 500: .*echo Bearer \[token\]/);
-    expect((echoed as AppError).message).not.toContain(TOKEN);
+    // The server echoed the Authorization header into its error body: status only, never the body (issue 10 §8).
+    expect((echoed as AppError).message).toBe("The MCP server answered HTTP 500.");
+    expect((echoed as AppError).message).not.toContain("echo");
   });
 
   it("refuses plain http to a non-loopback host and reports an unreachable server", async () => {
