@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /**
  * `npm start`: everything a first run needs, then the server.
- * 1. secrets: NEXTAUTH_SECRET and PORTCULLIS_ENCRYPTION_KEY from the environment, or generated
- *    once into data/secrets.json (mode 0600) for the embedded single-machine default;
+ * 1. secrets: NEXTAUTH_SECRET and PORTCULLIS_ENCRYPTION_KEY from the environment; outside production,
+ *    generated once into data/secrets.json (mode 0600) for the embedded single-machine default;
+ *    with NODE_ENV=production a missing one stops the start (scripts/start-secrets.mjs);
  * 2. migrate the database (SQLite file under data/ by default, or DATABASE_URL);
  * 3. build when the build is missing or older than the sources;
  * 4. serve with `next start` (PORT, default 3000; HOST, default 0.0.0.0).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { MissingSecretsError, resolveSecrets } from "./start-secrets.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
@@ -22,15 +23,12 @@ env.DATABASE_URL ||= "file:./data/portcullis.db";
 env.NEXTAUTH_URL ||= `http://localhost:${env.PORT}`;
 mkdirSync("data", { recursive: true });
 
-if (!env.NEXTAUTH_SECRET || !env.PORTCULLIS_ENCRYPTION_KEY) {
-  const file = "data/secrets.json";
-  let saved = {};
-  if (existsSync(file)) saved = JSON.parse(readFileSync(file, "utf8"));
-  saved.NEXTAUTH_SECRET ||= randomBytes(32).toString("base64");
-  saved.PORTCULLIS_ENCRYPTION_KEY ||= randomBytes(32).toString("base64");
-  writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
-  env.NEXTAUTH_SECRET ||= saved.NEXTAUTH_SECRET;
-  env.PORTCULLIS_ENCRYPTION_KEY ||= saved.PORTCULLIS_ENCRYPTION_KEY;
+try {
+  resolveSecrets(env, "data");
+} catch (e) {
+  if (!(e instanceof MissingSecretsError)) throw e;
+  console.error(e.message);
+  process.exit(1);
 }
 
 function run(cmd, args) {
