@@ -165,6 +165,13 @@ export function buildRollups(rows: readonly RawRow[]): RollupRow[] {
     if (r.type === "decision") {
       if (r.clientId) add(r, minute, h, "client", r.clientId, "");
       if (r.tool) add(r, minute, h, "tool", r.tool, "");
+      // A verified-token cache miss is a token seen for the first time: the token-refresh alert's
+      // per-client series (mcp_token_refresh_total on the enforcer). Its own type, so no chart sums it in.
+      if (r.data === CACHE_MISS && r.outcome === "allow") {
+        const token = { ...r, type: "new_token", outcome: "new", reason: "", latencyMs: null };
+        add(token, minute, -1, "all", "", "");
+        if (r.clientId) add(token, minute, -1, "client", r.clientId, "");
+      }
     } else if (r.type === "rate_limit") {
       add(r, minute, h, "client", r.clientId, r.reason);
     } else if (r.type === "obo_exchange") {
