@@ -30,9 +30,22 @@ export default defineConfig({
         test: {
           name: "db",
           include: ["lib/server/**/*.test.ts", "app/**/*.test.ts"],
+          exclude: ["lib/server/faults/**"],
           environment: "node",
           globalSetup: ["lib/server/test/global-setup.ts"],
           setupFiles: ["lib/server/test/setup.ts"],
+          fileParallelism: false,
+        },
+      },
+      {
+        // Storage faults (`npm test -- --only=faults`): each test makes its own database (a SQLite file
+        // on a tmpfs it fills, a PostgreSQL database it refuses connections to) and control-plane processes.
+        extends: true,
+        test: {
+          name: "faults",
+          include: ["lib/server/faults/**/*.test.ts"],
+          environment: "node",
+          setupFiles: ["lib/server/faults/setup.ts"],
           fileParallelism: false,
         },
       },

@@ -2,7 +2,7 @@
 /**
  * `npm test`: the whole suite, in the order that fails fastest, then one summary line.
  *   lint · schema copy check · typecheck · unit (enforcer, IdP harness) ·
- *   data layer on SQLite · data layer on PostgreSQL · Playwright in Debian Chromium (production build)
+ *   data layer on SQLite · data layer on PostgreSQL · storage faults · Playwright in Debian Chromium (production build)
  * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see README).
  * `npm test -- --only=unit,db` runs a subset.
  */
@@ -42,6 +42,9 @@ const steps = [
   vitest("unit", "unit"),
   vitest("db-sqlite", "db"),
   vitest("db-postgres", "db", { TEST_DB: "postgres" }),
+  // Storage faults: a SQLite file on a tmpfs filled for real (needs root: skipped with a message
+  // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute.
+  vitest("faults", "faults"),
   {
     name: "e2e",
     cmd: ["npx", "playwright", "test"],

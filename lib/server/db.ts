@@ -4,11 +4,13 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PgClient } from "@/lib/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/lib/generated/sqlite/client";
 import { env, isPostgres } from "./env";
+import { guardedSqlite } from "./sqlite-adapter";
 
 /**
  * One Prisma client for the process, on SQLite (embedded default) or PostgreSQL,
  * chosen from DATABASE_URL. Both generated clients come from one source schema, so
- * the SQLite client's type describes both.
+ * the SQLite client's type describes both. The SQLite adapter is guarded (sqlite-adapter.ts): one lock for
+ * every statement, and a failed COMMIT rolled back instead of poisoning the connection.
  */
 export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -20,7 +22,7 @@ function createDb(): Db {
   if (isPostgres()) {
     return new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
   }
-  return new SqliteClient({ adapter: withPragmas(new PrismaBetterSQLite3({ url })) });
+  return new SqliteClient({ adapter: guardedSqlite(new PrismaBetterSQLite3({ url }), SQLITE_PRAGMAS) });
 }
 
 /**
@@ -31,16 +33,6 @@ function createDb(): Db {
  * (`npm run audit:verify`, migrations) touching the file.
  */
 const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
-
-function withPragmas(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    await adapter.executeScript(SQLITE_PRAGMAS);
-    return adapter;
-  };
-  return factory;
-}
 
 export function db(): Db {
   globalForDb.portcullisDb ??= createDb();

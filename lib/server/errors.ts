@@ -1,5 +1,6 @@
 import "server-only";
 import { ZodError } from "zod";
+import { classifyDbFault } from "./db-faults";
 
 /**
  * The control plane's one error type. A code, not a status: the status comes from
@@ -16,6 +17,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  database_unavailable: 503,
+  storage_full: 503,
   internal: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -52,7 +55,20 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof ZodError)
     return new AppError("invalid_input", "Some fields are invalid.", { fieldErrors: fieldErrorsOf(err) });
   if (isUniqueViolation(err)) return new AppError("conflict", "That already exists.");
+  const fault = classifyDbFault(err);
+  if (fault) return storageFault(fault);
   return new AppError("internal", "Something went wrong on our side. The error was logged.");
+}
+
+/** Outages are the client's to retry: 503 with Retry-After, never a 500. */
+export const RETRY_AFTER_SEC = { database_unavailable: 2, storage_full: 10 } as const;
+
+function storageFault(fault: "storage_full" | "database_unavailable"): AppError {
+  const message =
+    fault === "storage_full"
+      ? "The control plane's disk is full: nothing can be saved until space is freed. Try again later."
+      : "The database is unavailable right now. Try again in a few seconds.";
+  return new AppError(fault, message, { retryAfterSec: RETRY_AFTER_SEC[fault] });
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -1,0 +1,88 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { closeSync, openSync, writeSync } from "node:fs";
+
+/**
+ * Helpers for the storage-fault tests (`npm test -- --only=faults`): control-plane processes that can
+ * be killed and restarted, migrations, and a disk that can be filled. Test-only.
+ */
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts lib/server/faults/fault-server.ts on `databaseUrl`; resolves with its URL once it listens. */
+export function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "./lib/server/faults/server-only-hook.mjs", "--import", "tsx", "lib/server/faults/fault-server.ts"],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const stop = (signal: NodeJS.Signals = "SIGTERM") =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill(signal);
+    });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m?.[1]) resolve({ url: m[1], child, stop });
+    });
+    child.on("exit", (code) => reject(new Error(`fault server exited with ${code}`)));
+  });
+}
+
+export function migrate(databaseUrl: string): void {
+  execFileSync("npx", ["prisma", "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: "ignore",
+  });
+}
+
+/** Writes `path` until the file system says ENOSPC (big chunks, then 4 KiB ones). Returns the bytes written. */
+export function fillDisk(path: string): number {
+  const fd = openSync(path, "w");
+  let written = 0;
+  try {
+    for (const size of [1 << 20, 64 << 10, 4 << 10, 512]) {
+      const chunk = Buffer.alloc(size, 1);
+      for (;;) {
+        try {
+          written += writeSync(fd, chunk);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "ENOSPC") break;
+          throw err;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return written;
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are checked with toMatchObject
+export type JsonBody = Record<string, any>;
+
+/** A fetch that gives up after `ms` (a hung control plane shows as an AbortError, not a test timeout). */
+export async function timedFetch(url: string, init: RequestInit = {}, ms = 5000) {
+  const started = performance.now();
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
+  const text = await res.text();
+  const isJson = (res.headers.get("content-type") ?? "").includes("json");
+  return { res, ms: performance.now() - started, body: (isJson ? JSON.parse(text) : { text }) as JsonBody };
+}
