@@ -5,9 +5,11 @@ import type { ReactNode } from "react";
 import { CategoryBarChart } from "@/components/charts/category-bar-chart";
 import { NEUTRAL_COLOR, OK_COLOR, seriesColor } from "@/components/charts/palette";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
+import { Card } from "@/components/ui/card";
 import type { OverviewData } from "@/lib/schemas/telemetry";
 import { reasonHelp } from "./reasons";
 
+/** A chart's card: the shared Card, two columns wide when asked. */
 function ChartCard({
   title,
   summary,
@@ -19,20 +21,10 @@ function ChartCard({
   children: ReactNode;
   wide?: boolean;
 }) {
-  const id = `chart-${title.toLowerCase().replace(/[^a-z]+/g, "-")}`;
   return (
-    <section
-      aria-labelledby={id}
-      className={`rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${wide ? "lg:col-span-2" : ""}`}
-    >
-      <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-        <h2 id={id} className="text-sm font-semibold">
-          {title}
-        </h2>
-        {summary ? <p className="text-xs text-slate-500">{summary}</p> : null}
-      </header>
-      <div className="p-4">{children}</div>
-    </section>
+    <Card title={title} summary={summary} className={wide ? "lg:col-span-2" : ""}>
+      {children}
+    </Card>
   );
 }
 

@@ -1,23 +1,35 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useId } from "react";
 
 export function Card({
   title,
   actions,
+  summary,
   children,
   className = "",
 }: {
   title?: ReactNode;
   actions?: ReactNode;
+  /** A short line beside the title (e.g. a chart's bucket size). */
+  summary?: ReactNode;
   children: ReactNode;
   className?: string;
 }) {
+  const headingId = useId();
   return (
     <section
+      aria-labelledby={title ? headingId : undefined}
       className={`rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}
     >
-      {title || actions ? (
-        <header className="flex items-center justify-between border-b border-slate-200 px-4 py-3 dark:border-slate-800">
-          {title ? <h2 className="text-sm font-semibold">{title}</h2> : <span />}
+      {title || actions || summary ? (
+        <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+          {title ? (
+            <h2 id={headingId} className="text-sm font-semibold">
+              {title}
+            </h2>
+          ) : (
+            <span />
+          )}
+          {summary ? <p className="text-xs text-slate-500">{summary}</p> : null}
           {actions}
         </header>
       ) : null}

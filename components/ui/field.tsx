@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const control =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
@@ -10,60 +10,121 @@ interface FieldProps {
   hint?: ReactNode;
 }
 
-/** A labelled input with its field error announced (aria-describedby). */
-export function TextField({ label, name, errors, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const errorId = `${name}-error`;
+/**
+ * The one form-field frame: label (with a visible marker when required), the control, its hint and its
+ * errors. The hint stays visible beside an error, and both are tied to the control by aria-describedby.
+ */
+function FieldFrame({
+  id,
+  label,
+  required,
+  hint,
+  errors,
+  children,
+}: {
+  id: string;
+  label: string;
+  required?: boolean | undefined;
+  hint?: ReactNode;
+  errors?: string[] | undefined;
+  children: (describedBy: string | undefined, invalid: true | undefined) => ReactNode;
+}) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
   return (
     <div>
-      <label htmlFor={props.id ?? name} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
         {label}
+        {required ? (
+          <span aria-hidden className="ml-0.5 text-red-700 dark:text-red-400">
+            *
+          </span>
+        ) : null}
       </label>
-      <input
-        id={props.id ?? name}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? errorId : undefined}
-        className={control}
-        {...props}
-      />
-      {hint && !errors?.length ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
-      {errors?.length ? (
-        <p id={errorId} className="mt-1 text-xs text-red-600 dark:text-red-400">
-          {errors.join(" ")}
+      {children(describedBy, errorId ? true : undefined)}
+      {hint ? (
+        <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      ) : null}
+      {errorId ? (
+        <p id={errorId} className="mt-1 text-xs text-red-700 dark:text-red-400">
+          {errors?.join(" ")}
         </p>
       ) : null}
     </div>
   );
 }
 
+/** A labelled input with its hint and field error announced (aria-describedby). */
+export function TextField({ label, name, errors, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const id = props.id ?? name;
+  return (
+    <FieldFrame id={id} label={label} required={props.required} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <input
+          id={id}
+          name={name}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          className={control}
+          {...props}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A labelled select with its hint and field error announced (aria-describedby). */
 export function SelectField({
   label,
   name,
   errors,
+  hint,
   children,
   ...props
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const errorId = `${name}-error`;
+  const id = props.id ?? name;
   return (
-    <div>
-      <label htmlFor={props.id ?? name} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
-        {label}
-      </label>
-      <select
-        id={props.id ?? name}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? errorId : undefined}
-        className={control}
-        {...props}
-      >
-        {children}
-      </select>
-      {errors?.length ? (
-        <p id={errorId} className="mt-1 text-xs text-red-600 dark:text-red-400">
-          {errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame id={id} label={label} required={props.required} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <select
+          id={id}
+          name={name}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          className={control}
+          {...props}
+        >
+          {children}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A labelled monospace textarea with its hint and field error announced (aria-describedby). */
+export function TextAreaField({
+  label,
+  name,
+  errors,
+  hint,
+  ...props
+}: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = props.id ?? name;
+  return (
+    <FieldFrame id={id} label={label} required={props.required} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <textarea
+          id={id}
+          name={name}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+          className={`${control} font-mono`}
+          {...props}
+        />
+      )}
+    </FieldFrame>
   );
 }

@@ -1,4 +1,5 @@
-import type { ReactNode, TextareaHTMLAttributes } from "react";
+import type { ReactNode } from "react";
+import { TextAreaField } from "./field";
 
 /** Small form pieces shared by the IdP and resource editors (labels, errors, hints; light and dark). */
 export const inputClass =
@@ -7,46 +8,9 @@ export const inputClass =
 export const linkButton =
   "inline-flex items-center rounded-md bg-brand-600 px-3 py-2 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500";
 
-export function FieldError({ id, errors }: { id: string; errors?: string[] | undefined }) {
-  if (!errors?.length) return null;
-  return (
-    <p id={id} className="mt-1 text-xs text-red-600 dark:text-red-400">
-      {errors.join(" ")}
-    </p>
-  );
-}
-
-export function TextArea({
-  label,
-  name,
-  errors,
-  hint,
-  ...props
-}: {
-  label: string;
-  name: string;
-  errors?: string[] | undefined;
-  hint?: ReactNode;
-} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = props.id ?? name;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        name={name}
-        rows={3}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? `${id}-error` : undefined}
-        className={`${inputClass} font-mono`}
-        {...props}
-      />
-      {hint && !errors?.length ? <p className="mt-1 text-xs text-slate-500">{hint}</p> : null}
-      <FieldError id={`${id}-error`} errors={errors} />
-    </div>
-  );
+/** A labelled monospace textarea (one value per line), framed like every other field. */
+export function TextArea(props: Parameters<typeof TextAreaField>[0]) {
+  return <TextAreaField rows={3} {...props} />;
 }
 
 export function Checkbox({
@@ -74,11 +38,17 @@ export function Checkbox({
   );
 }
 
-/** Errors for a field and its sub-paths ("issuers" also collects "issuers.0"). */
+/**
+ * Errors for a field and its sub-paths ("issuers" also collects "issuers.0"). A per-line error names its line
+ * ("Line 2: …") and the same message is never repeated.
+ */
 export function errorsFor(fields: Record<string, string[]> | undefined, key: string): string[] | undefined {
   if (!fields) return undefined;
-  const out = Object.entries(fields)
-    .filter(([k]) => k === key || k.startsWith(`${key}.`))
-    .flatMap(([, v]) => v);
-  return out.length ? out : undefined;
+  const out = new Set<string>();
+  for (const [k, messages] of Object.entries(fields)) {
+    if (k !== key && !k.startsWith(`${key}.`)) continue;
+    const line = /^\.(\d+)$/.exec(k.slice(key.length))?.[1];
+    for (const m of messages) out.add(line === undefined ? m : `Line ${Number(line) + 1}: ${m}`);
+  }
+  return out.size ? [...out] : undefined;
 }

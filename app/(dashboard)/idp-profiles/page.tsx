@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
+import { linkButton } from "@/components/ui/form-controls";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { listIdpProfiles } from "@/lib/server/idp-profiles/list-idp-profiles";
-import { linkButton } from "./_components/controls";
 import { KIND_LABELS } from "./_components/form-values";
 
 export const metadata: Metadata = { title: "IdP profiles" };

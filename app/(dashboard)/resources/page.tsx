@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { linkButton } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
+import { linkButton } from "@/components/ui/form-controls";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { listIdpProfiles } from "@/lib/server/idp-profiles/list-idp-profiles";

@@ -1,8 +1,8 @@
 "use client";
 
 import { TextField } from "@/components/ui/field";
+import { Checkbox, errorsFor, TextArea } from "@/components/ui/form-controls";
 import { AsymmetricAlg } from "@/lib/enforcer/policy";
-import { Checkbox, errorsFor, TextArea } from "./controls";
 import type { IdpFormValues } from "./form-values";
 
 type Errors = Record<string, string[]> | undefined;

@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { Checkbox, errorsFor, TextArea } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
+import { Checkbox, errorsFor, TextArea } from "@/components/ui/form-controls";
 import { AsymmetricAlg } from "@/lib/enforcer/policy";
 import { normalizeResourceUri } from "@/lib/server/resources/normalize-uri";
 import { createResourceAction, updateResourceAction } from "../actions";

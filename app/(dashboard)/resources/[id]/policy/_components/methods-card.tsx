@@ -1,9 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import { Checkbox, errorsFor, inputClass } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Checkbox, errorsFor, inputClass } from "@/components/ui/form-controls";
 
 export type MethodRow = { method: string; anyOf: string; enabled: boolean };
 const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-slate-500";

@@ -1,5 +1,5 @@
-import { errorsFor, inputClass } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Card } from "@/components/ui/card";
+import { errorsFor, inputClass } from "@/components/ui/form-controls";
 import { RATE_LIMIT_FIELDS } from "./rate-limit-fields";
 
 /** Per-client rate limits (DOMAIN.md defaults shown as hints). */

@@ -1,9 +1,9 @@
 "use client";
 
 import { useState } from "react";
-import { errorsFor, inputClass } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { errorsFor, inputClass } from "@/components/ui/form-controls";
 import { BASE_SCOPES, type ResourceDraft, ScopeName } from "@/lib/schemas/resources";
 
 type Scope = ResourceDraft["scopes"][number];

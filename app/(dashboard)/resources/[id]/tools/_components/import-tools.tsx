@@ -1,9 +1,9 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { Checkbox, inputClass } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
+import { Checkbox, inputClass } from "@/components/ui/form-controls";
 import type { DiscoveredTool } from "@/lib/server/resources/import-tools";
 import { importToolsAction } from "../../../actions";
 

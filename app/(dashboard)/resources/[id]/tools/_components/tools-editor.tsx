@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { errorsFor, inputClass } from "@/app/(dashboard)/idp-profiles/_components/controls";
 import { Button } from "@/components/ui/button";
 import { Card, Notice } from "@/components/ui/card";
+import { errorsFor, inputClass } from "@/components/ui/form-controls";
 import type { ResourceDraft } from "@/lib/schemas/resources";
 import { updateToolsAction } from "../../../actions";
 import { ImportTools } from "./import-tools";
