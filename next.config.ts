@@ -6,7 +6,37 @@ const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   serverExternalPackages: ["better-sqlite3", "pg", "pino", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg"],
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Bodies proxy.ts sees (page POSTs: server actions, themselves capped at 1 MB) are buffered before
+    // any authentication: keep that buffer small (Next's default is 10 MB). /api/* bypasses the proxy.
+    proxyClientMaxBodySize: "1mb",
+  },
+  // /api/* bypasses proxy.ts (see its matcher): the same static security headers, set here.
+  async headers() {
+    return [
+      {
+        source: "/api/:path*",
+        headers: [
+          { key: "x-content-type-options", value: "nosniff" },
+          { key: "referrer-policy", value: "strict-origin-when-cross-origin" },
+          { key: "x-frame-options", value: "DENY" },
+          // JSON, CSV and next-auth's few plain pages (inline styles): nothing else may load.
+          {
+            key: "content-security-policy",
+            value:
+              "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+          },
+        ],
+      },
+      {
+        // HSTS only when the browser reached us over TLS (directly or through a TLS proxy), as proxy.ts does for pages.
+        source: "/api/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "strict-transport-security", value: "max-age=31536000; includeSubDomains" }],
+      },
+    ];
+  },
   // `npm run typecheck` (tsc over the whole tree, in CI) is the type gate; the build does not
   // repeat it, so `npm start` stays quick and the check runs once.
   typescript: { ignoreBuildErrors: true },

@@ -9,7 +9,8 @@ const PUBLIC_PAGES = ["/signin"];
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 
 export function proxy(request: NextRequest) {
-  const requestId = request.headers.get("x-request-id")?.slice(0, 100) || crypto.randomUUID();
+  // scripts/serve.mjs stamps a fresh id on every request (a client's own id never arrives under this name).
+  const requestId = request.headers.get("x-request-id") || crypto.randomUUID();
   const nonce = btoa(crypto.randomUUID());
   const isDev = process.env.NODE_ENV === "development";
   const csp = [
@@ -60,6 +61,13 @@ function withSecurityHeaders(
   return response;
 }
 
+/**
+ * Pages only. A request the proxy matches has its whole body buffered by Next before the proxy runs,
+ * i.e. before any authentication (issue 10 §7: 50 anonymous 10 MB posts took 300 MB). /api/* needs
+ * nothing from here: every route handler authenticates first and reads its body with its own cap,
+ * serve.mjs stamps the request id, and next.config.ts sets the API's security headers. Page POSTs
+ * (server actions) are capped by experimental.proxyClientMaxBodySize in next.config.ts.
+ */
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.ico).*)" }],
 };

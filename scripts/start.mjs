@@ -6,7 +6,7 @@
  *    with NODE_ENV=production a missing one stops the start (scripts/start-secrets.mjs);
  * 2. migrate the database (SQLite file under data/ by default, or DATABASE_URL);
  * 3. build when the build is missing or older than the sources;
- * 4. serve with `next start` (PORT, default 3000; HOST, default 0.0.0.0).
+ * 4. serve with scripts/serve.mjs, Next behind a thin node:http server (PORT, default 3000; HOST, default 0.0.0.0).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -66,6 +66,11 @@ if (stale || process.argv.includes("--rebuild")) {
 
 const host = env.HOST || "0.0.0.0";
 console.log(`Portcullis: serving on ${env.NEXTAUTH_URL} (listening on ${host}:${env.PORT})`);
-const child = spawn(bin("next"), ["start", "-p", env.PORT, "-H", host], { stdio: "inherit", env });
+// scripts/serve.mjs, not `next start`: it stamps the socket's peer address and a server-made request id
+// on every request and times out slow bodies (issue 10 §2, §7).
+const child = spawn(process.execPath, [join(root, "scripts", "serve.mjs")], {
+  stdio: "inherit",
+  env: { ...env, HOST: host },
+});
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { BoundedIsoDate, IdCursor } from "./bounds";
 
 export const AuditFilterInput = z.object({
   action: z.string().trim().max(100).optional(),
   actor: z.string().trim().max(320).optional(),
   targetType: z.string().trim().max(50).optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  before: z.coerce.number().int().positive().optional(),
+  from: BoundedIsoDate.optional(),
+  to: BoundedIsoDate.optional(),
+  before: IdCursor.optional(),
 });
 export type AuditFilterInput = z.infer<typeof AuditFilterInput>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkDateInRange, IdCursor } from "./bounds";
 
 /** Dashboard ranges: window, rollup grain (minutes) and chart step (minutes). */
 export const RANGES = {
@@ -42,7 +43,8 @@ const when = z
       ctx.addIssue({ code: "custom", message: "Enter a date and time." });
       return z.NEVER;
     }
-    return new Date(t);
+    const d = new Date(t);
+    return checkDateInRange(d, ctx) ? d : z.NEVER;
   });
 
 /** Events explorer filters (URL search params and the JSON/CSV routes share them). */
@@ -63,7 +65,7 @@ export const EventFilter = z.object({
   range: z.enum(["15m", "1h", "24h", "7d", "all"]).default("24h"),
   from: when,
   to: when,
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: IdCursor.optional(),
 });
 export type EventFilter = z.infer<typeof EventFilter>;
 export type EventFilterInput = z.input<typeof EventFilter>;

@@ -2,7 +2,10 @@ import "server-only";
 import type { ZodType } from "zod";
 import type { Permission } from "./auth/permissions";
 import { type Actor, requireActor } from "./auth/session";
+import { env } from "./env";
 import { AppError, toAppError } from "./errors";
+import { assertSameOrigin, type CredentialKind, checkCrossOrigin, mediaTypeEssence } from "./http/cross-origin";
+import { csrfRefusals } from "./http/metrics";
 import { log } from "./log";
 import { contextFromHeaders, type RequestContext } from "./request-context";
 
@@ -39,8 +42,9 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
 
 /** Read and parse a JSON body with a size cap (never trusts Content-Length alone). */
 export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes = 64 * 1024): Promise<T> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.includes("application/json")) throw new AppError("unsupported_media_type", "Send application/json.");
+  // The essence, exactly: `text/plain; application/json` is text/plain (a browser sends it cross-site without a preflight).
+  if (mediaTypeEssence(request.headers.get("content-type")) !== "application/json")
+    throw new AppError("unsupported_media_type", "Send Content-Type: application/json.");
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new AppError("payload_too_large", `Body exceeds ${maxBytes} bytes.`);
   const text = await readLimited(request, maxBytes);
@@ -78,11 +82,41 @@ export async function readLimited(request: Request, maxBytes: number): Promise<s
 
 type Handler<C> = (request: Request, ctx: { actor: Actor; req: RequestContext; params: C }) => Promise<Response>;
 
-/** Wrap an admin route handler: permission check first, then the handler, errors mapped. */
+/** The origin browsers use for this control plane: NEXTAUTH_URL's, else the request's own. */
+export function configuredOrigin(request: Request): string {
+  const configured = env().NEXTAUTH_URL;
+  return new URL(configured ?? request.url).origin;
+}
+
+/**
+ * Refuse a cross-origin unsafe request on a cookie-authenticated route (403, logged and counted).
+ * Bearer-token routes (issue 14) pass `credential: "bearer"` and skip it: no ambient credential.
+ */
+export function requireSameOrigin(request: Request, req: RequestContext, credential: CredentialKind = "cookie"): void {
+  const expected = configuredOrigin(request);
+  const verdict = checkCrossOrigin(request.method, request.headers, expected, credential);
+  if (verdict.ok) return;
+  csrfRefusals().inc();
+  log.warn(
+    {
+      requestId: req.requestId,
+      ip: req.ip,
+      method: request.method,
+      path: new URL(request.url).pathname,
+      reason: verdict.reason,
+    },
+    "cross-origin request refused",
+  );
+  assertSameOrigin(verdict, expected);
+}
+
+/** Wrap an admin route handler: same-origin check on writes, permission check, then the handler, errors mapped. */
 export function withAdmin<C = Record<string, string>>(permission: Permission, handler: Handler<C>) {
   return async (request: Request, route: { params: Promise<C> }): Promise<Response> => {
     const req = contextFromHeaders(request.headers);
     try {
+      // Before the session is even read: a forged write learns nothing, not even whether the cookie is valid.
+      requireSameOrigin(request, req);
       const actor = await requireActor(permission);
       return await handler(request, { actor, req, params: await route.params });
     } catch (err) {

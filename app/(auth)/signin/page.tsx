@@ -3,14 +3,11 @@ import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { SIGN_IN_MESSAGES } from "@/components/auth/sign-in-messages";
 import { ssoEnabled } from "@/lib/server/auth/options";
+import { postSignInRedirect } from "@/lib/server/auth/post-sign-in-redirect";
 import { getActor } from "@/lib/server/auth/session";
 import { env } from "@/lib/server/env";
 
 export const metadata: Metadata = { title: "Sign in" };
-
-function safeCallback(url: string | undefined): string {
-  return url?.startsWith("/") && !url.startsWith("//") ? url : "/";
-}
 
 export default async function SignInPage({
   searchParams,
@@ -18,7 +15,8 @@ export default async function SignInPage({
   searchParams: Promise<{ error?: string; callbackUrl?: string }>;
 }) {
   const params = await searchParams;
-  if (await getActor()) redirect(safeCallback(params.callbackUrl));
+  const callbackUrl = postSignInRedirect(params.callbackUrl);
+  if (await getActor()) redirect(callbackUrl);
   const error = params.error ? (SIGN_IN_MESSAGES[params.error] ?? "Sign-in failed.") : undefined;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
@@ -34,7 +32,7 @@ export default async function SignInPage({
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">MCP security control plane</p>
         </div>
         <SignInForm
-          callbackUrl={safeCallback(params.callbackUrl)}
+          callbackUrl={callbackUrl}
           initialError={error}
           sso={ssoEnabled() ? { name: env().OIDC_DISPLAY_NAME } : null}
         />

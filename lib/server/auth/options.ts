@@ -6,6 +6,7 @@ import { env } from "../env";
 import { log } from "../log";
 import { contextFromHeaders } from "../request-context";
 import { authenticateWithPassword } from "./password-sign-in";
+import { postSignInRedirectUrl } from "./post-sign-in-redirect";
 import { provisionSsoAdmin } from "./sso";
 
 const Credentials = z.object({ email: z.email().max(320), password: z.string().min(1).max(256) });
@@ -82,6 +83,10 @@ export function authOptions(): NextAuthOptions {
         if (!admin.ok) return `/signin?error=${encodeURIComponent(admin.error)}`;
         user.id = admin.adminId;
         return true;
+      },
+      // One rule for every post-sign-in redirect (issue 23 §1), next-auth's included.
+      async redirect({ url, baseUrl }) {
+        return postSignInRedirectUrl(url, baseUrl);
       },
       async jwt({ token, user }) {
         if (user) token.adminId = user.id;

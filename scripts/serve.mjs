@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * The HTTP server in front of Next (`npm start` runs it; `node scripts/serve.mjs --dev` for development).
+ * It is the one place that sees the socket, so before Next reads a request it stamps, from the
+ * connection itself and after deleting whatever the client sent under these names:
+ * - `x-portcullis-peer`: the socket's peer address (lib/server/request-context.ts decides the client
+ *   address from it and, with TRUST_PROXY=true, from the last X-Forwarded-For hop);
+ * - `x-request-id`: a fresh id generated here (also sent back); a client-sent X-Request-Id survives only
+ *   as `x-client-request-id`, a labelled field of the logs, never as the id of the audit row.
+ * It also times out slow requests (issue 10 §7): headers within HTTP_HEADERS_TIMEOUT_MS (default 10 s)
+ * and the whole request, body included, within HTTP_REQUEST_TIMEOUT_MS (default 30 s); Node answers
+ * 408 and closes the connection. Long-polls are not affected: the timer stops once the request is read.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import next from "next";
+
+const dev = process.argv.includes("--dev");
+process.env.NODE_ENV ??= dev ? "development" : "production"; // as `next start` / `next dev` would
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOST || "0.0.0.0";
+const ms = (name, fallback) => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+};
+
+const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function stamp(req, res) {
+  const sent = req.headers["x-request-id"];
+  delete req.headers["x-request-id"];
+  delete req.headers["x-client-request-id"];
+  delete req.headers["x-portcullis-peer"];
+  if (typeof sent === "string" && CLIENT_ID.test(sent)) req.headers["x-client-request-id"] = sent;
+  const id = randomUUID();
+  req.headers["x-request-id"] = id;
+  res.setHeader("x-request-id", id);
+  const peer = req.socket.remoteAddress;
+  if (peer) req.headers["x-portcullis-peer"] = peer;
+}
+
+const app = next({ dev, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+// Check for expired requests every second (Node's default is every 30 s, which would stretch the timeouts).
+const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+  stamp(req, res);
+  handle(req, res);
+});
+server.headersTimeout = ms("HTTP_HEADERS_TIMEOUT_MS", 10_000);
+server.requestTimeout = ms("HTTP_REQUEST_TIMEOUT_MS", 30_000);
+server.listen(port, hostname, () => {
+  console.log(`Portcullis: listening on ${hostname}:${port}${dev ? " (development)" : ""}`);
+});
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  });
+}
