@@ -6,9 +6,10 @@ import type { Actor } from "../auth/session";
 import { db, type Tx } from "../db";
 import { notifyInTransaction, notifyLocally } from "../enforcers/notifier";
 import { isPostgres } from "../env";
-import { AppError, isUniqueViolation } from "../errors";
+import { isUniqueViolation } from "../errors";
 import type { RequestContext } from "../request-context";
-import { buildPolicy, validatePolicy } from "./build-policy";
+import { validatePolicy } from "./build-policy";
+import { loadDraftPolicy } from "./draft-policy";
 import { signBundle } from "./sign-bundle";
 import { type ActiveSigningKey, getActiveSigningKey } from "./signing-key";
 import { type ConfigVersionDto, getConfigVersion } from "./versions";
@@ -111,30 +112,7 @@ export async function publishConfig(actor: Actor, input: PublishInput, ctx: Requ
       resourceId: input.resourceId,
       note: input.note,
       rolledBackFrom: null,
-      policyFor: async (tx) => {
-        const row = await tx.mcpResource.findUnique({
-          where: { id: input.resourceId },
-          select: {
-            id: true,
-            name: true,
-            uri: true,
-            draft: true,
-            idpProfile: {
-              select: {
-                name: true,
-                kind: true,
-                issuers: true,
-                jwksUri: true,
-                algorithms: true,
-                requireTokenType: true,
-              },
-            },
-          },
-        });
-        if (!row) throw new AppError("not_found", "No such resource.");
-        const { idpProfile, draft, ...resource } = row;
-        return buildPolicy({ resource, idp: idpProfile, draft });
-      },
+      policyFor: (tx) => loadDraftPolicy(tx, input.resourceId),
     },
     ctx,
   );

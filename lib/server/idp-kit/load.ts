@@ -1,7 +1,7 @@
 import "server-only";
 import { type EnforcerPolicy, resourceMetadataUrl } from "@/lib/enforcer";
 import type { PolicyVersionChoice } from "@/lib/schemas/debug";
-import { buildPolicy } from "../config/build-policy";
+import { loadDraftPolicy } from "../config/draft-policy";
 import { getConfigVersion } from "../config/versions";
 import { db } from "../db";
 import { AppError } from "../errors";
@@ -9,23 +9,9 @@ import type { KitInput } from "../exports/kit-types";
 import { getResource } from "../resources/get-resource";
 import type { ResourceDto } from "../resources/types";
 
-/** The draft frozen exactly as a publish would freeze it (the enforcer's own schema validates it). */
-export async function draftPolicy(resourceId: string): Promise<EnforcerPolicy> {
-  const row = await db().mcpResource.findUnique({
-    where: { id: resourceId },
-    select: {
-      id: true,
-      name: true,
-      uri: true,
-      draft: true,
-      idpProfile: {
-        select: { name: true, kind: true, issuers: true, jwksUri: true, algorithms: true, requireTokenType: true },
-      },
-    },
-  });
-  if (!row) throw new AppError("not_found", "No such resource.");
-  const { idpProfile, draft, ...resource } = row;
-  return buildPolicy({ resource, idp: idpProfile, draft });
+/** The draft frozen exactly as a publish would freeze it. */
+export function draftPolicy(resourceId: string): Promise<EnforcerPolicy> {
+  return loadDraftPolicy(db(), resourceId);
 }
 
 /** The policy of a resource at a version: the draft, the latest published version, or a numbered one. */
