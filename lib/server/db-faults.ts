@@ -10,9 +10,9 @@ import "server-only";
  */
 export type DbFault = "storage_full" | "database_unavailable";
 
-/** PostgreSQL SQLSTATEs: class 08 connection exception, 53 insufficient resources, 57P0x shutdown, 55000/55006 not accepting. */
+/** PostgreSQL SQLSTATEs: class 08 connection exception, 53 insufficient resources, 57P0x shutdown, 55000/55006 not accepting, 55P03 lock timeout, 40P01 deadlock. */
 const PG_FULL = new Set(["53100"]);
-const PG_UNAVAILABLE = /^(08\d{3}|53\d{3}|57P0[1-5]|55000|55006|40P01)$/;
+const PG_UNAVAILABLE = /^(08\d{3}|53\d{3}|57P0[1-5]|55000|55006|55P03|40P01)$/;
 /** Prisma codes for adapter errors: not reachable, timeouts, closed connections, too many connections, pool timeout. */
 const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1011", "P1017", "P2024", "P2037"]);
 const SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);

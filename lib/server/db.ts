@@ -20,7 +20,10 @@ const globalForDb = globalThis as unknown as { portcullisDb?: Db };
 function createDb(): Db {
   const url = env().DATABASE_URL;
   if (isPostgres()) {
-    return new PgClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
+    // A pool that cannot hand out a connection within 5 s fails the query (503 database_unavailable)
+    // instead of queueing requests without bound during an outage.
+    const adapter = new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+    return new PgClient({ adapter }) as unknown as Db;
   }
   return new SqliteClient({ adapter: guardedSqlite(new PrismaBetterSQLite3({ url }), SQLITE_PRAGMAS) });
 }

@@ -102,7 +102,14 @@ export function enforcerErrorResponse(err: unknown, request: Request): Response 
   const requestId = request.headers.get("x-request-id") ?? randomUUID();
   if (appError.code === "internal")
     log.error({ requestId, err: err instanceof Error ? err.message : String(err) }, "enforcer route failed");
+  else if (appError.status === 503)
+    log.warn(
+      { requestId, code: appError.code, err: err instanceof Error ? err.message : String(err) },
+      "storage fault",
+    );
   const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
+  // database_unavailable / storage_full: the enforcer keeps its bundle and its telemetry, and retries then.
+  if (appError.retryAfterSec !== undefined) headers["retry-after"] = String(appError.retryAfterSec);
   // RFC 6750 §3: a 401 names the scheme and the error.
   if (appError.status === 401) headers["www-authenticate"] = 'Bearer realm="portcullis", error="invalid_token"';
   const body = {

@@ -86,3 +86,51 @@ export async function timedFetch(url: string, init: RequestInit = {}, ms = 5000)
   const isJson = (res.headers.get("content-type") ?? "").includes("json");
   return { res, ms: performance.now() - started, body: (isJson ? JSON.parse(text) : { text }) as JsonBody };
 }
+
+const PG_ADMIN_URL = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** One statement on the maintenance database, on a connection of its own. */
+export async function pgAdmin(sql: string, params: unknown[] = []): Promise<void> {
+  const { default: pg } = await import("pg");
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql, params);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A migrated PostgreSQL database of the test's own, and the outage switches: refuse new connections
+ * and terminate every backend (a failover window), allow them again, drop it. Null when PostgreSQL
+ * cannot be reached (the caller skips with a message).
+ */
+export async function createPgDatabase(prefix: string) {
+  const name = `${prefix}_${process.pid}`;
+  try {
+    await pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await pgAdmin(`CREATE DATABASE "${name}"`);
+  } catch {
+    console.warn(`faults: SKIPPED ${prefix}: no PostgreSQL at ${PG_ADMIN_URL}.`);
+    return null;
+  }
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  migrate(url);
+  const terminateBackends = () =>
+    pgAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [
+      name,
+    ]);
+  return {
+    url,
+    terminateBackends,
+    async refuseConnections() {
+      await pgAdmin(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await terminateBackends();
+    },
+    allowConnections: () => pgAdmin(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`),
+    drop: () => pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {}),
+  };
+}
