@@ -83,7 +83,7 @@ export function createPolicyStateResolver(opts: {
         validator: validatorFor(policy),
         resourceMetadata: resourceMetadataUrl(policy),
         metadataPaths: new Set(metadataPaths(policy)),
-        origins: normalizeOrigins(policy.resource.allowedOrigins),
+        origins: normalizeOrigins(policy.resource.allowedOrigins, policy.resource.uri),
       };
       states.set(policy, state);
     }

@@ -146,7 +146,8 @@ describe("createEnforcer", () => {
         Response.json({ allowed: e.allowedTools(auth, ["read_file", "write_file"]), status: res.status }),
     });
     const res = await enforcer.handle(rpc("tools/list"), echo);
-    expect(await res.json()).toEqual({ allowed: ["read_file"], status: 200 });
+    // write_file needs files:write; the default `toolsNeedingScope: "show"` lists it for step-up (issue 20).
+    expect(await res.json()).toEqual({ allowed: ["read_file", "write_file"], status: 200 });
   });
 
   it("fails closed with 503 policy_unavailable while no policy is loaded", async () => {

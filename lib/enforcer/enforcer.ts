@@ -158,9 +158,14 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       clientId: token?.clientId,
       subject: token?.subject,
       method: info.method,
+      // A 401 is decided before the body is read; its JSON-RPC error still answers the request's id (issue 20).
+      if (err.status === 401 && info.id === undefined && request.method === "POST") {
+        info.id = await refusedRequestId(request);
+      }
       tool: info.tool,
       latencyMs: ended - started,
       cacheHit: info.auth?.cacheHit,
+        baselineScopes: state?.policy.baselineScopes,
     });
   }
 
@@ -240,3 +245,25 @@ function withHeaders(response: Response, extra: Record<string, string>): Respons
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
+/** Bodies up to this size are parsed for the id of a 401's JSON-RPC error; larger ones answer `id: null`. */
+const REFUSED_ID_MAX_BYTES = 64 * 1024;
+
+/**
+ * The JSON-RPC id of a refused request, read from its body: a string or number id, else null (no declared
+ * `Content-Length` or a larger one, not JSON, a batch). Never throws: the refusal stands either way.
+ */
+async function refusedRequestId(request: RequestParts): Promise<string | number | null> {
+  // Only a small declared body is read: a caller without a valid token cannot make us wait for or buffer more.
+  const declared = Number(request.header("content-length") ?? Number.NaN);
+  if (!(declared >= 0 && declared <= REFUSED_ID_MAX_BYTES)) return null;
+  try {
+    const text = request.readBody();
+    const body = typeof text === "string" ? text : await text;
+    if (body.length > REFUSED_ID_MAX_BYTES) return null;
+    const id: unknown = (JSON.parse(body) as { id?: unknown } | null)?.id;
+    return typeof id === "string" || typeof id === "number" ? id : null;
+  } catch {
+    return null;
+  }
+}
+

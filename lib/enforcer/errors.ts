@@ -110,6 +110,11 @@ export class EnforcerError extends Error {
   readonly code: ReasonCode;
   readonly status: number;
   /** Scopes the operation needs (403 insufficient_scope), space-joined into the challenge. */
+  /**
+   * Scopes named on a 401 (the resource's baseline): MCP 2025-11-25 clients request them first instead of every
+   * advertised scope. A 403 `insufficient_scope` names its own `requiredScopes` instead.
+   */
+  scope?: readonly string[];
   readonly requiredScopes: readonly string[];
   /** Seconds until a retry can succeed (429 and 503). */
   readonly retryAfterSec: number | undefined;
@@ -158,3 +163,5 @@ export class EnforcerError extends Error {
 export function isEnforcerError(err: unknown): err is EnforcerError {
   return err instanceof EnforcerError;
 }
+    } else if (this.status === 401 && opts.scope && opts.scope.length > 0) {
+      params.push(`scope=${quoteHeaderValue(opts.scope.join(" "))}`);

@@ -70,6 +70,17 @@ export const OboDownstream = z.object({
   audience: z.string().max(500).optional(),
 });
 
+/** MCP protocol revisions the enforcer knows, oldest first (2026-07-28 starts the stateless era). */
+export const PROTOCOL_REVISIONS = ["2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"] as const;
+
+/**
+ * Which MCP revisions a resource accepts: every known revision from `oldestRevision` on. A request without
+ * `MCP-Protocol-Version` counts as 2025-03-26 (transport spec), so it is refused unless that is the oldest.
+ */
+export const ProtocolSettings = z.object({
+  oldestRevision: z.enum(PROTOCOL_REVISIONS).default("2025-06-18"),
+});
+
 export const DEFAULT_METHOD_SCOPES: Record<string, { anyOf: string[] }> = {
   "tools/list": { anyOf: ["mcp:tools", "mcp:tools:read"] },
   "tools/call": { anyOf: ["mcp:tools", "mcp:tools:execute"] },
@@ -82,13 +93,64 @@ export const DEFAULT_METHOD_SCOPES: Record<string, { anyOf: string[] }> = {
   "prompts/get": { anyOf: ["mcp:prompts"] },
 };
 
+/** The parts of a policy its scopes come from (parsed or not yet defaulted). */
+interface ScopeSources {
+  baselineScopes?: readonly string[] | undefined;
+  methods: Record<string, { anyOf: readonly string[]; enabled?: boolean | undefined }>;
+  tools: readonly { name: string; enabled: boolean; scopes: readonly string[] }[];
+  unlistedTools: "deny" | "allow";
+}
+
+/** The rule a method resolves to from the policy's table and the defaults (enabled or not). */
+function ruleOf(policy: ScopeSources, method: string): { anyOf: readonly string[]; enabled?: boolean } | undefined {
+  if (Object.hasOwn(policy.methods, method)) return policy.methods[method];
+  return Object.hasOwn(DEFAULT_METHOD_SCOPES, method) ? DEFAULT_METHOD_SCOPES[method] : undefined;
+}
+
 /**
- * Everything the enforcer needs to protect one MCP resource.
+ * Every scope a policy can ask a client for, mapped to the first rule that names it: the baseline scopes,
+ * the scopes of each enabled method rule (the policy's and the defaults it does not override) and the
+ * scopes of each enabled tool. `scopes_supported` must list all of them: clients register with it.
  *
  * @example
- * const policy = EnforcerPolicy.parse({ resource: { uri: "https://mcp.example.com/mcp", name: "files" }, idp: {...}, tools: [{ name: "read_file" }] });
+ * [...requiredPolicyScopes(policy).keys()] // ["mcp:tools", "mcp:tools:read", …, "mcp:tools:admin"]
  */
-export const EnforcerPolicy = z.object({
+export function requiredPolicyScopes(policy: ScopeSources): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (scopes: readonly string[], where: string) => {
+    for (const s of scopes) if (!out.has(s)) out.set(s, where);
+  };
+  add(policy.baselineScopes ?? [], "baselineScopes");
+  for (const method of new Set([...Object.keys(DEFAULT_METHOD_SCOPES), ...Object.keys(policy.methods)])) {
+    const rule = ruleOf(policy, method);
+    if (rule && rule.enabled !== false) add(rule.anyOf, `method ${method}`);
+  }
+  for (const tool of policy.tools) if (tool.enabled) add(tool.scopes, `tool ${tool.name}`);
+  return out;
+}
+
+/**
+ * The default baseline: the fewest scopes that let a client list tools and call every enabled tool without
+ * scopes of its own (one scope both `tools/list` and `tools/call` accept when there is one: `mcp:tools`).
+ *
+ * @example
+ * deriveBaselineScopes({ methods: DEFAULT_METHOD_SCOPES, tools: [{ name: "read", enabled: true, scopes: [] }], unlistedTools: "deny" }) // ["mcp:tools"]
+ */
+export function deriveBaselineScopes(policy: ScopeSources): string[] {
+  const rules = [ruleOf(policy, "tools/list")];
+  if (policy.unlistedTools === "allow" || policy.tools.some((t) => t.enabled && t.scopes.length === 0)) {
+    rules.push(ruleOf(policy, "tools/call"));
+  }
+  const needed = rules.flatMap((r) => (r && r.enabled !== false && r.anyOf.length > 0 ? [r.anyOf] : []));
+  const first = needed[0];
+  if (!first) return [];
+  const common = first.find((s) => needed.every((anyOf) => anyOf.includes(s)));
+  if (common !== undefined) return [common];
+  return [...new Set(needed.map((anyOf) => anyOf[0] as string))];
+}
+
+/** The fields of {@link EnforcerPolicy}, before its scope checks and derived defaults. */
+const PolicyObject = z.object({
   schemaVersion: z.literal(1).default(1),
   resource: z.object({
     /** Canonical resource URI (RFC 8707 / RFC 9728 `resource`). */
@@ -111,13 +173,52 @@ export const EnforcerPolicy = z.object({
     /** Authorization servers advertised in the RFC 9728 document. */
     authorizationServers: z.array(z.url()).min(1).max(10),
   }),
-  scopesSupported: z.array(scopeName).max(200).default(["mcp:tools", "mcp:resources", "mcp:prompts"]),
+  /**
+   * Advertised in RFC 9728 `scopes_supported`. Absent: derived (every scope the policy requires, see
+   * {@link requiredPolicyScopes}); present: must include each of them, or the policy is refused.
+   */
+  scopesSupported: z.array(scopeName).max(200).optional(),
+  /**
+   * Sent as `scope=` on every 401 (MCP 2025-11-25: clients ask for it first). Absent: derived, the
+   * scopes `tools/list` and the enabled tools without scopes of their own need (see {@link deriveBaselineScopes}).
+   */
+  baselineScopes: z.array(scopeName).max(50).optional(),
   methods: z.record(z.string().max(200), MethodRule).default(DEFAULT_METHOD_SCOPES),
   tools: z.array(ToolRule).max(5000).default([]),
   /** What happens to a tool not in the list: deny by default (fail closed). */
   unlistedTools: z.enum(["deny", "allow"]).default("deny"),
+  /**
+   * `tools/list` and enabled tools whose scopes the token lacks: `show` (default) lists them, so a host can call
+   * one and get the 403 that starts the step-up; `hide` filters them out. Disabled and unlisted tools are always hidden.
+   */
+  toolsNeedingScope: z.enum(["show", "hide"]).default("show"),
   rateLimits: RateLimits.default(RateLimits.parse({})),
   obo: z.array(OboDownstream).max(50).default([]),
+  /** MCP protocol revisions served (issue 22). Absent in bundles older than the field: the defaults. */
+  protocol: ProtocolSettings.default(ProtocolSettings.parse({})),
+});
+
+/**
+ * Everything the enforcer needs to protect one MCP resource.
+ *
+ * @example
+ * const policy = EnforcerPolicy.parse({ resource: { uri: "https://mcp.example.com/mcp", name: "files" }, idp: {...}, tools: [{ name: "read_file" }] });
+ */
+export const EnforcerPolicy = PolicyObject.superRefine((policy, ctx) => {
+  if (!policy.scopesSupported) return;
+  const advertised = new Set(policy.scopesSupported);
+  for (const [scope, where] of requiredPolicyScopes(policy)) {
+    if (advertised.has(scope)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["scopesSupported"],
+      message: `scope "${scope}" is required by ${where} but not in scopesSupported (clients register and ask with the advertised list)`,
+    });
+  }
+}).transform((policy) => {
+  const baselineScopes = policy.baselineScopes ?? deriveBaselineScopes(policy);
+  const scopesSupported = policy.scopesSupported ?? [...requiredPolicyScopes({ ...policy, baselineScopes }).keys()];
+  return { ...policy, scopesSupported, baselineScopes };
 });
 export type EnforcerPolicy = z.infer<typeof EnforcerPolicy>;
 export type EnforcerPolicyInput = z.input<typeof EnforcerPolicy>;

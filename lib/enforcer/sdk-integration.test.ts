@@ -94,7 +94,7 @@ afterAll(async () => {
 });
 
 describe("MCP SDK server behind the enforcer", () => {
-  it("lets a real SDK client list only the allowed tools and call one, with authInfo in the handler", async () => {
+  it("lets a real SDK client list the allowed tools and call one, with authInfo in the handler", async () => {
     const token = await idp.mintAccessToken({
       sub: "alice",
       clientId: "agent-1",
@@ -103,7 +103,8 @@ describe("MCP SDK server behind the enforcer", () => {
     });
     const client = await connectClient(bearerTransport(token));
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["read_file"]); // delete_file needs mcp:tools:admin; secret_tool unlisted
+    // delete_file needs mcp:tools:admin: listed for step-up (issue 20, `toolsNeedingScope: "show"`); secret_tool unlisted.
+    expect(tools.map((t) => t.name)).toEqual(["read_file", "delete_file"]);
     const result = await client.callTool({ name: "read_file", arguments: { path: "/etc/motd" } });
     expect(result.isError).toBeFalsy();
     const content = result.content as { type: string; text: string }[];
@@ -163,7 +164,7 @@ describe("MCP SDK server behind the enforcer", () => {
     const result = await client.callTool({ name: "read_file", arguments: { path: "/tmp/x" } });
     const content = result.content as { type: string; text: string }[];
     expect(JSON.parse(content[0]?.text ?? "{}")).toMatchObject({ clientId: "agent-1" });
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["read_file"]);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["read_file", "delete_file"]);
     await client.close();
   });
 });

@@ -65,6 +65,8 @@ beforeAll(async () => {
       authorizationServers: [idp.issuer],
     },
     tools: [{ name: "read_file" }, { name: "delete_file", scopes: ["files:delete"] }],
+    // These tests check the filter's mechanics: hide the tool the token lacks a scope for (default is show).
+    toolsNeedingScope: "hide",
     rateLimits: { failedAuthMax: 2, failedAuthWindowSec: 60, failedAuthBlockSec: 60 },
   });
   enforcer = createEnforcer({ policy, rateLimiter: createMemoryRateLimiter(), clientAddress: nodeClientAddress });
@@ -93,7 +95,7 @@ describe("createNodeHandler", () => {
     const res = await send({ body: rpc("tools/list") });
     expect(res.status).toBe(401);
     expect(res.headers["www-authenticate"]).toBe(
-      'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+      'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"',
     );
     expect(JSON.parse(res.text).error.data.reason).toBe("token_missing");
     expect(seen).toBeUndefined();

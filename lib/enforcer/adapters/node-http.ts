@@ -92,7 +92,7 @@ const originSets = new WeakMap<EnforcerPolicy, ReadonlySet<string>>();
 function allowedOrigins(policy: EnforcerPolicy): ReadonlySet<string> {
   let set = originSets.get(policy);
   if (!set) {
-    set = normalizeOrigins(policy.resource.allowedOrigins);
+    set = normalizeOrigins(policy.resource.allowedOrigins, policy.resource.uri);
     originSets.set(policy, set);
   }
   return set;

@@ -67,11 +67,11 @@ describe("authorizeMessage", () => {
       { ok: false, code: "insufficient_scope", scopes: "mcp:tools" },
     ],
     [
-      "resources/read needs mcp:resources",
+      "resources/read needs mcp:resources (the step-up keeps the token's mcp:tools)",
       ["mcp:tools"],
       call("resources/read", { uri: "file:///a" }),
       {},
-      { ok: false, code: "insufficient_scope", scopes: "mcp:resources" },
+      { ok: false, code: "insufficient_scope", scopes: "mcp:tools mcp:resources" },
     ],
     ["prompts/get with mcp:prompts", ["mcp:prompts"], call("prompts/get", { name: "p" }), {}, { ok: true }],
     ["an unknown method", ["mcp:tools"], call("admin/shutdown"), {}, { ok: false, code: "method_not_allowed" }],
@@ -176,7 +176,16 @@ describe("authorizeMessage", () => {
 });
 
 describe("allowedToolNames", () => {
-  it("keeps only tools the token may call", () => {
+  it("shows enabled tools that need more scope by default (step-up), never disabled or unlisted ones", () => {
+    const names = ["read_file", "write_file", "delete_file", "unlisted"];
+    expect(allowedToolNames(policy, tok(["mcp:tools"]), names)).toEqual(["read_file", "write_file"]);
+    expect(allowedToolNames(policy, tok(["files:write"], { mcp_allowed_tools: ["write_file"] }), names)).toEqual([
+      "write_file",
+    ]);
+  });
+
+  it("keeps only tools the token may call when the policy hides tools that need more scope", () => {
+    const policy = testPolicy("https://idp.test/jwks", { toolsNeedingScope: "hide" });
     const names = ["read_file", "write_file", "delete_file", "unlisted"];
     expect(allowedToolNames(policy, tok(["mcp:tools"]), names)).toEqual(["read_file"]);
     expect(allowedToolNames(policy, tok(["mcp:tools", "files:write"]), names)).toEqual(["read_file", "write_file"]);

@@ -96,13 +96,17 @@ export function authorizeMessage(policy: EnforcerPolicy, token: ValidatedToken, 
   const methodScope = held ?? rule.anyOf[0];
   const required = [...new Set([...(methodScope ? [methodScope] : []), ...toolScopes])];
   throw new EnforcerError(ReasonCode.InsufficientScope, `requires scope ${required.join(" ")}`, {
-    requiredScopes: required,
+    requiredScopes: [...new Set([...known, ...required])],
   });
 }
 
+  // MCP 2025-11-25 step-up: clients replace their scope with the challenge's, so it keeps the grant the token
+  // already has here (its scopes this resource advertises) and adds the new ones; foreign scopes stay out.
+  const known = token.scopes.filter((s) => policy.scopesSupported.includes(s));
 /**
- * The tools of `toolNames` this token may call: in the allowlist (or unlisted tools allowed),
- * enabled, within `mcp_allowed_tools` when present, and with all the tool's own scopes. The
+ * The tools of `toolNames` this token may see: in the allowlist (or unlisted tools allowed),
+ * enabled, within `mcp_allowed_tools` when present, and, when the policy's `toolsNeedingScope` is
+ * `hide`, with all the tool's own scopes (`show`, the default, lists them for step-up). The
  * `tools/call` method scope is not required here, so a `mcp:tools:read` token still sees the tools
  * it is allowed to know about when listing.
  *
@@ -120,3 +124,5 @@ export function allowedToolNames(
     return scopes.every((s) => token.scopes.includes(s));
   });
 }
+    // `show`: an enabled tool the token lacks scopes for is listed, so a host can call it and step up on the 403.
+    if (policy.toolsNeedingScope !== "hide") return true;

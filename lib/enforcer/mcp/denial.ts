@@ -32,6 +32,8 @@ export interface DenialOptions {
  * Builds the HTTP response for a denial.
  *
  * @example
+  /** The resource's baseline scopes, named on every 401 (`scope=`). */
+  baselineScopes?: readonly string[];
  * return denialResponse(new EnforcerError(ReasonCode.TokenMissing, "no token"), { resourceMetadata: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp" });
  * // 401, WWW-Authenticate: Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
  */
@@ -44,7 +46,10 @@ export function denialResponse(error: EnforcerError, opts: DenialOptions): Respo
   // RFC 6750 §3: the challenge accompanies 401 and the bearer 400/403 answers; a 429 or 503 carries
   // none so that clients do not restart the authorization flow for a server-side condition.
   if (error.status === 400 || error.status === 401 || error.status === 403) {
-    headers["www-authenticate"] = error.challenge({ resourceMetadata: opts.resourceMetadata });
+    headers["www-authenticate"] = error.challenge({
+      resourceMetadata: opts.resourceMetadata,
+      ...(opts.baselineScopes ? { scope: opts.baselineScopes } : {}),
+    });
   }
   if (error.retryAfterSec !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(error.retryAfterSec)));
   const data: { reason: string; scope?: string } = { reason: error.code };

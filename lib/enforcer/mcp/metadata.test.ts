@@ -9,7 +9,15 @@ describe("RFC 9728 metadata", () => {
     expect(protectedResourceMetadata(policy)).toEqual({
       resource: "https://mcp.example.com/mcp",
       authorization_servers: ["https://idp.test/"],
-      scopes_supported: ["mcp:tools", "mcp:resources", "mcp:prompts"],
+      // Derived: every scope the policy's method rules and tools require (issue 20).
+      scopes_supported: [
+        "mcp:tools",
+        "mcp:tools:read",
+        "mcp:tools:execute",
+        "mcp:resources",
+        "mcp:prompts",
+        "files:write",
+      ],
       bearer_methods_supported: ["header"],
       resource_name: "files",
       resource_documentation: "https://docs.example.com/mcp",

@@ -78,7 +78,13 @@ export function metadataResponse(policy: EnforcerPolicy, method = "GET"): Respon
   if (method === "OPTIONS") {
     return new Response(null, {
       status: 204,
-      headers: { ...headers, "access-control-allow-methods": "GET, HEAD, OPTIONS" },
+      headers: {
+        ...headers,
+        "access-control-allow-methods": "GET, HEAD, OPTIONS",
+        // The SDK sends MCP-Protocol-Version on discovery; browsers preflight it (and Authorization, Content-Type).
+        "access-control-allow-headers": "authorization, mcp-protocol-version, content-type",
+        "access-control-max-age": "600",
+      },
     });
   }
   const body = JSON.stringify(protectedResourceMetadata(policy));

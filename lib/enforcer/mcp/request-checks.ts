@@ -28,13 +28,21 @@ export function checkNoTokenInQuery(url: string): void {
 }
 
 /**
- * Normalizes configured origins (`https://app.example.com/` → `https://app.example.com`).
+ * Normalizes configured origins (`https://app.example.com/` → `https://app.example.com`). With the resource
+ * URI, its own origin is added: a page served by the MCP server itself is same-origin and needs no listing.
  *
  * @example
- * normalizeOrigins(["https://app.example.com/"]) // Set { "https://app.example.com" }
+ * normalizeOrigins(["https://app.example.com/"], "https://mcp.example.com/mcp") // Set { "https://app.example.com", "https://mcp.example.com" }
  */
-export function normalizeOrigins(origins: readonly string[]): ReadonlySet<string> {
+export function normalizeOrigins(origins: readonly string[], resourceUri?: string): ReadonlySet<string> {
   const out = new Set<string>();
+  if (resourceUri !== undefined) {
+    try {
+      out.add(new URL(resourceUri).origin);
+    } catch {
+      // A policy's URI is validated by its schema; an unparsable one adds nothing.
+    }
+  }
   for (const o of origins) {
     try {
       out.add(new URL(o).origin);
