@@ -14,6 +14,8 @@ const { values } = parseArgs({
     tenant: { type: "string" },
     audience: { type: "string" },
     "key-alg": { type: "string", default: "RS256" },
+    // An IdP that does not advertise PKCE S256 (code_challenge_methods_supported absent).
+    "no-s256": { type: "boolean", default: false },
   },
 });
 
@@ -32,6 +34,7 @@ const idp = await startTestIdp({
   tenantId: values.tenant,
   audience: values.audience,
   adminRedirectUris: values.redirect,
+  ...(values["no-s256"] ? { discoveryOverrides: { code_challenge_methods_supported: undefined } } : {}),
   // The seeded admin-console accounts, one per role.
   accounts: {
     alice: { name: "Alice Admin", groups: ["portcullis-admins"] },

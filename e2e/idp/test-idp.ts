@@ -41,6 +41,11 @@ export interface StartTestIdpOptions {
   adminRedirectUris?: string[];
   keyAlg?: "RS256" | "ES256";
   accessTokenTtlSec?: number;
+  /**
+   * Fields replaced in the discovery document (an `undefined` value removes the field), to mimic an
+   * IdP that, say, does not advertise PKCE S256: `{ code_challenge_methods_supported: undefined }`.
+   */
+  discoveryOverrides?: Record<string, unknown>;
 }
 
 export interface MintAccessTokenOptions {
@@ -81,6 +86,23 @@ export interface TestIdp {
   setDown(down: boolean, mode?: "503" | "reset"): void;
   jwksRequestCount(): number;
   close(): Promise<void>;
+}
+
+/** Rewrites a JSON response body before it is sent (the provider writes it with one `end`). */
+function patchJsonResponse(res: ServerResponse, patch: (doc: Record<string, unknown>) => Record<string, unknown>) {
+  const end = res.end.bind(res);
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === "string" || Buffer.isBuffer(chunk)) {
+      try {
+        const body = JSON.stringify(patch(JSON.parse(chunk.toString())));
+        res.setHeader("content-length", Buffer.byteLength(body));
+        return end(body, ...(rest as []));
+      } catch {
+        // Not JSON (an error page): send it as it is.
+      }
+    }
+    return end(chunk as string, ...(rest as []));
+  }) as ServerResponse["end"];
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -146,6 +168,9 @@ export async function startTestIdp(opts: StartTestIdpOptions = {}): Promise<Test
       return void res.end(JSON.stringify(keys.publicJwks()));
     }
     if (rfc8414Paths.has(path)) req.url = `${mountPath}/.well-known/openid-configuration`;
+    const discoveryOverrides = opts.discoveryOverrides;
+    if (discoveryOverrides && (req.url ?? "").split("?")[0] === `${mountPath}/.well-known/openid-configuration`)
+      patchJsonResponse(res, (doc) => mergeClaims(doc, discoveryOverrides));
     if (mountPath) {
       const url = req.url ?? "/";
       if (url !== mountPath && !url.startsWith(`${mountPath}/`) && !url.startsWith(`${mountPath}?`)) {

@@ -119,14 +119,18 @@ export async function liveChecks(input: KitInput): Promise<KitCheck[]> {
   );
   const responseTypes = strings(doc.response_types_supported) ?? [];
   const grants = strings(doc.grant_types_supported);
-  const implicit = responseTypes.some((t) => t.split(" ").includes("token")) || (grants?.includes("implicit") ?? false);
+  // OAuth 2.1 drops the implicit grant: an access token in the front channel (response type `token`).
+  // `implicit` in grant_types alone may only mean OIDC's id_token response type.
+  const accessTokenImplicit = responseTypes.some((t) => t.split(" ").includes("token"));
   add(
     "implicit_grant",
     "Implicit grant not advertised",
-    implicit ? "warn" : "pass",
-    implicit
+    accessTokenImplicit ? "warn" : "pass",
+    accessTokenImplicit
       ? "The IdP advertises the implicit grant (response type token): make sure no MCP client app has it enabled."
-      : "No implicit grant advertised.",
+      : grants?.includes("implicit")
+        ? "implicit is advertised for ID tokens only: no access token is issued in the front channel."
+        : "No implicit grant advertised.",
   );
   const published = strings(doc.scopes_supported);
   const wanted = input.resource.scopes.map((s) => s.name);
