@@ -112,6 +112,18 @@ export const REASON_HELP: Record<ReasonCode, ReasonHelp> = {
     explanation: "A browser Origin header not on the resource's allowed origins.",
     fix: "Add the origin to the resource's allowed origins, or call from a non-browser client.",
   },
+  session_mismatch: {
+    title: "Session of another principal",
+    explanation:
+      "The Mcp-Session-Id was created by another user or client (issuer, subject and client id differ): one caller tried to use or end another's MCP session.",
+    fix: "A client must open its own session (initialize) with its own token; repeated hits from one client suggest a stolen session id.",
+  },
+  http_method_not_allowed: {
+    title: "HTTP method not allowed",
+    explanation:
+      "The MCP endpoint accepts GET, POST and DELETE only (Streamable HTTP); the response names them in Allow.",
+    fix: "Send JSON-RPC messages with POST, open the event stream with GET and end a session with DELETE.",
+  },
   rate_limited: {
     title: "Rate limited",
     explanation: "The client exceeded its per-client limit (or its address is locked after failed sign-ins).",

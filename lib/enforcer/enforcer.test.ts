@@ -98,15 +98,22 @@ describe("createEnforcer", () => {
     });
   });
 
-  it("needs only a valid token for GET (SSE) and DELETE, and does not read their bodies", async () => {
+  // Issue 10 #5: GET and DELETE carry no JSON-RPC method, but a token without any MCP scope may not use them.
+  it("needs an MCP scope for GET (SSE) and DELETE, and does not read their bodies", async () => {
     const enforcer = createEnforcer({ policy, now });
     for (const method of ["GET", "DELETE"]) {
       const res = await enforcer.handle(
-        new Request(TEST_RESOURCE, { method, headers: { authorization: `Bearer ${jwt({ scope: "" })}` } }),
+        new Request(TEST_RESOURCE, { method, headers: { authorization: `Bearer ${jwt({ scope: "mcp:tools" })}` } }),
         echo,
       );
       expect(res.status).toBe(200);
       expect(((await res.json()) as { method: string }).method).toBe(method);
+      const weak = await enforcer.handle(
+        new Request(TEST_RESOURCE, { method, headers: { authorization: `Bearer ${jwt({ scope: "openid" })}` } }),
+        echo,
+      );
+      expect(weak.status).toBe(403);
+      expect(weak.headers.get("www-authenticate")).toContain('scope="mcp:tools"');
     }
   });
 

@@ -20,6 +20,7 @@ import {
   corsHeaders,
   preflightResponse,
 } from "./mcp/request-checks.js";
+import { createSessionRegistry, MCP_HTTP_METHODS, requireMcpScope } from "./mcp/sessions.js";
 import type { ProtectedResourceMetadata } from "./mcp/types.js";
 import type { EnforcerPolicy } from "./policy.js";
 import { noopSink, safeEmit } from "./telemetry/sink.js";
@@ -62,6 +63,8 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
   // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
   const sink = options.sink === noopSink ? undefined : options.sink;
   const limiter = options.rateLimiter;
+  // Issue 10 #5: an Mcp-Session-Id belongs to the principal that created it (`sessions: false` turns this off).
+  const sessions = options.sessions === false ? undefined : createSessionRegistry({ now, ...options.sessions });
 
   async function authorize(request: Request): Promise<Decision> {
     return authorizeParts({
@@ -87,6 +90,11 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       const { policy } = state;
       checkNoTokenInQuery(request.url);
       checkOrigin(origin, state.origins);
+      // Streamable HTTP knows POST (messages), GET (the server's stream) and DELETE (end a session); nothing else.
+      const method = request.method;
+      if (method !== "POST" && method !== "GET" && method !== "DELETE") {
+        throw new EnforcerError(ReasonCode.HttpMethodNotAllowed, `use ${MCP_HTTP_METHODS}`);
+      }
       // A request without a bearer token stops here, before the lockout counter: every MCP client's first
       // (discovery) request carries none, and RFC 6750 §3.1 treats it as a challenge, not a failed attempt.
       const raw = bearerTokenCandidate(request.header("authorization"));
@@ -109,6 +117,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       }
       const auth: AuthContext = { token: validated.token, cacheHit: validated.cacheHit };
       info.auth = auth;
+      // GET and DELETE carry no JSON-RPC method to authorize, but still need an MCP scope (issue 10 #5).
+      if (method !== "POST") requireMcpScope(policy, validated.token);
+      const sessionId = sessions ? request.header("mcp-session-id") : null;
+      if (sessionId) sessions?.check(sessionId, validated.token);
       let body: string | undefined;
       if (request.method === "POST") {
         const text = request.readBody();
@@ -133,7 +145,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       const response = denialResponse(err, {
         resourceMetadata: state?.resourceMetadata ?? "",
         id: info.id ?? null,
-        headers: corsHeaders(allowedOrigin),
+        headers:
+          err.code === ReasonCode.HttpMethodNotAllowed
+            ? { ...corsHeaders(allowedOrigin), allow: MCP_HTTP_METHODS }
+            : corsHeaders(allowedOrigin),
       });
       return { allowed: false, error: err, response };
     }
@@ -199,9 +214,15 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
             signal: request.signal,
           });
     let response = await next(forward, decision.auth);
+    if (decision.auth.method === "initialize") bindSession(response.headers.get("mcp-session-id"), decision.auth);
     if (options.responseFilter) response = await options.responseFilter(response, decision.auth, enforcer);
     if (origin !== null && state?.origins.has(origin)) response = withHeaders(response, corsHeaders(origin));
     return response;
+  }
+
+  /** Records the principal of a session the server just created (the `initialize` response's Mcp-Session-Id). */
+  function bindSession(sessionId: string | null | undefined, auth: AuthContext): void {
+    if (sessions && sessionId) sessions.bind(sessionId, auth.token);
   }
 
   function safeState(): PolicyState | undefined {
@@ -222,6 +243,7 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
     authorize,
     authorizeParts,
     handle,
+    bindSession,
     metadata: (): ProtectedResourceMetadata => protectedResourceMetadata(requireState().policy),
     metadataPaths: () => [...requireState().metadataPaths],
     allowedTools: (auth, toolNames) => {

@@ -31,6 +31,8 @@ export const ReasonCode = {
   ToolNotAllowed: "tool_not_allowed",
   MethodNotAllowed: "method_not_allowed",
   OriginNotAllowed: "origin_not_allowed",
+  SessionMismatch: "session_mismatch",
+  HttpMethodNotAllowed: "http_method_not_allowed",
   RateLimited: "rate_limited",
   JwksUnavailable: "jwks_unavailable",
   RequestMalformed: "request_malformed",
@@ -69,6 +71,9 @@ const STATUS: Record<ReasonCode, { status: number; bearer: BearerError }> = {
   tool_not_allowed: { status: 403, bearer: undefined },
   method_not_allowed: { status: 403, bearer: undefined },
   origin_not_allowed: { status: 403, bearer: undefined },
+  // Another principal's Mcp-Session-Id: a new token cannot fix it, so no step-up error.
+  session_mismatch: { status: 403, bearer: undefined },
+  http_method_not_allowed: { status: 405, bearer: undefined },
   rate_limited: { status: 429, bearer: undefined },
   // Fail closed, but tell the client it is our problem, not its token.
   jwks_unavailable: { status: 503, bearer: undefined },

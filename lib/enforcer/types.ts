@@ -5,6 +5,7 @@
  */
 import type { EnforcerError } from "./errors.js";
 import type { RateLimiter } from "./limits/types.js";
+import type { SessionRegistryOptions } from "./mcp/sessions.js";
 import type { ProtectedResourceMetadata } from "./mcp/types.js";
 import type { EnforcerPolicy } from "./policy.js";
 import type { TelemetrySink } from "./telemetry/types.js";
@@ -65,6 +66,11 @@ export interface EnforcerOptions {
   responseFilter?: ResponseFilter;
   /** Client address for failed-auth lockout keys (adapters pass the socket address). Default: none (keyed by "anonymous"). */
   clientAddress?: (request: Request) => string | undefined;
+  /**
+   * MCP sessions bound to their creator (issuer, subject, client): another principal's `Mcp-Session-Id` is
+   * refused with 403 `session_mismatch`. Default on (50,000 sessions, forgotten after a day idle); `false` turns it off.
+   */
+  sessions?: SessionRegistryOptions | false;
 }
 
 /**
@@ -116,6 +122,11 @@ export interface Enforcer {
   authorizeParts(parts: RequestParts): Promise<Decision>;
   /** Serves RFC 9728 metadata itself; authorizes; calls `next` with a fresh Request carrying the same body; filters the response. */
   handle(request: Request, next: (request: Request, auth: AuthContext) => Promise<Response>): Promise<Response>;
+  /**
+   * Binds a session the server just created to the principal of `auth` (adapters call it with the `Mcp-Session-Id`
+   * of an `initialize` response; `handle` does it itself). Optional: a hand-written Enforcer may lack it.
+   */
+  bindSession?(sessionId: string, auth: AuthContext): void;
   metadata(): ProtectedResourceMetadata;
   metadataPaths(): string[];
   /** The tools of `toolNames` this token may call (allowlist, tool scopes, `mcp_allowed_tools`). */

@@ -146,3 +146,78 @@ describe("SSE resumption and tools/list filtering (issue 10 #4)", () => {
     expect(replayed).not.toContain("Hidden");
   });
 });
+
+describe("MCP sessions bound to the principal that created them (issue 10 #5)", () => {
+  async function reason(res: Response): Promise<string | undefined> {
+    const body = (await res.json().catch(() => ({}))) as { error?: { data?: { reason?: string } } };
+    return body.error?.data?.reason;
+  }
+  const get = (bearer: string, session: string) =>
+    fetch(`${base}/mcp`, {
+      headers: { authorization: `Bearer ${bearer}`, accept: "text/event-stream", "mcp-session-id": session },
+    });
+  const del = (bearer: string, session: string) =>
+    fetch(`${base}/mcp`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${bearer}`, "mcp-session-id": session },
+    });
+
+  it("refuses another user's token on a session (POST, GET and DELETE) with 403 session_mismatch", async () => {
+    const session = await openSession(token("alice"));
+    const bob = token("bob");
+    const listed = await post(bob, { jsonrpc: "2.0", id: 1, method: "tools/list" }, session);
+    expect(listed.status).toBe(403);
+    expect(await reason(listed)).toBe("session_mismatch");
+    const stream = await get(bob, session);
+    expect(stream.status).toBe(403);
+    expect(await reason(stream)).toBe("session_mismatch");
+    const deleted = await del(bob, session);
+    expect(deleted.status).toBe(403);
+    expect(await reason(deleted)).toBe("session_mismatch");
+    // Same subject through another client, or from another issuer's namespace: another principal too.
+    const otherClient = await post(
+      token("alice", "mcp:tools", { azp: "agent-2" }),
+      { jsonrpc: "2.0", id: 2, method: "ping" },
+      session,
+    );
+    expect(otherClient.status).toBe(403);
+    // The owner still works, and may end the session.
+    const own = await post(token("alice"), { jsonrpc: "2.0", id: 3, method: "tools/list" }, session);
+    expect(own.status).toBe(200);
+    await own.text();
+    expect((await del(token("alice"), session)).status).toBe(200);
+  });
+
+  it("requires an MCP scope for GET and DELETE: an openid-only token cannot end a session", async () => {
+    const session = await openSession(token("carol"));
+    const weak = token("carol", "openid");
+    const deleted = await del(weak, session);
+    expect(deleted.status).toBe(403);
+    expect(await reason(deleted)).toBe("insufficient_scope");
+    expect(deleted.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+    const stream = await get(weak, session);
+    expect(stream.status).toBe(403);
+    expect(await reason(stream)).toBe("insufficient_scope");
+    const own = await post(token("carol"), { jsonrpc: "2.0", id: 1, method: "ping" }, session);
+    expect(own.status).toBe(200); // the session survived
+    await own.text();
+  });
+
+  it("answers methods other than GET, POST and DELETE with 405 and Allow, before the downstream sees them", async () => {
+    const enforcer = createEnforcer({ policy: testPolicy(jwks.url) });
+    let forwarded = 0;
+    const next = async () => {
+      forwarded++;
+      return new Response("downstream");
+    };
+    for (const method of ["PUT", "PATCH", "HEAD", "OPTIONS"]) {
+      const res = await enforcer.handle(
+        new Request("https://mcp.example.com/mcp", { method, headers: { authorization: `Bearer ${token("dave")}` } }),
+        next,
+      );
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("GET, POST, DELETE");
+    }
+    expect(forwarded).toBe(0);
+  });
+});

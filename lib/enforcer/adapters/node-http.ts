@@ -17,6 +17,7 @@ import {
   toMcpAuthInfo,
   writeFetchResponse,
 } from "./node-request.js";
+import { captureSessionId } from "./node-session.js";
 import { filterNodeToolsList } from "./node-tools-filter.js";
 
 export { nodeClientAddress, type RequestParts } from "./node-decide.js";
@@ -78,6 +79,7 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
       const listing = auth.method === "tools/list";
       filterNodeToolsList(res, (names) => enforcer.allowedTools(auth, names), undefined, !listing);
     }
+    if (auth.method === "initialize" && enforcer.bindSession) captureSessionId(res, auth, enforcer);
     next();
   }
 
