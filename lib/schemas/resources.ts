@@ -30,6 +30,9 @@ export const ToolDef = z.object({
   description: z.string().max(2000).optional(),
 });
 
+/** Whether tools/list shows enabled tools that need more scope than the token has (issue 20). */
+export const ToolsNeedingScope = z.enum(["show", "hide"], { error: "Choose show or hide." });
+
 export const ResourceDraft = z.object({
   audiences: z.array(z.string().trim().min(1).max(500)).min(1, "Add at least one accepted audience.").max(20),
   algorithms: z.array(AsymmetricAlg).min(1).default(["RS256"]),
@@ -47,6 +50,10 @@ export const ResourceDraft = z.object({
   tools: z.array(ToolDef).max(5000).default([]),
   unlistedTools: z.enum(["deny", "allow"]).default("deny"),
   rateLimits: RateLimits.default(RateLimits.parse({})),
+  /** Named on every 401 (`scope=`); empty: what tools/list and the tools without scopes need (derived at publish). */
+  baselineScopes: z.array(ScopeName).max(50).default([]),
+  /** tools/list and enabled tools the token lacks scopes for: listed (clients step up on the 403) or hidden. */
+  toolsNeedingScope: ToolsNeedingScope.default("show"),
 });
 export type ResourceDraft = z.infer<typeof ResourceDraft>;
 
@@ -131,6 +138,13 @@ export const UpdatePolicyInput = z.object({
     z.object({ anyOf: z.array(ScopeName).max(50), enabled: z.boolean().optional() }),
   ),
   rateLimits: RateLimits,
+  /** Absent: unchanged. Empty: derived at publish. */
+  baselineScopes: z
+    .array(ScopeName)
+    .max(50)
+    .refine((a) => new Set(a).size === a.length, "A scope is listed twice.")
+    .optional(),
+  toolsNeedingScope: ToolsNeedingScope.optional(),
 });
 export type UpdatePolicyInput = z.infer<typeof UpdatePolicyInput>;
 

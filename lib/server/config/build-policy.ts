@@ -1,5 +1,11 @@
 import "server-only";
-import { ConfigBundle, type EnforcerPolicy, type EnforcerPolicyInput } from "@/lib/enforcer/policy";
+import {
+  ConfigBundle,
+  deriveBaselineScopes,
+  type EnforcerPolicy,
+  type EnforcerPolicyInput,
+  requiredPolicyScopes,
+} from "@/lib/enforcer/policy";
 import { ResourceDraft } from "@/lib/schemas/resources";
 import { AppError, type FieldErrors } from "../errors";
 
@@ -69,6 +75,21 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
       invalid("Duplicate tool.", { [`draft.tools.${i}.name`]: [`"${tool.name}" is listed twice`] });
     seen.add(tool.name);
   }
+  const defined = new Set(draft.scopes.map((s) => s.name));
+  const undefinedBaseline = draft.baselineScopes.filter((s) => !defined.has(s));
+  if (undefinedBaseline.length > 0) {
+    invalid("Unknown baseline scope.", {
+      "draft.baselineScopes": [`${undefinedBaseline.join(", ")} is not one of the resource's scopes`],
+    });
+  }
+  // Issue 20: the baseline travels in the bundle (derived when the admin left it empty), and scopes_supported is
+  // every scope a client may be asked for: clients register with it, and an IdP that holds a client to its
+  // registered scopes refuses a step-up to one it never saw.
+  const scopeSources = { methods: draft.methods, tools: draft.tools, unlistedTools: draft.unlistedTools };
+  const baselineScopes = draft.baselineScopes.length > 0 ? draft.baselineScopes : deriveBaselineScopes(scopeSources);
+  const scopesSupported = [
+    ...new Set([...defined, ...requiredPolicyScopes({ ...scopeSources, baselineScopes }).keys()]),
+  ];
   const issuers = parseJsonField(source.idp.issuers, "idp.issuers");
   const issuerList = Array.isArray(issuers) ? issuers.map(String) : [];
   const policy: EnforcerPolicyInput = {
@@ -91,7 +112,8 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
       // RFC 9728 §2: the authorization servers a client may use are the IdP's issuers.
       authorizationServers: issuerList,
     },
-    scopesSupported: draft.scopes.map((s) => s.name),
+    scopesSupported,
+    baselineScopes,
     methods: draft.methods,
     tools: draft.tools.map((t) => ({
       name: t.name,
@@ -100,6 +122,7 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
       ...(t.description ? { description: t.description } : {}),
     })),
     unlistedTools: draft.unlistedTools,
+    toolsNeedingScope: draft.toolsNeedingScope,
     rateLimits: draft.rateLimits,
   };
   return validatePolicy(policy, source.resource.id);

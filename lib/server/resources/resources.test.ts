@@ -239,6 +239,30 @@ describe("MCP resources", () => {
     expect((await getResource(id))?.draft.tools).toEqual([{ name: "t", enabled: true, scopes: ["mcp:tools:admin"] }]);
   });
 
+  it("saves the baseline scopes and the tools-needing-scope choice, audited, and refuses an unknown baseline scope (issue 20)", async () => {
+    const res = await create(base());
+    if (!res.ok) throw new Error("create failed");
+    const { id, draft: d } = res.data;
+    expect([d.baselineScopes, d.toolsNeedingScope]).toEqual([[], "show"]);
+    const input = { id, scopes: d.scopes, methods: d.methods, rateLimits: d.rateLimits };
+    const saved = await updateResourcePolicy(
+      actor,
+      UpdatePolicyInput.parse({ ...input, baselineScopes: ["mcp:tools:read"], toolsNeedingScope: "hide" }),
+      ctx,
+    );
+    expect([saved.draft.baselineScopes, saved.draft.toolsNeedingScope]).toEqual([["mcp:tools:read"], "hide"]);
+    // Absent fields keep what was saved (REST clients that only send scopes, methods and limits).
+    const kept = await updateResourcePolicy(actor, UpdatePolicyInput.parse(input), ctx);
+    expect([kept.draft.baselineScopes, kept.draft.toolsNeedingScope]).toEqual([["mcp:tools:read"], "hide"]);
+    const last = (await audits(id)).at(-2);
+    expect(JSON.parse(last?.after ?? "{}").draft.baselineScopes).toEqual(["mcp:tools:read"]);
+    const unknown = await attempt(() =>
+      updateResourcePolicy(actor, UpdatePolicyInput.parse({ ...input, baselineScopes: ["files:nope"] }), ctx),
+    );
+    expect(unknown).toMatchObject({ ok: false, fields: { baselineScopes: [expect.stringMatching(/files:nope/)] } });
+    expect(UpdatePolicyInput.safeParse({ ...input, toolsNeedingScope: "maybe" }).success).toBe(false);
+  });
+
   it("shows unpublished changes until a version is published after the last edit", async () => {
     const res = await create(base());
     if (!res.ok) throw new Error("create failed");

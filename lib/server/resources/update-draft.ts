@@ -74,9 +74,19 @@ export async function updateResourcePolicy(
     input.id,
     "resource.policy_updated",
     (draft) => {
-      const next = { ...draft, scopes: input.scopes, methods: input.methods, rateLimits: input.rateLimits };
+      const next = {
+        ...draft,
+        scopes: input.scopes,
+        methods: input.methods,
+        rateLimits: input.rateLimits,
+        baselineScopes: input.baselineScopes ?? draft.baselineScopes,
+        toolsNeedingScope: input.toolsNeedingScope ?? draft.toolsNeedingScope,
+      };
       const defined = new Set(input.scopes.map((s) => s.name));
       const errors = unknownScopeErrors(defined, next, true, false);
+      const unknownBaseline = next.baselineScopes.filter((s) => !defined.has(s));
+      if (unknownBaseline.length)
+        errors.baselineScopes = [`Unknown scope ${unknownBaseline.join(", ")}: add it to the scopes first.`];
       // A scope a tool still requires cannot be removed out from under it.
       next.tools.forEach((t) => {
         const gone = t.scopes.filter((s) => !defined.has(s));

@@ -57,6 +57,18 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
           </tbody>
         </table>
       </Card>
+      <Card title="Sign-in and step-up">
+        <dl className="grid gap-2 text-sm sm:grid-cols-2">
+          <div>
+            <dt className="text-slate-500">Baseline scopes (every 401)</dt>
+            <dd className="font-mono">{d.baselineScopes.join(" ") || "derived at publish"}</dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Tools that need more scope</dt>
+            <dd>{d.toolsNeedingScope === "show" ? "shown in tools/list" : "hidden from tools/list"}</dd>
+          </div>
+        </dl>
+      </Card>
       <Card title="Rate limits per client">
         <dl className="grid gap-2 text-sm sm:grid-cols-3">
           {RATE_LIMIT_FIELDS.map(([k, label]) => (

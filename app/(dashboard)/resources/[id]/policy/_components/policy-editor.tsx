@@ -4,11 +4,13 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
+import { deriveBaselineScopes } from "@/lib/enforcer/policy";
 import type { ResourceDraft } from "@/lib/schemas/resources";
 import { updatePolicyAction } from "../../../actions";
 import { type MethodRow, MethodsCard } from "./methods-card";
 import { RateLimitsCard } from "./rate-limits-card";
 import { ScopesCard } from "./scopes-card";
+import { StepUpCard, type StepUpValues } from "./step-up-card";
 
 const words = (t: string) => t.split(/[\s,]+/).filter(Boolean);
 
@@ -18,7 +20,10 @@ export function PolicyEditor({
   draft,
 }: {
   resourceId: string;
-  draft: Pick<ResourceDraft, "scopes" | "methods" | "rateLimits">;
+  draft: Pick<
+    ResourceDraft,
+    "scopes" | "methods" | "rateLimits" | "baselineScopes" | "toolsNeedingScope" | "tools" | "unlistedTools"
+  >;
 }) {
   const router = useRouter();
   const [scopes, setScopes] = useState(draft.scopes);
@@ -32,6 +37,18 @@ export function PolicyEditor({
   const [limits, setLimits] = useState(
     Object.fromEntries(Object.entries(draft.rateLimits).map(([k, v]) => [k, String(v)])),
   );
+  const [stepUp, setStepUp] = useState<StepUpValues>({
+    baselineScopes: draft.baselineScopes.join(" "),
+    toolsNeedingScope: draft.toolsNeedingScope,
+  });
+  const methodRules = Object.fromEntries(
+    methods.map((m) => [m.method, { anyOf: words(m.anyOf), ...(m.enabled ? {} : { enabled: false }) }]),
+  );
+  const derivedBaseline = deriveBaselineScopes({
+    methods: methodRules,
+    tools: draft.tools,
+    unlistedTools: draft.unlistedTools,
+  });
   const [result, setResult] = useState<Awaited<ReturnType<typeof updatePolicyAction>> | null>(null);
   const [pending, start] = useTransition();
   const errors = result && !result.ok ? result.fieldErrors : undefined;
@@ -41,10 +58,10 @@ export function PolicyEditor({
       const res = await updatePolicyAction({
         id: resourceId,
         scopes,
-        methods: Object.fromEntries(
-          methods.map((m) => [m.method, { anyOf: words(m.anyOf), ...(m.enabled ? {} : { enabled: false }) }]),
-        ),
+        methods: methodRules,
         rateLimits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, Number(v)])),
+        baselineScopes: words(stepUp.baselineScopes),
+        toolsNeedingScope: stepUp.toolsNeedingScope,
       });
       setResult(res);
       if (res.ok) router.refresh();
@@ -54,6 +71,7 @@ export function PolicyEditor({
     <div className="space-y-6">
       <ScopesCard scopes={scopes} setScopes={setScopes} errors={errors} />
       <MethodsCard methods={methods} setMethods={setMethods} errors={errors} />
+      <StepUpCard values={stepUp} setValues={setStepUp} derivedBaseline={derivedBaseline} errors={errors} />
       <RateLimitsCard limits={limits} setLimits={setLimits} errors={errors} />
       <div className="flex items-center gap-3">
         <Button onClick={save} disabled={pending}>
