@@ -3,13 +3,15 @@
  * {@link RateLimiter} seam (in memory or on Redis; absent: no limiting). DOMAIN.md defaults: tool
  * invocations 100/min, resource reads 500/min, failed auth 5 per 5 min then blocked 15 min.
  *
- * Keys: `tool:{client}`, `resource:{client}` (client = the token's client id, else `sub:{subject}`),
- * `fail:{address}` and `lock:{address}`. The lockout is keyed by the network address the adapter
+ * Keys (limits/keys.ts): `tool|c={client}|s={subject}` and `resource|…` per user of a client, optional
+ * client-wide caps `tool|c={client}|*`, lockout `fail|a={address}` and `lock|a={address}` (IPv6 per /64),
+ * every part percent-encoded so that no client id can spell another key. The lockout is keyed by the network address the adapter
  * reports, never by claims of a token that failed validation (an attacker could lock out a victim
  * client by forging its id), and is skipped when no address is known (one shared key would let one
  * client lock out everyone). A limit of 0 disables that limit.
  */
 import { EnforcerError, ReasonCode } from "./errors.js";
+import { clientKey, lockoutKey, userKey } from "./limits/keys.js";
 import type { RateLimiter } from "./limits/types.js";
 import type { JsonRpcInfo } from "./mcp/jsonrpc.js";
 import type { EnforcerPolicy } from "./policy.js";
@@ -32,7 +34,7 @@ export async function checkLockout(
   if (!limiter?.peek || address === undefined || limits.failedAuthMax === 0 || limits.failedAuthBlockSec === 0) return;
   let r: Awaited<ReturnType<RateLimiter["hit"]>>;
   try {
-    r = await limiter.peek(`lock:${address}`, 1, limits.failedAuthBlockSec);
+    r = await limiter.peek(lockoutKey("lock", address), 1, limits.failedAuthBlockSec);
   } catch {
     return; // fail open, as for the other limits
   }
@@ -60,9 +62,9 @@ export async function recordFailedAuth(
   const limits = policy.rateLimits;
   if (!limiter || address === undefined || limits.failedAuthMax === 0) return;
   try {
-    const r = await limiter.hit(`fail:${address}`, limits.failedAuthMax, limits.failedAuthWindowSec);
+    const r = await limiter.hit(lockoutKey("fail", address), limits.failedAuthMax, limits.failedAuthWindowSec);
     if (r.allowed) return;
-    if (limits.failedAuthBlockSec > 0) await limiter.hit(`lock:${address}`, 1, limits.failedAuthBlockSec);
+    if (limits.failedAuthBlockSec > 0) await limiter.hit(lockoutKey("lock", address), 1, limits.failedAuthBlockSec);
     safeEmit(sink, {
       type: "rate_limit",
       at: now(),
@@ -94,24 +96,30 @@ export async function applyRateLimits(
   if (!limiter) return;
   let category: "tool" | "resource";
   let limit: number;
+  let clientLimit: number;
+  const limits = policy.rateLimits;
   if (rpc.method === "tools/call") {
     category = "tool";
-    limit = policy.rateLimits.toolInvocationsPerMin;
+    limit = limits.toolInvocationsPerMin;
+    clientLimit = limits.clientToolInvocationsPerMin ?? 0;
   } else if (rpc.method === "resources/read") {
     category = "resource";
-    limit = policy.rateLimits.resourceReadsPerMin;
+    limit = limits.resourceReadsPerMin;
+    clientLimit = limits.clientResourceReadsPerMin ?? 0;
   } else {
     return;
   }
-  if (limit === 0) return;
-  const client = token.clientId ?? `sub:${token.subject}`;
-  let r: Awaited<ReturnType<RateLimiter["hit"]>>;
+  const client = token.clientId ?? `sub:${token.subject}`; // telemetry's label, not a key
+  const wide = clientLimit > 0 ? clientKey(category, token) : undefined;
+  let r: Awaited<ReturnType<RateLimiter["hit"]>> | undefined;
   try {
-    r = await limiter.hit(`${category}:${client}`, limit, 60);
+    if (limit > 0) r = await limiter.hit(userKey(category, token), limit, 60);
+    // The client-wide budget is spent only by calls the user's own budget let through.
+    if (wide && (r === undefined || r.allowed)) r = await limiter.hit(wide, clientLimit, 60);
   } catch {
     return;
   }
-  if (r.allowed) return;
+  if (r === undefined || r.allowed) return;
   safeEmit(sink, { type: "rate_limit", at: now(), clientId: client, category, resource: policy.resource.uri });
   throw new EnforcerError(ReasonCode.RateLimited, `${category} rate limit exceeded`, {
     retryAfterSec: r.retryAfterSec,

@@ -53,6 +53,9 @@ export type ToolRule = z.infer<typeof ToolRule>;
 export const RateLimits = z.object({
   toolInvocationsPerMin: z.number().int().min(0).max(1_000_000).default(100),
   resourceReadsPerMin: z.number().int().min(0).max(1_000_000).default(500),
+  /** Optional caps of a whole client (all its users together), per minute; 0 = none. The two above are per user. */
+  clientToolInvocationsPerMin: z.number().int().min(0).max(10_000_000).default(0),
+  clientResourceReadsPerMin: z.number().int().min(0).max(10_000_000).default(0),
   tokenRefreshPerHour: z.number().int().min(0).max(1_000_000).default(10),
   failedAuthMax: z.number().int().min(0).max(10_000).default(5),
   failedAuthWindowSec: z.number().int().min(1).max(86_400).default(300),
