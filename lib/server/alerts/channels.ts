@@ -7,7 +7,7 @@ import { db } from "../db";
 import { AppError, isUniqueViolation } from "../errors";
 import type { RequestContext } from "../request-context";
 import { newSigningSecret } from "./signature";
-import { assertPublicUrl } from "./url-guard";
+import { assertWebhookUrl } from "./url-guard";
 
 /**
  * Notification channels. Whatever would let someone post as us or read our alerts (webhook URL,
@@ -83,7 +83,7 @@ export async function createChannel(
   ctx: RequestContext,
 ): Promise<{ channel: ChannelDto; signingSecret: string | null }> {
   const config: ChannelConfig = input.kind === "email" ? { to: recipients(input.to) } : { url: input.url };
-  if (config.url) await assertPublicUrl(config.url);
+  if (config.url) await assertWebhookUrl(config.url);
   const signingSecret = input.kind === "webhook" ? newSigningSecret() : null;
   if (signingSecret) config.signingSecret = signingSecret;
   try {
@@ -132,7 +132,7 @@ export async function updateChannel(
   const config = openConfig(id, current.configEnc);
   if (input.url !== undefined) {
     if (current.kind === "email") throw new AppError("invalid_input", "An e-mail channel has recipients, not a URL.");
-    await assertPublicUrl(input.url);
+    await assertWebhookUrl(input.url);
     config.url = input.url;
   }
   if (input.to !== undefined) {

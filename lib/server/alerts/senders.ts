@@ -2,10 +2,10 @@ import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { TEMPLATE_FIELDS } from "@/lib/schemas/alerts";
 import { env } from "../env";
+import { safeFetch } from "../net/safe-fetch";
 import type { ChannelConfig, ChannelKind } from "./channels";
 import type { AlertPayload } from "./notify";
 import { SIGNATURE_HEADER, signPayload } from "./signature";
-import { assertPublicUrl } from "./url-guard";
 
 /**
  * The three ways out: signed JSON webhook, Slack-compatible incoming webhook, e-mail over SMTP.
@@ -43,16 +43,20 @@ export function renderText(template: string, p: AlertPayload): string {
   return `[${values.state}] ${a.summary} (${a.severity})`;
 }
 
+/** POST through safeFetch: address checked at connect time, no redirects followed, one deadline. */
 async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<void> {
-  await assertPublicUrl(url); // again at send time: DNS may have changed since the channel was saved
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "user-agent": "Portcullis-Alerts/1", ...headers },
-    body,
-    redirect: "manual", // a redirect could point inward; receivers must answer 2xx directly
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  const res = await safeFetch(
+    url,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Portcullis-Alerts/1", ...headers },
+      body,
+      redirect: "manual", // receivers must answer 2xx themselves; a 3xx is a failed delivery
+    },
+    { timeoutMs, maxBytes: 64 * 1024 },
+  );
   await res.arrayBuffer().catch(() => undefined);
+  // The status only: a receiver's body or status text never reaches the delivery log.
   if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status} from the receiver`);
 }
 
