@@ -69,5 +69,5 @@ function withSecurityHeaders(
  * (server actions) are capped by experimental.proxyClientMaxBodySize in next.config.ts.
  */
 export const config = {
-  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon.ico|robots.txt|logo.svg|icon.svg).*)" }],
 };

@@ -22,12 +22,9 @@ export default async function SignInPage({
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
-          <div
-            aria-hidden
-            className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-600 text-lg font-bold text-white"
-          >
-            P
-          </div>
+          {/* A static asset from public/ (served without sign-in); decorative: the heading names the product. */}
+          {/* biome-ignore lint/performance/noImgElement: a 40 px SVG needs no image optimisation */}
+          <img src="/logo.svg" alt="" width={40} height={40} className="mx-auto mb-3 h-10 w-10" />
           <h1 className="text-xl font-semibold">Sign in to Portcullis</h1>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">MCP security control plane</p>
         </div>

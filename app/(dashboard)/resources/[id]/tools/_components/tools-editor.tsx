@@ -4,13 +4,13 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, Notice } from "@/components/ui/card";
+import { EditableList } from "@/components/ui/editable-list";
 import { errorsFor, inputClass } from "@/components/ui/form-controls";
 import type { ResourceDraft } from "@/lib/schemas/resources";
 import { updateToolsAction } from "../../../actions";
 import { ImportTools } from "./import-tools";
 
 type Row = { name: string; enabled: boolean; scopes: string; description: string };
-const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-slate-500";
 const words = (t: string) => t.split(/[\s,]+/).filter(Boolean);
 
 /** The tool allowlist: enable switches, per-tool scopes, add by name or import, default for unlisted tools. */
@@ -68,117 +68,89 @@ export function ToolsEditor({
   return (
     <div className="space-y-6">
       <Card title="Tool allowlist">
-        {rows.length === 0 ? (
-          <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-            No tools listed yet: add them by name or import them from the running server.
-          </p>
-        ) : null}
-        {rows.length ? (
-          <table className="w-full text-sm">
-            <thead>
-              <tr>
-                <th className={th}>Tool</th>
-                <th className={th}>Enabled</th>
-                <th className={th}>Required scopes (all of)</th>
-                <th className={th}>Description</th>
-                <th className={th}>
-                  <span className="sr-only">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {rows.map((r, i) => (
-                <tr key={r.name} data-testid={`tool-${r.name}`}>
-                  <td className="py-2 pr-3 font-mono text-xs">
-                    {r.name}
-                    {errorsFor(errors, `tools.${i}`) ? (
-                      <p className="text-red-600 dark:text-red-400">{errorsFor(errors, `tools.${i}`)?.join(" ")}</p>
-                    ) : null}
-                  </td>
-                  <td className="py-2 pr-3">
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      aria-checked={r.enabled}
-                      aria-label={`${r.name} enabled`}
-                      checked={r.enabled}
-                      onChange={(e) => {
-                        const enabled = e.currentTarget.checked;
-                        update(rows.map((x, j) => (j === i ? { ...x, enabled } : x)));
-                      }}
-                      className="h-4 w-4"
-                    />
-                  </td>
-                  <td className="py-2 pr-3">
-                    <input
-                      aria-label={`Scopes for ${r.name}`}
-                      className={`${inputClass} font-mono`}
-                      list="known-scopes"
-                      value={r.scopes}
-                      onChange={(e) => {
-                        const scopes = e.currentTarget.value;
-                        update(rows.map((x, j) => (j === i ? { ...x, scopes } : x)));
-                      }}
-                    />
-                  </td>
-                  <td className="py-2 pr-3">
-                    <input
-                      aria-label={`Description of ${r.name}`}
-                      className={inputClass}
-                      maxLength={2000}
-                      value={r.description}
-                      onChange={(e) => {
-                        const description = e.currentTarget.value;
-                        update(rows.map((x, j) => (j === i ? { ...x, description } : x)));
-                      }}
-                    />
-                  </td>
-                  <td className="py-2 text-right">
-                    <Button
-                      variant="ghost"
-                      aria-label={`Remove tool ${r.name}`}
-                      onClick={() => update(rows.filter((_, j) => j !== i))}
-                    >
-                      Remove
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <EditableList
+          noun="tool"
+          columns={["Tool", "Enabled", "Required scopes (all of)", "Description"]}
+          rows={rows}
+          rowKey={(r) => r.name}
+          rowTestId={(r) => `tool-${r.name}`}
+          onChange={update}
+          empty={
+            <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+              No tools listed yet: add them by name or import them from the running server.
+            </p>
+          }
+          cells={(r, patch, i) => (
+            <>
+              <td className="py-2 pr-3 font-mono text-xs">
+                {r.name}
+                {errorsFor(errors, `tools.${i}`) ? (
+                  <p className="text-red-600 dark:text-red-400">{errorsFor(errors, `tools.${i}`)?.join(" ")}</p>
+                ) : null}
+              </td>
+              <td className="py-2 pr-3">
+                <input
+                  type="checkbox"
+                  role="switch"
+                  aria-checked={r.enabled}
+                  aria-label={`${r.name} enabled`}
+                  checked={r.enabled}
+                  onChange={(e) => patch({ enabled: e.currentTarget.checked })}
+                  className="h-4 w-4"
+                />
+              </td>
+              <td className="py-2 pr-3">
+                <input
+                  aria-label={`Scopes for ${r.name}`}
+                  className={`${inputClass} font-mono`}
+                  list="known-scopes"
+                  value={r.scopes}
+                  onChange={(e) => patch({ scopes: e.currentTarget.value })}
+                />
+              </td>
+              <td className="py-2 pr-3">
+                <input
+                  aria-label={`Description of ${r.name}`}
+                  className={inputClass}
+                  maxLength={2000}
+                  value={r.description}
+                  onChange={(e) => patch({ description: e.currentTarget.value })}
+                />
+              </td>
+            </>
+          )}
+          add={{
+            label: "Add tool",
+            disabled: !newName.trim(),
+            onAdd: () => {
+              if (newName.trim()) {
+                addRows([{ name: newName.trim() }]);
+                setNewName("");
+              }
+              return undefined;
+            },
+            fields: (
+              <div className="flex-1">
+                <label htmlFor="new-tool" className="block text-sm font-medium">
+                  Tool name
+                </label>
+                <input
+                  id="new-tool"
+                  className={`${inputClass} font-mono`}
+                  maxLength={128}
+                  placeholder="read_file"
+                  value={newName}
+                  onChange={(e) => setNewName(e.currentTarget.value)}
+                />
+              </div>
+            ),
+          }}
+        />
         <datalist id="known-scopes">
           {draft.scopes.map((s) => (
             <option key={s.name} value={s.name} />
           ))}
         </datalist>
-        <form
-          className="mt-4 flex items-end gap-3"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (newName.trim()) {
-              addRows([{ name: newName.trim() }]);
-              setNewName("");
-            }
-          }}
-        >
-          <div className="flex-1">
-            <label htmlFor="new-tool" className="block text-sm font-medium">
-              Tool name
-            </label>
-            <input
-              id="new-tool"
-              className={`${inputClass} font-mono`}
-              maxLength={128}
-              placeholder="read_file"
-              value={newName}
-              onChange={(e) => setNewName(e.currentTarget.value)}
-            />
-          </div>
-          <Button type="submit" variant="secondary" disabled={!newName.trim()}>
-            Add tool
-          </Button>
-        </form>
         <div className="mt-4 max-w-sm">
           <label htmlFor="unlisted" className="block text-sm font-medium">
             Tools not in the list
