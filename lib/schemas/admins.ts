@@ -23,3 +23,6 @@ export const SetAdminStatusInput = z.object({
   status: z.enum(["active", "disabled"]),
 });
 export type SetAdminStatusInput = z.infer<typeof SetAdminStatusInput>;
+
+export const AdminIdInput = z.object({ adminId: z.string().min(1).max(64) });
+export type AdminIdInput = z.infer<typeof AdminIdInput>;

@@ -1,8 +1,10 @@
 import "server-only";
-import type { ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
+import type { AdminIdInput, ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
+import { changeRoleOrStatus } from "./admin-guard";
 import { writeAudit } from "./audit";
 import { hashPassword } from "./auth/password";
 import type { Actor } from "./auth/session";
+import { endSessionsIn } from "./auth/session-version";
 import { db, type Tx } from "./db";
 import { AppError } from "./errors";
 import type { RequestContext } from "./request-context";
@@ -14,6 +16,8 @@ export interface AdminDto {
   role: string;
   status: string;
   sso: boolean;
+  /** false for an SSO-linked account until an owner turns password sign-in back on */
+  passwordEnabled: boolean;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -25,6 +29,7 @@ const adminSelect = {
   role: true,
   status: true,
   ssoSubject: true,
+  passwordEnabled: true,
   createdAt: true,
   lastLoginAt: true,
 } as const;
@@ -35,6 +40,7 @@ type AdminRow = {
   role: string;
   status: string;
   ssoSubject: string | null;
+  passwordEnabled: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
 };
@@ -45,6 +51,7 @@ const toDto = (a: AdminRow): AdminDto => ({
   role: a.role,
   status: a.status,
   sso: a.ssoSubject !== null,
+  passwordEnabled: a.passwordEnabled,
   createdAt: a.createdAt.toISOString(),
   lastLoginAt: a.lastLoginAt?.toISOString() ?? null,
 });
@@ -78,57 +85,83 @@ export async function createAdmin(actor: Actor, input: CreateAdminInput, ctx: Re
   });
 }
 
-async function loadForUpdate(tx: Tx, adminId: string) {
-  const admin = await tx.admin.findUnique({ where: { id: adminId }, select: adminSelect });
-  if (!admin) throw new AppError("not_found", "No such admin.");
-  return admin;
-}
-
-// The last active owner can neither be demoted nor disabled: someone must be able to manage admins.
-async function assertNotLastOwner(tx: Tx, admin: AdminRow): Promise<void> {
-  if (admin.role !== "owner" || admin.status !== "active") return;
-  const owners = await tx.admin.count({ where: { role: "owner", status: "active" } });
-  if (owners <= 1) throw new AppError("conflict", "This is the last active owner. Make another admin an owner first.");
-}
-
 export async function changeAdminRole(actor: Actor, input: ChangeRoleInput, ctx: RequestContext): Promise<AdminDto> {
   return db().$transaction(async (tx) => {
-    const before = await loadForUpdate(tx, input.adminId);
-    if (before.role === input.role) return toDto(before);
-    if (input.role !== "owner") await assertNotLastOwner(tx, before);
-    const after = await tx.admin.update({ where: { id: before.id }, data: { role: input.role }, select: adminSelect });
-    await writeAudit(tx, {
-      actor,
-      action: "admin.role_changed",
-      targetType: "admin",
-      targetId: after.id,
-      before: { email: before.email, role: before.role },
-      after: { email: after.email, role: after.role },
-      ctx,
-    });
-    return toDto(after);
+    const result = await changeRoleOrStatus(tx, input.adminId, { role: input.role }, "refuse");
+    if (result.changed) {
+      await writeAudit(tx, {
+        actor,
+        action: "admin.role_changed",
+        targetType: "admin",
+        targetId: input.adminId,
+        before: { email: result.before.email, role: result.before.role },
+        after: { email: result.after.email, role: result.after.role },
+        ctx,
+      });
+    }
+    return loadDto(tx, input.adminId);
   });
 }
 
 export async function setAdminStatus(actor: Actor, input: SetAdminStatusInput, ctx: RequestContext): Promise<AdminDto> {
   return db().$transaction(async (tx) => {
-    const before = await loadForUpdate(tx, input.adminId);
-    if (before.status === input.status) return toDto(before);
-    if (input.status === "disabled") await assertNotLastOwner(tx, before);
-    const after = await tx.admin.update({
-      where: { id: before.id },
-      data: { status: input.status },
-      select: adminSelect,
-    });
+    const result = await changeRoleOrStatus(tx, input.adminId, { status: input.status }, "refuse");
+    if (result.changed) {
+      await writeAudit(tx, {
+        actor,
+        action: input.status === "disabled" ? "admin.disabled" : "admin.enabled",
+        targetType: "admin",
+        targetId: input.adminId,
+        before: { email: result.before.email, status: result.before.status },
+        after: { email: result.after.email, status: result.after.status },
+        ctx,
+      });
+    }
+    return loadDto(tx, input.adminId);
+  });
+}
+
+/** "Sign out everywhere" on the admin row: every session of this admin ends now (issue 10 #10). */
+export async function endAdminSessions(actor: Actor, input: AdminIdInput, ctx: RequestContext): Promise<AdminDto> {
+  return db().$transaction(async (tx) => {
+    const admin = await loadDto(tx, input.adminId);
+    await endSessionsIn(tx, admin.id);
     await writeAudit(tx, {
       actor,
-      action: input.status === "disabled" ? "admin.disabled" : "admin.enabled",
+      action: "admin.sessions_ended",
       targetType: "admin",
-      targetId: after.id,
-      before: { email: before.email, status: before.status },
-      after: { email: after.email, status: after.status },
+      targetId: admin.id,
+      after: { email: admin.email },
       ctx,
     });
-    return toDto(after);
+    return admin;
   });
+}
+
+/**
+ * An owner turns password sign-in back on for an account whose password was switched off when an
+ * IdP identity was linked to it (issue 23 #2).
+ */
+export async function enablePasswordSignIn(actor: Actor, input: AdminIdInput, ctx: RequestContext): Promise<AdminDto> {
+  return db().$transaction(async (tx) => {
+    const before = await loadDto(tx, input.adminId);
+    if (before.passwordEnabled) return before;
+    await tx.admin.update({ where: { id: before.id }, data: { passwordEnabled: true } });
+    await writeAudit(tx, {
+      actor,
+      action: "admin.password_enabled",
+      targetType: "admin",
+      targetId: before.id,
+      before: { email: before.email, localSignIn: "off" },
+      after: { email: before.email, localSignIn: "on" },
+      ctx,
+    });
+    return loadDto(tx, before.id);
+  });
+}
+
+async function loadDto(tx: Tx, adminId: string): Promise<AdminDto> {
+  const admin = await tx.admin.findUnique({ where: { id: adminId }, select: adminSelect });
+  if (!admin) throw new AppError("not_found", "No such admin.");
+  return toDto(admin);
 }

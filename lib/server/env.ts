@@ -54,6 +54,11 @@ const EnvSchema = z
         return map;
       }),
     OIDC_DEFAULT_ROLE: z.union([roleName, z.literal("none")]).default("none"),
+    /** Link an SSO identity to the existing local admin with the same IdP-verified email (off: refused). */
+    OIDC_LINK_BY_EMAIL: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     TRUST_PROXY: z
       .enum(["true", "false"])

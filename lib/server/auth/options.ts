@@ -7,6 +7,7 @@ import { log } from "../log";
 import { contextFromHeaders } from "../request-context";
 import { authenticateWithPassword } from "./password-sign-in";
 import { postSignInRedirectUrl } from "./post-sign-in-redirect";
+import { currentSessionVersion, endSessionsOnSignOut } from "./session-version";
 import { provisionSsoAdmin } from "./sso";
 
 const Credentials = z.object({ email: z.email().max(320), password: z.string().min(1).max(256) });
@@ -89,12 +90,23 @@ export function authOptions(): NextAuthOptions {
         return postSignInRedirectUrl(url, baseUrl);
       },
       async jwt({ token, user }) {
-        if (user) token.adminId = user.id;
+        if (user) {
+          token.adminId = user.id;
+          // The session version at sign-in (session-version.ts): a later bump ends this cookie.
+          token.sv = await currentSessionVersion(user.id);
+        }
         return token;
       },
       async session({ session, token }) {
-        return { ...session, adminId: typeof token.adminId === "string" ? token.adminId : undefined };
+        return {
+          ...session,
+          adminId: typeof token.adminId === "string" ? token.adminId : undefined,
+          sessionVersion: typeof token.sv === "number" ? token.sv : undefined,
+        };
       },
+    },
+    events: {
+      signOut: ({ token }) => endSessionsOnSignOut(token),
     },
   };
 }

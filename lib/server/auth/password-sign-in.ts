@@ -7,7 +7,7 @@ import { beginLoginAttempt, finishLoginAttempt } from "./throttle";
 
 export type PasswordSignIn =
   | { ok: true; admin: { id: string; email: string; name: string } }
-  | { ok: false; error: "InvalidCredentials" | "Locked" | "Disabled" };
+  | { ok: false; error: "InvalidCredentials" | "Locked" | "Disabled" | "UseSso" };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,6 +36,12 @@ export async function authenticateWithPassword(
   if (admin.status !== "active") {
     await finishLoginAttempt(ticket.attemptId, false, "disabled");
     return { ok: false, error: "Disabled" };
+  }
+  // Linked to an IdP identity: the IdP decides, the old local password no longer opens the account
+  // (issue 23 #2) until an owner turns it back on. Said only after a correct password.
+  if (!admin.passwordEnabled) {
+    await finishLoginAttempt(ticket.attemptId, false, "password_disabled");
+    return { ok: false, error: "UseSso" };
   }
   await finishLoginAttempt(ticket.attemptId, true, "ok");
   await db().admin.update({ where: { id: admin.id }, data: { lastLoginAt: new Date() } });

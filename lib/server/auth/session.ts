@@ -13,18 +13,30 @@ export interface Actor {
   role: Role;
 }
 
+/** What the session callback exposes from the cookie (options.ts). */
+export interface SessionClaims {
+  adminId?: string;
+  sessionVersion?: number;
+}
+
 /**
  * The signed-in admin, read fresh from the database on every call: a disabled account
- * or a changed role takes effect at once, whatever the session cookie says.
+ * or a changed role takes effect at once, whatever the session cookie says; a cookie issued
+ * under an older session version (signed out, signed out everywhere, disabled, role or password
+ * changed since) is refused, and so is one without a version.
  */
 export async function getActor(): Promise<Actor | null> {
-  const session = (await getServerSession(authOptions())) as { adminId?: string } | null;
-  if (!session?.adminId) return null;
+  return actorForSession((await getServerSession(authOptions())) as SessionClaims | null);
+}
+
+export async function actorForSession(session: SessionClaims | null): Promise<Actor | null> {
+  if (!session?.adminId || typeof session.sessionVersion !== "number") return null;
   const admin = await db().admin.findUnique({
     where: { id: session.adminId },
-    select: { id: true, email: true, name: true, role: true, status: true },
+    select: { id: true, email: true, name: true, role: true, status: true, sessionVersion: true },
   });
   if (admin?.status !== "active" || !isRole(admin.role)) return null;
+  if (admin.sessionVersion !== session.sessionVersion) return null;
   return { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
 }
 

@@ -1,8 +1,11 @@
 import "server-only";
+import { changeRoleOrStatus } from "../admin-guard";
 import { writeAudit } from "../audit";
 import { db } from "../db";
 import { env } from "../env";
+import { log } from "../log";
 import { ROLES, type Role } from "./permissions";
+import { endSessionsIn } from "./session-version";
 
 const RANK: Record<Role, number> = { owner: 3, admin: 2, viewer: 1 };
 
@@ -22,13 +25,22 @@ export type SsoResult =
 
 /**
  * Just-in-time provisioning for SSO admins. The IdP is the source of truth for their role:
- * it is re-derived at every sign-in, and a change is audited.
+ * it is re-derived at every sign-in, and a change is audited, except that a mapping never removes
+ * the last active owner (admin-guard.ts): the owner is kept, and the refusal logged and audited.
+ *
+ * An IdP identity is linked to an existing local account with the same address only when
+ * OIDC_LINK_BY_EMAIL=true and the IdP vouches for the address (`email_verified`); the link is
+ * audited, switches the account's local password off (an owner can turn it back on) and ends the
+ * account's existing sessions. Otherwise the sign-in is refused (EmailInUse).
  */
-export async function provisionSsoAdmin(input: {
-  issuer: string;
-  subject: string;
-  claims: Record<string, unknown>;
-}): Promise<SsoResult> {
+export async function provisionSsoAdmin(
+  input: {
+    issuer: string;
+    subject: string;
+    claims: Record<string, unknown>;
+  },
+  linkByEmail = env().OIDC_LINK_BY_EMAIL,
+): Promise<SsoResult> {
   const role = roleFromClaims(input.claims);
   if (!role || !ROLES.includes(role)) return { ok: false, error: "NoRole" };
   const ssoSubject = `${input.issuer}|${input.subject}`;
@@ -39,17 +51,24 @@ export async function provisionSsoAdmin(input: {
     let admin = await tx.admin.findUnique({ where: { ssoSubject } });
     if (!admin && email) {
       const byEmail = await tx.admin.findUnique({ where: { email } });
-      // Link to an existing local account only when the IdP vouches for the address.
-      if (byEmail && (byEmail.ssoSubject || input.claims.email_verified !== true))
-        return { ok: false, error: "EmailInUse" } as const;
       if (byEmail) {
-        admin = await tx.admin.update({ where: { id: byEmail.id }, data: { ssoSubject } });
+        const linkable = linkByEmail && !byEmail.ssoSubject && input.claims.email_verified === true;
+        if (!linkable) {
+          log.warn({ adminId: byEmail.id }, "SSO sign-in refused: the email belongs to a local admin (not linked)");
+          return { ok: false, error: "EmailInUse" } as const;
+        }
+        admin = await tx.admin.update({
+          where: { id: byEmail.id },
+          data: { ssoSubject, passwordEnabled: false },
+        });
+        await endSessionsIn(tx, admin.id);
         await writeAudit(tx, {
           actor: system,
           action: "admin.sso_linked",
           targetType: "admin",
           targetId: admin.id,
-          after: { email, ssoSubject },
+          before: { email, localSignIn: byEmail.passwordEnabled ? "on" : "off" },
+          after: { email, ssoSubject, localSignIn: "off", by: "OIDC_LINK_BY_EMAIL" },
         });
       }
     }
@@ -66,7 +85,21 @@ export async function provisionSsoAdmin(input: {
       return { ok: true, adminId: admin.id } as const;
     }
     if (admin.status !== "active") return { ok: false, error: "Disabled" } as const;
-    if (admin.role !== role) {
+    const synced = await changeRoleOrStatus(tx, admin.id, { role }, "keep");
+    if (synced.keptLastOwner) {
+      log.warn(
+        { adminId: admin.id, mappedRole: role },
+        "SSO role mapping would remove the last active owner: kept owner",
+      );
+      await writeAudit(tx, {
+        actor: system,
+        action: "admin.role_sync_refused",
+        targetType: "admin",
+        targetId: admin.id,
+        before: { role: admin.role },
+        after: { role: admin.role, mappedRole: role, reason: "last active owner" },
+      });
+    } else if (synced.changed) {
       await writeAudit(tx, {
         actor: system,
         action: "admin.role_synced",
@@ -78,7 +111,7 @@ export async function provisionSsoAdmin(input: {
     }
     await tx.admin.update({
       where: { id: admin.id },
-      data: { role, name: name || admin.name, lastLoginAt: new Date() },
+      data: { name: name || admin.name, lastLoginAt: new Date() },
     });
     return { ok: true, adminId: admin.id } as const;
   });

@@ -1,9 +1,15 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
+import { AdminIdInput, ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
 import { validatedAction } from "@/lib/server/action";
-import { changeAdminRole, createAdmin, setAdminStatus } from "@/lib/server/admins";
+import {
+  changeAdminRole,
+  createAdmin,
+  enablePasswordSignIn,
+  endAdminSessions,
+  setAdminStatus,
+} from "@/lib/server/admins";
 
 const done = <T>(value: T) => {
   revalidatePath("/settings/admins");
@@ -18,4 +24,10 @@ export const changeRoleAction = validatedAction("admins.manage", ChangeRoleInput
 );
 export const setStatusAction = validatedAction("admins.manage", SetAdminStatusInput, async (input, actor, ctx) =>
   done(await setAdminStatus(actor, input, ctx)),
+);
+export const endSessionsAction = validatedAction("admins.manage", AdminIdInput, async (input, actor, ctx) =>
+  done(await endAdminSessions(actor, input, ctx)),
+);
+export const enablePasswordAction = validatedAction("admins.manage", AdminIdInput, async (input, actor, ctx) =>
+  done(await enablePasswordSignIn(actor, input, ctx)),
 );

@@ -53,6 +53,7 @@ export default async function AdminsPage() {
                         email={a.email}
                         role={a.role}
                         status={a.status}
+                        passwordOff={a.sso && !a.passwordEnabled}
                       />
                     </td>
                   ) : null}

@@ -2,25 +2,30 @@
 
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { changeRoleAction, setStatusAction } from "../actions";
+import { changeRoleAction, enablePasswordAction, endSessionsAction, setStatusAction } from "../actions";
 
 export function AdminRowControls({
   adminId,
   email,
   role,
   status,
+  passwordOff,
 }: {
   adminId: string;
   email: string;
   role: string;
   status: string;
+  /** SSO-linked account whose local password was switched off */
+  passwordOff: boolean;
 }) {
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
   const [pending, start] = useTransition();
   const run = (fn: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
     start(async () => {
       const result = await fn();
       setError(result.ok ? undefined : result.error?.message);
+      if (!result.ok) setNotice(undefined);
     });
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -49,6 +54,35 @@ export function AdminRowControls({
       >
         {status === "active" ? "Disable" : "Enable"}
       </Button>
+      <Button
+        variant="secondary"
+        disabled={pending}
+        onClick={() =>
+          run(async () => {
+            const result = await endSessionsAction({ adminId });
+            if (result.ok) setNotice("Signed out everywhere.");
+            return result;
+          })
+        }
+        aria-label={`Sign out ${email} everywhere`}
+      >
+        Sign out everywhere
+      </Button>
+      {passwordOff ? (
+        <Button
+          variant="secondary"
+          disabled={pending}
+          onClick={() => run(() => enablePasswordAction({ adminId }))}
+          aria-label={`Allow password sign-in for ${email}`}
+        >
+          Allow password sign-in
+        </Button>
+      ) : null}
+      {notice ? (
+        <span role="status" className="text-xs text-slate-600 dark:text-slate-300">
+          {notice}
+        </span>
+      ) : null}
       {error ? (
         <span role="status" className="text-xs text-red-600 dark:text-red-400">
           {error}
