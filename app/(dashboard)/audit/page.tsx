@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
+import { FilterBar, FilterInput, FilterSelect } from "@/components/ui/filter-bar";
 import { AuditFilterInput } from "@/lib/schemas/audit";
 import { listAuditActions, listAuditEvents } from "@/lib/server/audit-query";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { VerifyChainButton } from "./_components/verify-chain-button";
 
 export const metadata: Metadata = { title: "Audit trail" };
-
-const input =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
 export default async function AuditPage({
   searchParams,
@@ -33,51 +31,18 @@ export default async function AuditPage({
         actions={<VerifyChainButton />}
       />
       <Card className="mb-6">
-        <form className="grid gap-3 sm:grid-cols-5" aria-label="Filter audit events">
-          <label className="text-xs font-medium">
-            Action
-            <select name="action" defaultValue={filter.action ?? ""} className={input}>
-              <option value="">any</option>
-              {actions.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="text-xs font-medium">
-            Actor
-            <input
-              name="actor"
-              defaultValue={filter.actor ?? ""}
-              placeholder="email contains"
-              className={input}
-              maxLength={320}
-            />
-          </label>
-          <label className="text-xs font-medium">
-            From
-            <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
-          </label>
-          <label className="text-xs font-medium">
-            To
-            <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
-          </label>
-          <div className="flex items-end gap-2">
-            <button
-              type="submit"
-              className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
-            >
-              Filter
-            </button>
-            <Link href="/audit" className="px-2 py-1.5 text-sm text-slate-600 hover:underline dark:text-slate-300">
-              Clear
-            </Link>
-          </div>
-        </form>
-        {!parsed.success ? (
-          <p className="mt-2 text-xs text-red-600">Some filters were invalid and were ignored.</p>
-        ) : null}
+        <FilterBar label="Filter audit events" clearHref="/audit" invalid={!parsed.success} columns="sm:grid-cols-5">
+          <FilterSelect label="Action" name="action" defaultValue={filter.action ?? ""} options={actions} />
+          <FilterInput
+            label="Actor"
+            name="actor"
+            defaultValue={filter.actor ?? ""}
+            placeholder="email contains"
+            maxLength={320}
+          />
+          <FilterInput label="From" type="date" name="from" defaultValue={filter.from ?? ""} />
+          <FilterInput label="To" type="date" name="to" defaultValue={filter.to ?? ""} />
+        </FilterBar>
       </Card>
       <Card>
         {events.length === 0 ? (
