@@ -3,10 +3,13 @@ import { NAV_ITEMS } from "@/components/shell/nav";
 import { NavLinks } from "@/components/shell/nav-links";
 import { SignOutButton, ThemeToggle } from "@/components/shell/user-menu";
 import { Badge } from "@/components/ui/card";
+import { countFiring } from "@/lib/server/alerts/alerts";
+import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const actor = await requirePageActor("dashboard.read");
+  const firing = can(actor.role, "alerts.read") ? await countFiring() : 0;
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-60 shrink-0 border-r border-slate-200 bg-white px-3 py-4 md:block dark:border-slate-800 dark:bg-slate-900">
@@ -20,7 +23,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <span className="text-base font-semibold">Portcullis</span>
         </div>
         <nav aria-label="Main">
-          <NavLinks items={NAV_ITEMS} />
+          <NavLinks items={NAV_ITEMS} badges={{ "/alerts": firing }} />
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">

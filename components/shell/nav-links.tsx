@@ -8,7 +8,8 @@ export interface NavItem {
   label: string;
 }
 
-export function NavLinks({ items }: { items: NavItem[] }) {
+/** `badges`: a count shown beside an entry (firing alerts), announced with the link's name. */
+export function NavLinks({ items, badges = {} }: { items: NavItem[]; badges?: Record<string, number> }) {
   const pathname = usePathname();
   return (
     <ul className="space-y-1">
@@ -22,6 +23,15 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               className={`block rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-white" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
             >
               {item.label}
+              {badges[item.href] ? (
+                <span
+                  data-testid={`nav-badge-${item.href}`}
+                  className="ml-2 inline-flex min-w-5 items-center justify-center rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white"
+                >
+                  {badges[item.href]}
+                  <span className="sr-only"> firing</span>
+                </span>
+              ) : null}
             </Link>
           </li>
         );

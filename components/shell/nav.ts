@@ -6,6 +6,9 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/resources", label: "Resources" },
   { href: "/idp-profiles", label: "IdP profiles" },
   { href: "/events", label: "Events" },
+  { href: "/token-debugger", label: "Token debugger" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit trail" },
+  { href: "/settings/alerts", label: "Alert rules" },
   { href: "/settings/admins", label: "Admins" },
 ];

@@ -198,3 +198,30 @@ export async function resolveAlert(actor: Actor, id: string, ctx: RequestContext
   const row = await findOne(id);
   return toDto(row, await resourceNames([row.resourceId]));
 }
+
+/** The delivery log of several alerts at once (the Alerts page shows it under each alert). */
+export async function listDeliveries(alertIds: string[]): Promise<Map<string, DeliveryDto[]>> {
+  const out = new Map<string, DeliveryDto[]>();
+  if (alertIds.length === 0) return out;
+  const rows = await db().alertDelivery.findMany({
+    where: { alertId: { in: alertIds } },
+    include: { channel: { select: { name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  for (const d of rows) {
+    const list = out.get(d.alertId ?? "") ?? [];
+    list.push({
+      id: d.id,
+      channelId: d.channelId,
+      channelName: d.channel.name,
+      event: d.event,
+      status: d.status,
+      attempts: d.attempts,
+      lastError: d.lastError,
+      createdAt: d.createdAt.toISOString(),
+      deliveredAt: iso(d.deliveredAt),
+    });
+    out.set(d.alertId ?? "", list);
+  }
+  return out;
+}
