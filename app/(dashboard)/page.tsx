@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { TelemetryOverviewPanel } from "@/app/(dashboard)/_components/telemetry-overview-panel";
 import { Card, PageHeader } from "@/components/ui/card";
+import { parseSearchParams, type SearchParams } from "@/lib/schemas/search-params";
 import { OverviewQuery } from "@/lib/schemas/telemetry";
 import { listAuditEvents } from "@/lib/server/audit-query";
 import { can } from "@/lib/server/auth/permissions";
@@ -9,15 +10,9 @@ import { requirePageActor } from "@/lib/server/auth/session";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default async function OverviewPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requirePageActor("telemetry.read");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = OverviewQuery.safeParse(raw);
-  const query = parsed.success ? parsed.data : OverviewQuery.parse({});
+  const { value: query } = parseSearchParams(OverviewQuery, await searchParams);
   const audit = can(actor.role, "audit.read") ? (await listAuditEvents({})).events.slice(0, 6) : [];
   return (
     <>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkDateInRange, IdCursor } from "./bounds";
+import { parseSearchParams, type SearchParams } from "./search-params";
 
 /** Dashboard ranges: window, rollup grain (minutes) and chart step (minutes). */
 export const RANGES = {
@@ -70,19 +71,10 @@ export const EventFilter = z.object({
 export type EventFilter = z.infer<typeof EventFilter>;
 export type EventFilterInput = z.input<typeof EventFilter>;
 
-/** Parses URL search params, keeping only known keys; invalid filters fall back to defaults. */
-export function parseEventFilter(params: Record<string, string | string[] | undefined>): {
-  filter: EventFilter;
-  invalid: boolean;
-} {
-  const flat = Object.fromEntries(
-    Object.entries(params)
-      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
-      .filter(([, v]) => v !== undefined),
-  );
-  const parsed = EventFilter.safeParse(flat);
-  if (parsed.success) return { filter: parsed.data, invalid: false };
-  return { filter: EventFilter.parse({}), invalid: true };
+/** Parses URL search params; invalid filters fall back to defaults (see `parseSearchParams`). */
+export function parseEventFilter(params: SearchParams): { filter: EventFilter; invalid: boolean } {
+  const { value, invalid } = parseSearchParams(EventFilter, params);
+  return { filter: value, invalid };
 }
 
 // ── DTOs the server hands to the dashboard's client leaves (plain JSON) ──

@@ -3,21 +3,16 @@ import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
 import { FilterBar, FilterInput, FilterSelect } from "@/components/ui/filter-bar";
 import { AuditFilterInput } from "@/lib/schemas/audit";
+import { parseSearchParams, type SearchParams } from "@/lib/schemas/search-params";
 import { listAuditActions, listAuditEvents } from "@/lib/server/audit-query";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { VerifyChainButton } from "./_components/verify-chain-button";
 
 export const metadata: Metadata = { title: "Audit trail" };
 
-export default async function AuditPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | undefined>>;
-}) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageActor("audit.read");
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => v));
-  const parsed = AuditFilterInput.safeParse(raw);
-  const filter = parsed.success ? parsed.data : {};
+  const { value: filter, invalid } = parseSearchParams(AuditFilterInput, await searchParams);
   const [{ events, nextBefore }, actions] = await Promise.all([listAuditEvents(filter), listAuditActions()]);
   const nextQuery = new URLSearchParams({
     ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, String(v)])),
@@ -31,7 +26,7 @@ export default async function AuditPage({
         actions={<VerifyChainButton />}
       />
       <Card className="mb-6">
-        <FilterBar label="Filter audit events" clearHref="/audit" invalid={!parsed.success} columns="sm:grid-cols-5">
+        <FilterBar label="Filter audit events" clearHref="/audit" invalid={invalid} columns="sm:grid-cols-5">
           <FilterSelect label="Action" name="action" defaultValue={filter.action ?? ""} options={actions} />
           <FilterInput
             label="Actor"
