@@ -85,40 +85,39 @@ export async function createAdmin(actor: Actor, input: CreateAdminInput, ctx: Re
   });
 }
 
-export async function changeAdminRole(actor: Actor, input: ChangeRoleInput, ctx: RequestContext): Promise<AdminDto> {
+/** A role or status change through the last-owner guard, audited in the same transaction. */
+async function guardedChange(
+  actor: Actor,
+  adminId: string,
+  field: "role" | "status",
+  value: string,
+  action: string,
+  ctx: RequestContext,
+): Promise<AdminDto> {
   return db().$transaction(async (tx) => {
-    const result = await changeRoleOrStatus(tx, input.adminId, { role: input.role }, "refuse");
+    const result = await changeRoleOrStatus(tx, adminId, { [field]: value }, "refuse");
     if (result.changed) {
       await writeAudit(tx, {
         actor,
-        action: "admin.role_changed",
+        action,
         targetType: "admin",
-        targetId: input.adminId,
-        before: { email: result.before.email, role: result.before.role },
-        after: { email: result.after.email, role: result.after.role },
+        targetId: adminId,
+        before: { email: result.before.email, [field]: result.before[field] },
+        after: { email: result.after.email, [field]: result.after[field] },
         ctx,
       });
     }
-    return loadDto(tx, input.adminId);
+    return loadDto(tx, adminId);
   });
 }
 
-export async function setAdminStatus(actor: Actor, input: SetAdminStatusInput, ctx: RequestContext): Promise<AdminDto> {
-  return db().$transaction(async (tx) => {
-    const result = await changeRoleOrStatus(tx, input.adminId, { status: input.status }, "refuse");
-    if (result.changed) {
-      await writeAudit(tx, {
-        actor,
-        action: input.status === "disabled" ? "admin.disabled" : "admin.enabled",
-        targetType: "admin",
-        targetId: input.adminId,
-        before: { email: result.before.email, status: result.before.status },
-        after: { email: result.after.email, status: result.after.status },
-        ctx,
-      });
-    }
-    return loadDto(tx, input.adminId);
-  });
+export function changeAdminRole(actor: Actor, input: ChangeRoleInput, ctx: RequestContext): Promise<AdminDto> {
+  return guardedChange(actor, input.adminId, "role", input.role, "admin.role_changed", ctx);
+}
+
+export function setAdminStatus(actor: Actor, input: SetAdminStatusInput, ctx: RequestContext): Promise<AdminDto> {
+  const action = input.status === "disabled" ? "admin.disabled" : "admin.enabled";
+  return guardedChange(actor, input.adminId, "status", input.status, action, ctx);
 }
 
 /** "Sign out everywhere" on the admin row: every session of this admin ends now (issue 10 #10). */
