@@ -45,6 +45,7 @@ export default defineConfig({
           name: "faults",
           include: ["lib/server/faults/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["lib/server/faults/global-setup.ts"],
           setupFiles: ["lib/server/faults/setup.ts"],
           fileParallelism: false,
         },

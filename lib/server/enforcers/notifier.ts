@@ -21,15 +21,30 @@ interface NotifierState {
   emitter: EventEmitter;
   listener?: pg.Client;
   connecting?: boolean;
-  retryMs: number;
+  /** Failed attempts since the listener was last connected, and since when it has been down. */
+  failures: number;
+  downSince?: number;
   stopped?: boolean;
 }
+
+/**
+ * When to try LISTEN again (issue 23 §7). A lost connection is usually a failover or a restart: try at
+ * once, then every 25, 50, 100 ms so wake-ups resume within ~100 ms of the database coming back
+ * (a refused attempt costs the server one refused connection). After a minute down, once a second.
+ */
+export function listenRetryDelayMs(failures: number, downForMs: number): number {
+  if (failures === 0) return 0;
+  if (downForMs > 60_000) return 1_000;
+  return Math.min(25 * 2 ** (failures - 1), 100);
+}
+/** A connection attempt that hangs (packets dropped during a failover) is abandoned after this. */
+const CONNECT_TIMEOUT_MS = 2_000;
 const globalForNotifier = globalThis as unknown as { portcullisNotifier?: NotifierState };
 function state(): NotifierState {
   if (!globalForNotifier.portcullisNotifier) {
     const emitter = new EventEmitter();
     emitter.setMaxListeners(0); // one listener per waiting enforcer: thousands are normal
-    globalForNotifier.portcullisNotifier = { emitter, retryMs: 500 };
+    globalForNotifier.portcullisNotifier = { emitter, failures: 0 };
   }
   return globalForNotifier.portcullisNotifier;
 }
@@ -37,16 +52,25 @@ function state(): NotifierState {
 function startListener(s: NotifierState): void {
   if (s.listener || s.connecting || s.stopped) return;
   s.connecting = true;
-  const client = new pg.Client({ connectionString: env().DATABASE_URL, keepAlive: true });
+  const client = new pg.Client({
+    connectionString: env().DATABASE_URL,
+    keepAlive: true,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  let failed = false;
   const retry = (err: unknown) => {
+    if (failed) return; // "error" and "end" both fire for one loss
+    failed = true;
     if (s.listener === client) s.listener = undefined;
     s.connecting = false;
     client.removeAllListeners();
+    client.on("error", () => {}); // a late socket error of the discarded client must not crash the process
     client.end().catch(() => {});
     if (s.stopped) return;
-    log.warn({ err: err instanceof Error ? err.message : String(err), retryMs: s.retryMs }, "config LISTEN lost");
-    setTimeout(() => startListener(s), s.retryMs).unref();
-    s.retryMs = Math.min(s.retryMs * 2, 30_000);
+    s.downSince ??= Date.now();
+    const retryMs = listenRetryDelayMs(s.failures++, Date.now() - s.downSince);
+    if (s.failures === 1) log.warn({ err: err instanceof Error ? err.message : String(err) }, "config LISTEN lost");
+    setTimeout(() => startListener(s), retryMs).unref();
   };
   client.on("error", retry);
   client.on("end", () => retry(new Error("connection ended")));
@@ -59,7 +83,9 @@ function startListener(s: NotifierState): void {
     .then(() => {
       s.listener = client;
       s.connecting = false;
-      s.retryMs = 500;
+      if (s.downSince !== undefined) log.info({ downMs: Date.now() - s.downSince }, "config LISTEN back");
+      s.failures = 0;
+      s.downSince = undefined;
       // Anything published while we were not listening: let every waiter look again.
       s.emitter.emit(WAKE_ALL);
     })

@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { inject } from "vitest";
 
 /**
  * Helpers for the storage-fault tests (`npm test -- --only=faults`): control-plane processes that can
- * be killed and restarted, migrations, and a disk that can be filled. Test-only.
+ * be killed and restarted, migrations, and a disk that can be filled. FZ_LOG=info shows the servers' logs. Test-only.
  */
 export interface ServerProcess {
   url: string;
@@ -11,13 +12,19 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts lib/server/faults/fault-server.ts on `databaseUrl`; resolves with its URL once it listens. */
-export function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Starts a control-plane script (default lib/server/faults/fault-server.ts) on `databaseUrl`; resolves
+ * with its URL once it prints `READY <url>`.
+ */
+export function startServer(
+  databaseUrl: string,
+  { script = "lib/server/faults/fault-server.ts", env = {} }: { script?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "./lib/server/faults/server-only-hook.mjs", "--import", "tsx", "lib/server/faults/fault-server.ts"],
+    ["--import", "./lib/server/faults/server-only-hook.mjs", "--import", "tsx", script],
     {
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", ...env },
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.FZ_LOG ?? "silent", ...env },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
@@ -31,6 +38,7 @@ export function startServer(databaseUrl: string, env: Record<string, string> = {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      if (process.env.FZ_LOG) process.stdout.write(chunk);
       const m = /READY (\S+)/.exec(out);
       if (m?.[1]) resolve({ url: m[1], child, stop });
     });
@@ -108,9 +116,11 @@ export async function pgAdmin(sql: string, params: unknown[] = []): Promise<void
  */
 export async function createPgDatabase(prefix: string) {
   const name = `${prefix}_${process.pid}`;
+  const template = inject("faultsPgTemplate"); // migrated once by global-setup.ts
   try {
+    if (!template) throw new Error("no template");
     await pgAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await pgAdmin(`CREATE DATABASE "${name}"`);
+    await pgAdmin(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   } catch {
     console.warn(`faults: SKIPPED ${prefix}: no PostgreSQL at ${PG_ADMIN_URL}.`);
     return null;
@@ -118,7 +128,6 @@ export async function createPgDatabase(prefix: string) {
   const u = new URL(PG_ADMIN_URL);
   u.pathname = `/${name}`;
   const url = u.toString();
-  migrate(url);
   const terminateBackends = () =>
     pgAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [
       name,

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTelemetryClient, type TelemetryEvent } from "@/lib/enforcer";
-import { fillDisk, migrate, type ServerProcess, startServer, timedFetch, until } from "./harness";
+import { fillDisk, type ServerProcess, startServer, timedFetch, until } from "./harness";
 
 /**
  * Issue 23 §5: the SQLite control plane with its data file on a disk that fills up, for real (a tmpfs).
@@ -37,8 +37,8 @@ describe.skipIf(!isRoot)("SQLite control plane on a full disk (tmpfs)", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "portcullis-full-disk-"));
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=24m", "tmpfs", dir]);
+    copyFileSync(inject("faultsSqliteTemplate"), join(dir, "control-plane.db")); // migrated by global-setup.ts
     url = `file:${dir}/control-plane.db`;
-    migrate(url);
   });
 
   afterAll(async () => {
