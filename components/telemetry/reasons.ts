@@ -149,6 +149,24 @@ export const REASON_HELP: Record<ReasonCode, ReasonHelp> = {
     explanation: "The enforcer has no valid config bundle yet, so it fails closed.",
     fix: "Publish the resource's config and check the enforcer can reach the control plane.",
   },
+  header_mismatch: {
+    title: "Header/body mismatch",
+    explanation:
+      "An MCP 2026-07-28 request whose MCP-Protocol-Version, Mcp-Method, Mcp-Name or Mcp-Param-* header is missing or disagrees with its body (400, JSON-RPC -32020).",
+    fix: "A client bug or a tampering proxy: the headers must mirror the body (non-ASCII values as =?base64?…?=). After a tool changed its x-mcp-header parameters, list the tools again.",
+  },
+  unsupported_protocol_version: {
+    title: "Protocol revision refused",
+    explanation:
+      "The request speaks an MCP revision this resource does not accept: older than the policy's oldest revision, unknown, or no MCP-Protocol-Version at all (which means 2025-03-26).",
+    fix: "Upgrade the client (SDK 1.x from 2025-06-18 on, or SDK 2.x), or lower the resource's oldest accepted revision.",
+  },
+  task_not_owned: {
+    title: "Someone else's task",
+    explanation:
+      "tasks/get, tasks/update or tasks/cancel named a task handle that another principal (issuer, subject, client) created, or one this enforcer never saw created.",
+    fix: "Only the caller that started a task may use it; after an enforcer restart, start the task again.",
+  },
 };
 
 const KNOWN = new Set<string>(ALL_REASON_CODES);

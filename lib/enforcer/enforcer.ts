@@ -12,6 +12,7 @@ import { allowedToolNames, authorizeMessage } from "./mcp/authorize.js";
 import { denialResponse } from "./mcp/denial.js";
 import { type JsonRpcInfo, parseJsonRpc, readBodyLimited } from "./mcp/jsonrpc.js";
 import { metadataResponse, protectedResourceMetadata } from "./mcp/metadata.js";
+import { authorizeProtocol, checkProtocol, clientInfoOf, createProtocolState, observeResult } from "./mcp/protocol.js";
 import {
   bearerTokenCandidate,
   checkBearerTokenShape,
@@ -20,6 +21,7 @@ import {
   corsHeaders,
   preflightResponse,
 } from "./mcp/request-checks.js";
+import { observeResponseResults, observesResults } from "./mcp/result-tap.js";
 import { createSessionRegistry, MCP_HTTP_METHODS, requireMcpScope } from "./mcp/sessions.js";
 import type { ProtectedResourceMetadata } from "./mcp/types.js";
 import type { EnforcerPolicy } from "./policy.js";
@@ -37,6 +39,9 @@ interface DecisionInfo {
   tool?: string;
   id?: string | number | null;
   auth?: AuthContext;
+  /** The client software's `clientInfo` (bounded, mcp/client-info.ts). */
+  clientName?: string;
+  clientVersion?: string;
 }
 
 /**
@@ -63,6 +68,8 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
   // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
   const sink = options.sink === noopSink ? undefined : options.sink;
   const limiter = options.rateLimiter;
+  // Task owners, tools' header declarations, client-info cardinality: per enforcer (issue 22).
+  const protocol = createProtocolState();
   // Issue 10 #5: an Mcp-Session-Id belongs to the principal that created it (`sessions: false` turns this off).
   const sessions = options.sessions === false ? undefined : createSessionRegistry({ now, ...options.sessions });
 
@@ -133,8 +140,17 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
         auth.tool = rpc.toolName;
         auth.message = rpc.message;
         if (rpc.id !== undefined && rpc.id !== null) auth.requestId = rpc.id;
+        const header = (name: string) => request.header(name);
+        const client = sink ? clientInfoOf(protocol, policy, rpc) : undefined;
+        if (client) [info.clientName, info.clientVersion] = [client.name, client.version];
+        // Revision gate and 2026-07-28 header/body check first: a malformed request is a 400, never a step-up.
+        checkProtocol(protocol, policy, header, rpc);
         authorizeMessage(policy, validated.token, rpc);
+        authorizeProtocol(protocol, policy, validated.token, rpc);
         if (limiter) await applyRateLimits(limiter, policy, validated.token, rpc, options.sink, now);
+      } else {
+        // GET stream, DELETE (2025 sessions): the revision comes from MCP-Protocol-Version alone.
+        checkProtocol(protocol, policy, (name) => request.header(name), undefined);
       }
       if (sink) emitDecision(sink, state.policy, "allow", undefined, info, started);
       return { allowed: true, auth, body };
@@ -142,6 +158,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       if (!(err instanceof EnforcerError)) throw err;
       if (sink) emitDecision(sink, state?.policy, "deny", err.code, info, started);
       const allowedOrigin = origin !== null && state?.origins.has(origin) ? origin : null;
+      // A 401 is decided before the body is read; its JSON-RPC error still answers the request's id (issue 20).
+      if (err.status === 401 && info.id === undefined && request.method === "POST") {
+        info.id = await refusedRequestId(request);
+      }
       const response = denialResponse(err, {
         resourceMetadata: state?.resourceMetadata ?? "",
         id: info.id ?? null,
@@ -149,6 +169,7 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
           err.code === ReasonCode.HttpMethodNotAllowed
             ? { ...corsHeaders(allowedOrigin), allow: MCP_HTTP_METHODS }
             : corsHeaders(allowedOrigin),
+        baselineScopes: state?.policy.baselineScopes,
       });
       return { allowed: false, error: err, response };
     }
@@ -173,14 +194,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       clientId: token?.clientId,
       subject: token?.subject,
       method: info.method,
-      // A 401 is decided before the body is read; its JSON-RPC error still answers the request's id (issue 20).
-      if (err.status === 401 && info.id === undefined && request.method === "POST") {
-        info.id = await refusedRequestId(request);
-      }
       tool: info.tool,
       latencyMs: ended - started,
       cacheHit: info.auth?.cacheHit,
-        baselineScopes: state?.policy.baselineScopes,
+      ...(info.clientName === undefined ? {} : { clientName: info.clientName, clientVersion: info.clientVersion }),
     });
   }
 
@@ -214,6 +231,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
             signal: request.signal,
           });
     let response = await next(forward, decision.auth);
+    // Before any filter: a tools/call may hand out a task handle, a tools/list declares tools' headers (issue 22).
+    if (observesResults(decision.auth.method)) {
+      response = observeResponseResults(response, (m) => enforcer.observeResult?.(decision.auth, m));
+    }
     if (decision.auth.method === "initialize") bindSession(response.headers.get("mcp-session-id"), decision.auth);
     if (options.responseFilter) response = await options.responseFilter(response, decision.auth, enforcer);
     if (origin !== null && state?.origins.has(origin)) response = withHeaders(response, corsHeaders(origin));
@@ -250,6 +271,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       const policy = getPolicy();
       return policy ? allowedToolNames(policy, auth.token, toolNames) : [];
     },
+    observeResult: (auth, message) => {
+      const result = (message as { result?: unknown } | null)?.result;
+      if (result !== undefined) observeResult(protocol, auth.token, auth.method, result);
+    },
     get policy() {
       return getPolicy();
     },
@@ -257,16 +282,6 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
   return enforcer;
 }
 
-function constant<T>(value: T): () => T {
-  return () => value;
-}
-
-/** Copies a response with extra headers (a fetched Response's headers are immutable). */
-function withHeaders(response: Response, extra: Record<string, string>): Response {
-  const headers = new Headers(response.headers);
-  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
 /** Bodies up to this size are parsed for the id of a 401's JSON-RPC error; larger ones answer `id: null`. */
 const REFUSED_ID_MAX_BYTES = 64 * 1024;
 
@@ -289,3 +304,13 @@ async function refusedRequestId(request: RequestParts): Promise<string | number 
   }
 }
 
+function constant<T>(value: T): () => T {
+  return () => value;
+}
+
+/** Copies a response with extra headers (a fetched Response's headers are immutable). */
+function withHeaders(response: Response, extra: Record<string, string>): Response {
+  const headers = new Headers(response.headers);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}

@@ -38,6 +38,10 @@ export const ReasonCode = {
   RequestMalformed: "request_malformed",
   BodyTooLarge: "body_too_large",
   PolicyUnavailable: "policy_unavailable",
+  // MCP 2026-07-28 (issue 22).
+  HeaderMismatch: "header_mismatch",
+  UnsupportedProtocolVersion: "unsupported_protocol_version",
+  TaskNotOwned: "task_not_owned",
 } as const;
 
 /** A value of {@link ReasonCode}, e.g. `"token_expired"`. */
@@ -80,6 +84,11 @@ const STATUS: Record<ReasonCode, { status: number; bearer: BearerError }> = {
   request_malformed: { status: 400, bearer: "invalid_request" },
   body_too_large: { status: 413, bearer: undefined },
   policy_unavailable: { status: 503, bearer: undefined },
+  // 2026-07-28 transport: a malformed request, not a token problem (no `error=`, so no re-authorization loop).
+  header_mismatch: { status: 400, bearer: undefined },
+  unsupported_protocol_version: { status: 400, bearer: undefined },
+  // Another principal's task handle: step-up cannot fix it.
+  task_not_owned: { status: 403, bearer: undefined },
 };
 
 /**
@@ -101,6 +110,11 @@ export interface ChallengeOptions {
   resourceMetadata?: string;
   /** Realm, optional. */
   realm?: string;
+  /**
+   * Scopes named on a 401 (the resource's baseline): MCP 2025-11-25 clients request them first instead of every
+   * advertised scope. A 403 `insufficient_scope` names its own `requiredScopes` instead.
+   */
+  scope?: readonly string[];
 }
 
 /**
@@ -115,25 +129,28 @@ export class EnforcerError extends Error {
   readonly code: ReasonCode;
   readonly status: number;
   /** Scopes the operation needs (403 insufficient_scope), space-joined into the challenge. */
-  /**
-   * Scopes named on a 401 (the resource's baseline): MCP 2025-11-25 clients request them first instead of every
-   * advertised scope. A 403 `insufficient_scope` names its own `requiredScopes` instead.
-   */
-  scope?: readonly string[];
   readonly requiredScopes: readonly string[];
   /** Seconds until a retry can succeed (429 and 503). */
   readonly retryAfterSec: number | undefined;
+  /** Extra members of the JSON-RPC error's `data` (e.g. `supported` of MCP's UnsupportedProtocolVersion). */
+  readonly rpcData: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     code: ReasonCode,
     message: string,
-    opts: { requiredScopes?: readonly string[]; retryAfterSec?: number; cause?: unknown } = {},
+    opts: {
+      requiredScopes?: readonly string[];
+      retryAfterSec?: number;
+      cause?: unknown;
+      rpcData?: Record<string, unknown>;
+    } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.status = STATUS[code].status;
     this.requiredScopes = opts.requiredScopes ?? [];
     this.retryAfterSec = opts.retryAfterSec;
+    this.rpcData = opts.rpcData;
   }
 
   /** The RFC 6750 `error` value, or undefined when none applies (e.g. no token was sent). */
@@ -159,6 +176,8 @@ export class EnforcerError extends Error {
     }
     if (bearer === "insufficient_scope" && this.requiredScopes.length > 0) {
       params.push(`scope=${quoteHeaderValue(this.requiredScopes.join(" "))}`);
+    } else if (this.status === 401 && opts.scope && opts.scope.length > 0) {
+      params.push(`scope=${quoteHeaderValue(opts.scope.join(" "))}`);
     }
     return params.length ? `Bearer ${params.join(", ")}` : "Bearer";
   }
@@ -168,5 +187,3 @@ export class EnforcerError extends Error {
 export function isEnforcerError(err: unknown): err is EnforcerError {
   return err instanceof EnforcerError;
 }
-    } else if (this.status === 401 && opts.scope && opts.scope.length > 0) {
-      params.push(`scope=${quoteHeaderValue(opts.scope.join(" "))}`);

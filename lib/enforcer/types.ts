@@ -131,5 +131,10 @@ export interface Enforcer {
   metadataPaths(): string[];
   /** The tools of `toolNames` this token may call (allowlist, tool scopes, `mcp_allowed_tools`). */
   allowedTools(auth: AuthContext, toolNames: string[]): string[];
+  /**
+   * Learns from one JSON-RPC message of an allowed request's response: task handles a `tools/call` hands out,
+   * `x-mcp-header` declarations of a `tools/list` (MCP 2026-07-28). Optional for hand-written enforcers.
+   */
+  observeResult?(auth: AuthContext, message: unknown): void;
   readonly policy: EnforcerPolicy | undefined;
 }

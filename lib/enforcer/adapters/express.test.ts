@@ -55,7 +55,11 @@ afterAll(async () => {
 const post = (path: string, body: string, token?: string) =>
   fetch(`${base}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      "mcp-protocol-version": "2025-11-25",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body,
   });
 

@@ -39,7 +39,8 @@ async function send(opts: {
   return new Promise<{ status: number; headers: IncomingMessage["headers"]; text: string }>((resolve, reject) => {
     const req = httpRequest(
       `${base}${opts.path ?? "/mcp"}`,
-      { method: opts.method ?? "POST", headers: opts.headers },
+      // A 2025-11-25 client sends MCP-Protocol-Version on every request after initialize (issue 22).
+      { method: opts.method ?? "POST", headers: { "mcp-protocol-version": "2025-11-25", ...opts.headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -283,7 +284,11 @@ describe("failed-auth lockout through the Node adapter", () => {
     await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}/mcp`;
     const post = (headers: Record<string, string>) =>
-      fetch(url, { method: "POST", headers: { "x-test-ip": "198.51.100.7", ...headers }, body: rpc("ping") });
+      fetch(url, {
+        method: "POST",
+        headers: { "x-test-ip": "198.51.100.7", "mcp-protocol-version": "2025-11-25", ...headers },
+        body: rpc("ping"),
+      });
     try {
       const anonymous: number[] = [];
       for (let i = 0; i < 6; i++) anonymous.push((await post({})).status);

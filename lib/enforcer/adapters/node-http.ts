@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { corsHeaders, normalizeOrigins } from "../mcp/request-checks.js";
+import { observesResults } from "../mcp/result-tap.js";
 import type { EnforcerPolicy } from "../policy.js";
 import type { Decision, Enforcer } from "../types.js";
 import { decideNode, NodeRequestParts, toFetchRequest } from "./node-decide.js";
@@ -17,6 +18,7 @@ import {
   toMcpAuthInfo,
   writeFetchResponse,
 } from "./node-request.js";
+import { tapNodeResults } from "./node-result-tap.js";
 import { captureSessionId } from "./node-session.js";
 import { filterNodeToolsList } from "./node-tools-filter.js";
 
@@ -72,6 +74,11 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
     const origin = req.headers.origin;
     if (origin && policy && allowedOrigins(policy).has(origin)) {
       for (const [k, v] of Object.entries(corsHeaders(origin))) res.setHeader(k, v);
+    }
+    // Task handles a call hands out, header declarations of listed tools (issue 22). Wrapped before the filter,
+    // whose restore() would otherwise drop this wrapper; it reads what the filter lets through.
+    if (observesResults(auth.method) && enforcer.observeResult) {
+      tapNodeResults(res, (message) => enforcer.observeResult?.(auth, message));
     }
     // Every SSE response is filtered, not only tools/list answers: GET + Last-Event-ID replays stored events
     // (a tools/list answer among them) on a request that names no method (issue 10 #4).

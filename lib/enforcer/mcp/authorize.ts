@@ -24,6 +24,11 @@ const EXTRA_DEFAULTS: Record<string, { anyOf: string[] }> = {
   "tasks/list": { anyOf: ["mcp:tools", "mcp:tools:execute"] },
   "tasks/result": { anyOf: ["mcp:tools", "mcp:tools:execute"] },
   "tasks/cancel": { anyOf: ["mcp:tools", "mcp:tools:execute"] },
+  "tasks/update": { anyOf: ["mcp:tools", "mcp:tools:execute"] },
+  // MCP 2026-07-28: servers MUST implement discovery, so a valid token is enough (a policy entry overrides).
+  "server/discover": { anyOf: [] },
+  // A valid token opens the stream; each opt-in then needs its list method's scope (mcp/subscriptions.ts).
+  "subscriptions/listen": { anyOf: [] },
 };
 
 /**
@@ -95,14 +100,14 @@ export function authorizeMessage(policy: EnforcerPolicy, token: ValidatedToken, 
   if (methodOk && toolScopes.every((s) => token.scopes.includes(s))) return;
   const methodScope = held ?? rule.anyOf[0];
   const required = [...new Set([...(methodScope ? [methodScope] : []), ...toolScopes])];
+  // MCP 2025-11-25 step-up: clients replace their scope with the challenge's, so it keeps the grant the token
+  // already has here (its scopes this resource advertises) and adds the new ones; foreign scopes stay out.
+  const known = token.scopes.filter((s) => policy.scopesSupported.includes(s));
   throw new EnforcerError(ReasonCode.InsufficientScope, `requires scope ${required.join(" ")}`, {
     requiredScopes: [...new Set([...known, ...required])],
   });
 }
 
-  // MCP 2025-11-25 step-up: clients replace their scope with the challenge's, so it keeps the grant the token
-  // already has here (its scopes this resource advertises) and adds the new ones; foreign scopes stay out.
-  const known = token.scopes.filter((s) => policy.scopesSupported.includes(s));
 /**
  * The tools of `toolNames` this token may see: in the allowlist (or unlisted tools allowed),
  * enabled, within `mcp_allowed_tools` when present, and, when the policy's `toolsNeedingScope` is
@@ -120,9 +125,9 @@ export function allowedToolNames(
 ): string[] {
   return toolNames.filter((name) => {
     if (toolRefusal(policy, token, name)) return false;
+    // `show`: an enabled tool the token lacks scopes for is listed, so a host can call it and step up on the 403.
+    if (policy.toolsNeedingScope !== "hide") return true;
     const scopes = toolRule(policy, name)?.scopes ?? [];
     return scopes.every((s) => token.scopes.includes(s));
   });
 }
-    // `show`: an enabled tool the token lacks scopes for is listed, so a host can call it and step up on the 403.
-    if (policy.toolsNeedingScope !== "hide") return true;

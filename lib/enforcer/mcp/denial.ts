@@ -18,6 +18,12 @@ const JSONRPC_CODE: Record<number, number> = {
   503: -32053,
 };
 
+/** MCP 2026-07-28's own error codes (schema: HeaderMismatchError, UnsupportedProtocolVersionError), by reason. */
+const MCP_CODE: Partial<Record<string, number>> = {
+  header_mismatch: -32020,
+  unsupported_protocol_version: -32022,
+};
+
 /** Options of {@link denialResponse}. @example denialResponse(err, { resourceMetadata: url, id: 7 }) */
 export interface DenialOptions {
   /** Absolute URL of the RFC 9728 document, advertised in `WWW-Authenticate`. */
@@ -26,14 +32,14 @@ export interface DenialOptions {
   id?: string | number | null;
   /** Extra headers (CORS). */
   headers?: Record<string, string>;
+  /** The resource's baseline scopes, named on every 401 (`scope=`). */
+  baselineScopes?: readonly string[];
 }
 
 /**
  * Builds the HTTP response for a denial.
  *
  * @example
-  /** The resource's baseline scopes, named on every 401 (`scope=`). */
-  baselineScopes?: readonly string[];
  * return denialResponse(new EnforcerError(ReasonCode.TokenMissing, "no token"), { resourceMetadata: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp" });
  * // 401, WWW-Authenticate: Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
  */
@@ -54,10 +60,11 @@ export function denialResponse(error: EnforcerError, opts: DenialOptions): Respo
   if (error.retryAfterSec !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(error.retryAfterSec)));
   const data: { reason: string; scope?: string } = { reason: error.code };
   if (error.requiredScopes.length > 0) data.scope = error.requiredScopes.join(" ");
+  const code = MCP_CODE[error.code] ?? JSONRPC_CODE[error.status] ?? -32000;
   const body = {
     jsonrpc: "2.0",
     id: opts.id ?? null,
-    error: { code: JSONRPC_CODE[error.status] ?? -32000, message: error.message, data },
+    error: { code, message: error.message, data: error.rpcData ? { ...error.rpcData, ...data } : data },
   };
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }

@@ -41,9 +41,15 @@ export function filterToolsListMessage(
   const tools: unknown[] = message.result.tools;
   const names = tools.flatMap((t) => (isRecord(t) && typeof t.name === "string" ? [t.name] : []));
   const allowed = new Set(allowedNames(names));
+  // `filter` keeps the server's order (MCP 2026-07-28 asks for a deterministic one).
   const kept = tools.filter((t) => isRecord(t) && typeof t.name === "string" && allowed.has(t.name));
-  if (kept.length === tools.length) return { changed: false, message };
-  return { changed: true, message: { ...message, result: { ...message.result, tools: kept } } };
+  // MCP 2026-07-28 cacheable result: a list shaped for this caller must not sit in a shared cache (`ttlMs` is kept).
+  // 2025-era results carry neither field and stay as they were.
+  const modern = "cacheScope" in message.result || "ttlMs" in message.result;
+  const makePrivate = modern && message.result.cacheScope !== "private";
+  if (kept.length === tools.length && !makePrivate) return { changed: false, message };
+  const result = { ...message.result, tools: kept, ...(modern ? { cacheScope: "private" } : {}) };
+  return { changed: true, message: { ...message, result } };
 }
 
 /**

@@ -25,6 +25,9 @@ export type TelemetryEvent =
       tool?: string;
       latencyMs: number;
       cacheHit?: boolean;
+      /** The request's MCP `clientInfo` (bounded in size and in distinct values per resource). */
+      clientName?: string;
+      clientVersion?: string;
     }
   | {
       type: "jwks_refresh";

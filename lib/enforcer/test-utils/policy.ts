@@ -27,6 +27,9 @@ export function testPolicy(jwksUri: string, overrides: Partial<EnforcerPolicyInp
       { name: "write_file", scopes: ["files:write"] },
       { name: "delete_file", enabled: false },
     ],
+    // Raw test requests carry no MCP-Protocol-Version: this resource also serves pre-2025-06-18 clients (the
+    // default refuses them; mcp/revision-2026.test.ts tests that).
+    protocol: { oldestRevision: "2025-03-26" },
     ...overrides,
   });
 }

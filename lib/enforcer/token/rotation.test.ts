@@ -29,7 +29,11 @@ function policyFor(idp: TestIdp, kind: IdpShape): EnforcerPolicy {
 function request(token: string, id: number): Request {
   return new Request(RESOURCE, {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      "mcp-protocol-version": "2025-11-25",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "read_file", arguments: {} } }),
   });
 }
