@@ -72,6 +72,18 @@ export function EventDrawer({ event, onClose }: { event: EventDto | null; onClos
                 className="mt-1 inline-block text-xs text-brand-600 hover:underline"
               >
                 All failure reasons →
+              </Link>{" "}
+              <Link
+                href={`/token-debugger?${new URLSearchParams({
+                  resource: event.resourceId,
+                  event: String(event.id),
+                  reason: event.reason,
+                  ...(event.method ? { method: event.method } : {}),
+                  ...(event.tool ? { tool: event.tool } : {}),
+                })}`}
+                className="mt-1 ml-3 inline-block text-xs text-brand-600 hover:underline"
+              >
+                Debug a token for this denial →
               </Link>
             </div>
           ) : null}

@@ -9,6 +9,7 @@ const TABS = [
   { href: "/tools", label: "Tools" },
   { href: "/enforcers", label: "Enforcers" },
   { href: "/history", label: "History" },
+  { href: "/idp-setup", label: "IdP setup" },
 ];
 
 export function ResourceTabs({ resourceId }: { resourceId: string }) {
