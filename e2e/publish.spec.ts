@@ -107,7 +107,11 @@ test.describe("publish and distribute (admin)", () => {
       enforcer.handle(
         new Request(`https://${resource.name}.example.com/mcp`, {
           method: "POST",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            "mcp-protocol-version": "2025-11-25",
+          },
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name, arguments: {} } }),
         }),
         async () => Response.json({ jsonrpc: "2.0", id: 1, result: { content: [] } }),

@@ -57,7 +57,12 @@ async function setUpResource(request: APIRequestContext, idp: TestIdp) {
 function rpc(uri: string, token: string, method: string, params: Record<string, unknown> = {}): Request {
   return new Request(uri, {
     method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json",
+      "mcp-protocol-version": "2025-11-25",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
   });
 }

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
       authorization: `Bearer ${t}`,
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
     });
     const distinct = tokens.map((t) => buildRequest("/mcp", headers(t), MCP_BODY));
     const repeated = [buildRequest("/mcp", headers(tokens[0] ?? ""), MCP_BODY)];

@@ -28,6 +28,11 @@ export function benchCall(): { key: TestKey; headers: Record<string, string>; bo
     method: "tools/call",
     params: { name: "read_file", arguments: {} },
   });
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    "content-type": "application/json",
+    accept: "application/json",
+    "mcp-protocol-version": "2025-11-25",
+  };
   return { key, headers, body };
 }
