@@ -3,9 +3,14 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { ensureBootstrapOwner } = await import("@/lib/server/bootstrap");
   await ensureBootstrapOwner();
+  const { ensureAuditAnchor } = await import("@/lib/server/audit");
+  await ensureAuditAnchor();
   await import("@/lib/server/telemetry/jobs"); // registers telemetry retention
   const { ensureDefaultAlertRules } = await import("@/lib/server/alerts/rules");
-  await ensureDefaultAlertRules(); // the DOMAIN.md thresholds, on from the first start
+  // The DOMAIN.md thresholds, on from the first start. A failure is logged, never fatal: the next start retries.
+  await ensureDefaultAlertRules().catch((err: unknown) =>
+    console.error("alert rule seeding failed:", err instanceof Error ? err.message : err),
+  );
   await import("@/lib/server/alerts/jobs"); // registers the alert evaluator and delivery retries
   const { startBackgroundJobs } = await import("@/lib/server/jobs");
   startBackgroundJobs();

@@ -192,11 +192,13 @@ export async function ensureDefaultAlertRules(client: Db = db()): Promise<number
   const missing = wanted.filter((w) => !have.has(`${w.kind}/${w.reason}`));
   if (missing.length === 0) return 0;
   let created = 0;
-  await client.$transaction(async (tx) => {
-    for (const { kind, reason } of missing) {
+  // One short transaction per rule: each audit append signs a checkpoint, and a 13-rule batch would
+  // outlast the interactive-transaction timeout.
+  for (const { kind, reason } of missing) {
+    await client.$transaction(async (tx) => {
       const info = KIND_INFO[kind];
       const exists = await tx.alertRule.findFirst({ where: { kind, reason, resourceId: "" }, select: { id: true } });
-      if (exists) continue; // another replica seeded it meanwhile
+      if (exists) return; // another replica seeded it meanwhile
       const row = await tx.alertRule.create({
         data: {
           kind,
@@ -217,7 +219,7 @@ export async function ensureDefaultAlertRules(client: Db = db()): Promise<number
         after: auditView(toRuleDto(row)),
       });
       created++;
-    }
-  });
+    });
+  }
   return created;
 }

@@ -1,0 +1,105 @@
+import "server-only";
+import { stringify } from "yaml";
+import { type AlertKind, KIND_INFO } from "@/lib/schemas/alerts";
+import { listRules, type RuleDto } from "./rules";
+
+/**
+ * The enabled rules as a Prometheus rule file, for teams that alert with Alertmanager: the same
+ * thresholds, windows (`for`, `keep_firing_for` = the resolve window) and severities, over the
+ * metrics /api/metrics exposes (portcullis_fleet_*, per resource) and, where only the enforcer has
+ * the series, the enforcer's own (mcp_*). Kinds with no metric (stale config, credential expiry)
+ * are listed in a comment instead of being approximated.
+ */
+const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+const re = (values: string[]) => values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+
+/** Label matchers: the override's resource, or the fleet minus overridden resources. */
+function scope(rule: RuleDto, overridden: string[], extra: string[] = []): string {
+  const m = [...extra];
+  if (rule.resourceId) m.push(`resource_id="${esc(rule.resourceId)}"`);
+  else if (overridden.length) m.push(`resource_id!~"${esc(re(overridden))}"`);
+  return m.length ? `{${m.join(",")}}` : "";
+}
+
+export function ruleExpression(rule: RuleDto, overridden: string[]): string | null {
+  const w = `[${rule.windowMin}m]`;
+  const t = rule.threshold;
+  switch (rule.kind as AlertKind) {
+    case "auth_failures": {
+      const sel = scope(rule, overridden, rule.reason ? [`reason="${esc(rule.reason)}"`] : []);
+      return `sum by (resource_id) (rate(portcullis_fleet_auth_failure_total${sel}${w})) * 60 > ${t}`;
+    }
+    case "jwks_forced_refresh":
+      return `sum by (resource_id) (rate(portcullis_fleet_jwks_refresh_total${scope(rule, overridden, ['trigger="forced"'])}${w})) * 60 > ${t}`;
+    case "jwks_unavailable":
+      return `(sum by (resource_id) (increase(portcullis_fleet_auth_failure_total${scope(rule, overridden, ['reason="jwks_unavailable"'])}${w})) or sum by (resource_id) (increase(portcullis_fleet_jwks_refresh_total${scope(rule, overridden, ['outcome="error"'])}${w}))) >= ${t}`;
+    case "obo_p99":
+      return `histogram_quantile(0.99, sum by (resource_id, le) (rate(portcullis_fleet_obo_exchange_latency_ms_bucket${scope(rule, overridden)}${w}))) > ${t}`;
+    case "obo_error_rate":
+      // Only the enforcer counts exchanges by outcome; evaluated per scraped enforcer.
+      return `100 * sum by (job, instance) (rate(mcp_obo_exchange_total{cache="miss",outcome="error"}${w})) / sum by (job, instance) (rate(mcp_obo_exchange_total{cache="miss"}${w})) > ${t}`;
+    case "rate_limit_client":
+      return `sum by (resource_id, client) (rate(portcullis_fleet_rate_limit_hit_total${scope(rule, overridden)}${w})) * 60 > ${t}`;
+    case "token_refresh_spike":
+      // The enforcer's counter has no client label (bounded cardinality): a spike per enforcer, not per client.
+      return `sum by (job, instance) (increase(mcp_token_refresh_total[1h])) > ${t} * (sum by (job, instance) (increase(mcp_token_refresh_total[7d])) / 168) and sum by (job, instance) (increase(mcp_token_refresh_total[1h])) >= 10`;
+    case "enforcer_silent":
+      // A resource that had enforcers online and now has none (per-instance liveness is on the Alerts page).
+      return `(max by (resource_id) (portcullis_fleet_enforcers_online${scope(rule, overridden)} offset ${Math.ceil(t)}m) > 0) unless max by (resource_id) (portcullis_fleet_enforcers_online${scope(rule, overridden)})`;
+    default:
+      return null;
+  }
+}
+
+const alertName = (r: RuleDto) =>
+  `Portcullis${r.kind.replace(/(^|_)([a-z])/g, (_, _s: string, c: string) => c.toUpperCase())}${r.reason ? `_${r.reason}` : ""}${r.resourceId ? `_${r.resourceId}` : ""}`;
+
+export function buildPrometheusRules(rules: readonly RuleDto[]): string {
+  const enabled = rules.filter((r) => r.enabled);
+  const overrides = new Map<string, string[]>();
+  for (const r of rules.filter((r) => r.resourceId)) {
+    const k = `${r.kind}/${r.reason}`;
+    overrides.set(k, [...(overrides.get(k) ?? []), r.resourceId]);
+  }
+  const skipped: string[] = [];
+  const out = enabled.flatMap((r) => {
+    const expr = ruleExpression(r, r.resourceId ? [] : (overrides.get(`${r.kind}/${r.reason}`) ?? []));
+    if (!expr) {
+      skipped.push(`${r.name} (${r.kind})`);
+      return [];
+    }
+    const info = KIND_INFO[r.kind];
+    return [
+      {
+        alert: alertName(r),
+        expr,
+        for: `${r.forMin}m`,
+        keep_firing_for: `${r.resolveMin}m`,
+        labels: {
+          severity: r.severity,
+          portcullis_rule: r.id,
+          portcullis_kind: r.kind,
+          ...(r.resourceId ? { resource_id: r.resourceId } : {}),
+        },
+        annotations: {
+          summary: `${r.name}: ${info.op} ${r.threshold} ${info.unit}`,
+          description: info.cause,
+          runbook: info.check,
+        },
+      },
+    ];
+  });
+  const header = [
+    "Generated by Portcullis from its alert rules (GET /api/v1/alerts/prometheus-rules).",
+    "portcullis_fleet_* series come from the control plane's /api/metrics, mcp_* from each enforcer's metrics.",
+    ...(skipped.length
+      ? [`Not expressible as a PromQL rule (no metric), alerted by Portcullis only: ${skipped.join("; ")}.`]
+      : []),
+  ];
+  const doc = stringify({ groups: [{ name: "portcullis", interval: "1m", rules: out }] }, { lineWidth: 0 });
+  return `${header.map((l) => `# ${l}`).join("\n")}\n${doc}`;
+}
+
+export async function prometheusRulesFile(): Promise<string> {
+  return buildPrometheusRules(await listRules());
+}
