@@ -7,7 +7,13 @@
  * `invalid_scope` for anything else), which is the "IdP limits clients to their registered scopes" setting.
  */
 import { type ClientMetadata, startTestIdp, type TestIdp } from "../../e2e/idp/test-idp.js";
-import { createEnforcer, createRecordingSink, EnforcerPolicy, type RecordingSink } from "../../lib/enforcer/index.js";
+import {
+  createEnforcer,
+  createRecordingSink,
+  EnforcerPolicy,
+  type EnforcerPolicyInput,
+  type RecordingSink,
+} from "../../lib/enforcer/index.js";
 import { startDemoServer } from "../demo/mcp-server.js";
 
 export interface ClientLab {
@@ -26,6 +32,8 @@ export interface ClientLabOptions {
   allowedOrigins?: string[];
   serverPort?: number;
   idpPort?: number;
+  /** Policy fields over the lab's own (e.g. `baselineScopes`). */
+  policy?: Partial<EnforcerPolicyInput>;
 }
 
 /** Starts the IdP and the protected sample server on loopback. @example const lab = await startClientLab(); */
@@ -43,6 +51,7 @@ export async function startClientLab(opts: ClientLabOptions = {}): Promise<Clien
       authorizationServers: [idp.issuer],
     },
     tools: [{ name: "read_file" }, { name: "search" }, { name: "delete_file", scopes: ["mcp:tools:admin"] }],
+    ...opts.policy,
   });
   const sink = createRecordingSink();
   server.protect(createEnforcer({ policy, sink }));
