@@ -87,6 +87,12 @@ export const REASON_HELP: Record<ReasonCode, ReasonHelp> = {
     explanation: "The typ header is not at+jwt while the policy requires RFC 9068 access tokens.",
     fix: "Enable the RFC 9068 profile at the IdP, or drop the requirement from the policy.",
   },
+  token_version_mismatch: {
+    title: "Token version not accepted",
+    explanation:
+      "The token's ver claim is not one the IdP profile accepts (Entra issues v1 or v2 tokens by the API's accessTokenAcceptedVersion, not by the endpoint).",
+    fix: "Set accessTokenAcceptedVersion in the API app's manifest, or accept both versions in the IdP profile (token version: both).",
+  },
   id_token_rejected: {
     title: "ID token sent",
     explanation: "An OpenID ID token was presented as an access token.",

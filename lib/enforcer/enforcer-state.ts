@@ -57,6 +57,7 @@ export function createPolicyStateResolver(opts: {
       algorithms: idp.algorithms,
       clockToleranceSec: idp.clockToleranceSec,
       profile: idp.kind,
+      ...(idp.claims ? { claims: idp.claims } : {}),
       requireTokenType: idp.requireTokenType,
       maxTokenLifetimeSec: idp.maxTokenLifetimeSec,
       sink: opts.sink,

@@ -26,6 +26,7 @@ export const ReasonCode = {
   TokenLifetimeTooLong: "token_lifetime_too_long",
   ClaimMissing: "claim_missing",
   TokenTypeInvalid: "token_type_invalid",
+  TokenVersionMismatch: "token_version_mismatch",
   IdTokenRejected: "id_token_rejected",
   InsufficientScope: "insufficient_scope",
   ToolNotAllowed: "tool_not_allowed",
@@ -69,6 +70,7 @@ const STATUS: Record<ReasonCode, { status: number; bearer: BearerError }> = {
   token_lifetime_too_long: { status: 401, bearer: "invalid_token" },
   claim_missing: { status: 401, bearer: "invalid_token" },
   token_type_invalid: { status: 401, bearer: "invalid_token" },
+  token_version_mismatch: { status: 401, bearer: "invalid_token" },
   id_token_rejected: { status: 401, bearer: "invalid_token" },
   insufficient_scope: { status: 403, bearer: "insufficient_scope" },
   // Not fixable by step-up: no `insufficient_scope`, so clients do not loop re-authorizing.

@@ -50,6 +50,25 @@ export const ToolRule = z.object({
 export type ToolRule = z.infer<typeof ToolRule>;
 
 /** Per-client rate limits (DOMAIN.md defaults). */
+/**
+ * Where a token's scopes, roles, client id and version live, when the IdP profile says so explicitly (the control
+ * plane publishes the profile's claim settings). Absent: the preset of `idp.kind` (see `normalizeClaims`).
+ *
+ * @example
+ * ClaimSettings.parse({ scopeClaims: ["permissions"], clientIdClaims: ["azp"], rolesClaim: "", tokenVersions: [] })
+ */
+export const ClaimSettings = z.object({
+  /** Claims read as scopes, in order: each may be a space-separated string or an array. */
+  scopeClaims: z.array(z.string().min(1).max(100)).min(1).max(5),
+  /** Where the client id lives, most specific first. */
+  clientIdClaims: z.array(z.string().min(1).max(100)).min(1).max(5),
+  /** The roles claim ("" for none). */
+  rolesClaim: z.string().max(100).default(""),
+  /** Accepted `ver` claim values (Entra "1.0"/"2.0", Okta 1); empty: not checked. */
+  tokenVersions: z.array(z.string().min(1).max(10)).max(5).default([]),
+});
+export type ClaimSettings = z.infer<typeof ClaimSettings>;
+
 export const RateLimits = z.object({
   toolInvocationsPerMin: z.number().int().min(0).max(1_000_000).default(100),
   resourceReadsPerMin: z.number().int().min(0).max(1_000_000).default(500),
@@ -173,6 +192,8 @@ const PolicyObject = z.object({
     /** Refuse tokens whose `exp - iat` exceeds this. Default one day; a policy may raise it, 0 = no limit. */
     maxTokenLifetimeSec: z.number().int().min(0).max(31_536_000).default(86_400),
     requireTokenType: z.enum(["at+jwt"]).optional(),
+    /** The IdP profile's claim settings (issue 13 #2); absent in older bundles: the kind's preset. */
+    claims: ClaimSettings.optional(),
     /** Authorization servers advertised in the RFC 9728 document. */
     authorizationServers: z.array(z.url()).min(1).max(10),
   }),

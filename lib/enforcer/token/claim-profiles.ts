@@ -2,7 +2,7 @@
  * IdP claim profiles: where each IdP puts scopes, roles and the client id (DOMAIN.md "Scopes" and
  * the IdP table). Normalizing here keeps authorization IdP-agnostic.
  */
-import type { IdpKind } from "../policy.js";
+import type { ClaimSettings, IdpKind } from "../policy.js";
 
 /** Scopes, roles and client id read from verified claims. @example const { scopes, clientId } = normalizeClaims("entra", claims) */
 export interface NormalizedClaims {
@@ -30,10 +30,20 @@ const CLIENT_ID_CLAIMS: Record<IdpKind, readonly string[]> = {
  *   (and only those) the roles count as scopes, as Microsoft's guidance for daemon apps says.
  * - Non-string entries are dropped; duplicates removed; order kept.
  *
+ * - With explicit `settings` (the IdP profile's claim settings, published in the bundle), scopes are read from
+ *   exactly `settings.scopeClaims`, roles from `settings.rolesClaim` and the client id from
+ *   `settings.clientIdClaims`; Entra's app-only rule still applies.
+ *
  * @example
  * normalizeClaims("okta", { scp: ["mcp:tools"], cid: "0oa1" }) // { scopes: ["mcp:tools"], roles: [], clientId: "0oa1" }
+ * normalizeClaims("auth0", { permissions: ["mcp:tools"] }, { scopeClaims: ["permissions"], clientIdClaims: ["azp"], rolesClaim: "", tokenVersions: [] })
  */
-export function normalizeClaims(profile: IdpKind, claims: Record<string, unknown>): NormalizedClaims {
+export function normalizeClaims(
+  profile: IdpKind,
+  claims: Record<string, unknown>,
+  settings?: ClaimSettings,
+): NormalizedClaims {
+  if (settings) return normalizeWith(profile, claims, settings);
   const scopes = new Set<string>();
   addWords(scopes, claims.scp);
   addWords(scopes, claims.scope);
@@ -79,4 +89,25 @@ function addWords(into: Set<string>, value: unknown): void {
 function addList(into: Set<string>, value: unknown): void {
   if (!Array.isArray(value)) return;
   for (const v of value) if (typeof v === "string" && v.length > 0) into.add(v);
+}
+
+function normalizeWith(profile: IdpKind, claims: Record<string, unknown>, settings: ClaimSettings): NormalizedClaims {
+  const scopes = new Set<string>();
+  for (const name of settings.scopeClaims) addWords(scopes, claims[name]);
+  const roleSet = new Set<string>();
+  if (settings.rolesClaim) addWords(roleSet, claims[settings.rolesClaim]);
+  const roles = [...roleSet];
+  // Entra app-only tokens: application permissions arrive as roles, with no scope claim at all.
+  if (profile === "entra" && settings.scopeClaims.every((name) => claims[name] === undefined)) {
+    for (const r of roles) scopes.add(r);
+  }
+  let clientId: string | undefined;
+  for (const name of settings.clientIdClaims) {
+    const v = claims[name];
+    if (typeof v === "string" && v.length > 0) {
+      clientId = v;
+      break;
+    }
+  }
+  return { scopes: [...scopes], roles, clientId };
 }

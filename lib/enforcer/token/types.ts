@@ -1,7 +1,7 @@
 /** Types of the token validator: its options, what a verified token carries, and the validator seam. */
 import type { JWTPayload } from "jose";
 import type { EnforcerError } from "../errors.js";
-import type { AsymmetricAlg, IdpKind } from "../policy.js";
+import type { AsymmetricAlg, ClaimSettings, IdpKind } from "../policy.js";
 import type { TelemetrySink } from "../telemetry/types.js";
 
 /** The claim shape of a verified JWT (jose's type: registered claims plus anything else). @example const sub: string | undefined = (claims as JWTPayload).sub */
@@ -27,6 +27,11 @@ export interface TokenValidatorOptions {
   clockToleranceSec?: number;
   /** How scopes, roles and the client id are read from the claims. Default `"oidc"`. */
   profile?: IdpKind;
+  /**
+   * The IdP profile's explicit claim settings (where scopes, roles, the client id and accepted `ver` values live).
+   * Default: the preset of `profile`, no `ver` check.
+   */
+  claims?: ClaimSettings;
   /** Require the RFC 9068 `typ` header (`at+jwt` or `application/at+jwt`). */
   requireTokenType?: "at+jwt";
   /** Tokens longer than this (bytes) are refused before any parsing. Default 8192. */
@@ -42,6 +47,13 @@ export interface TokenValidatorOptions {
   jwksGraceSec?: number;
   /** At most one forced (unknown-kid) refresh per this many seconds. Default 10. */
   forcedRefreshMinIntervalSec?: number;
+  /**
+   * While that throttle is held, a token with an unknown kid waits for the next permitted refresh (a key the IdP
+   * just published is then found) at most this long, ms. Default 15,000; 0 refuses at once (before issue 23).
+   */
+  unknownKidMaxWaitMs?: number;
+  /** Requests that may wait so at the same time; beyond, refused at once. Default 10,000. */
+  unknownKidMaxWaiters?: number;
   /** JWKS fetch timeout, milliseconds. Default 5000. */
   fetchTimeoutMs?: number;
   /** Largest JWKS document accepted, bytes. Default 512 KiB. */

@@ -2,7 +2,7 @@
  * Validator options (defaults and startup checks) and the claim rules of RFC 9068 §4 / RFC 8725.
  */
 import { EnforcerError, ReasonCode } from "../errors.js";
-import { AsymmetricAlg, IdpKind } from "../policy.js";
+import { AsymmetricAlg, ClaimSettings, IdpKind } from "../policy.js";
 import type { TelemetrySink } from "../telemetry/types.js";
 import type { JWTPayload, TokenValidatorOptions } from "./types.js";
 
@@ -17,12 +17,15 @@ export interface ResolvedValidatorOptions {
   algorithms: readonly AsymmetricAlg[];
   clockToleranceSec: number;
   profile: IdpKind;
+  claims: ClaimSettings | undefined;
   requireTokenType: "at+jwt" | undefined;
   maxTokenBytes: number;
   maxTokenLifetimeSec: number;
   jwksCacheTtlSec: number;
   jwksGraceSec: number;
   forcedRefreshMinIntervalSec: number;
+  unknownKidMaxWaitMs: number;
+  unknownKidMaxWaiters: number;
   fetchTimeoutMs: number;
   maxJwksBytes: number;
   sink: TelemetrySink | undefined;
@@ -57,6 +60,12 @@ export function resolveValidatorOptions(options: TokenValidatorOptions): Resolve
   }
   const profile = options.profile ?? "oidc";
   if (!IdpKind.safeParse(profile).success) throw new TypeError(`unknown profile ${String(profile)}`);
+  const claimSettings = options.claims === undefined ? undefined : ClaimSettings.safeParse(options.claims);
+  if (claimSettings && !claimSettings.success) {
+    throw new TypeError(
+      `claims: ${claimSettings.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    );
+  }
   if (options.requireTokenType !== undefined && options.requireTokenType !== "at+jwt") {
     throw new TypeError('requireTokenType must be "at+jwt" or absent');
   }
@@ -68,6 +77,7 @@ export function resolveValidatorOptions(options: TokenValidatorOptions): Resolve
     algorithms: [...new Set(algorithms)],
     clockToleranceSec: int(options.clockToleranceSec, 30, 0, 600, "clockToleranceSec"),
     profile,
+    claims: claimSettings?.data,
     requireTokenType: options.requireTokenType,
     maxTokenBytes: int(options.maxTokenBytes, 8192, 256, 1_048_576, "maxTokenBytes"),
     maxTokenLifetimeSec: int(
@@ -80,6 +90,8 @@ export function resolveValidatorOptions(options: TokenValidatorOptions): Resolve
     jwksCacheTtlSec: int(options.jwksCacheTtlSec, 300, 1, 86_400, "jwksCacheTtlSec"),
     jwksGraceSec: int(options.jwksGraceSec, 3600, 0, 604_800, "jwksGraceSec"),
     forcedRefreshMinIntervalSec: int(options.forcedRefreshMinIntervalSec, 10, 0, 3600, "forcedRefreshMinIntervalSec"),
+    unknownKidMaxWaitMs: int(options.unknownKidMaxWaitMs, 15_000, 0, 600_000, "unknownKidMaxWaitMs"),
+    unknownKidMaxWaiters: int(options.unknownKidMaxWaiters, 10_000, 0, 1_000_000, "unknownKidMaxWaiters"),
     fetchTimeoutMs: int(options.fetchTimeoutMs, 5000, 1, 120_000, "fetchTimeoutMs"),
     maxJwksBytes: int(options.maxJwksBytes, 512 * 1024, 1024, 16 * 1024 * 1024, "maxJwksBytes"),
     sink: options.sink,
@@ -136,6 +148,17 @@ export function checkTokenClaims(
   }
   if (typeof claims.sub !== "string" || claims.sub.length === 0)
     throw new EnforcerError(ReasonCode.ClaimMissing, "sub is required");
+  // The token version the IdP profile accepts (Entra's `ver` follows the API's accessTokenAcceptedVersion).
+  const versions = o.claims?.tokenVersions;
+  if (versions && versions.length > 0) {
+    const ver = claims.ver;
+    if ((typeof ver !== "string" && typeof ver !== "number") || !versions.includes(String(ver))) {
+      throw new EnforcerError(
+        ReasonCode.TokenVersionMismatch,
+        `ver ${JSON.stringify(ver ?? null)} is not one of ${versions.join(", ")}`,
+      );
+    }
+  }
   return { subject: claims.sub, expiresAt: exp };
 }
 

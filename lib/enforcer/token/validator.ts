@@ -64,6 +64,8 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     ttlSec: o.jwksCacheTtlSec,
     graceSec: o.jwksGraceSec,
     forcedRefreshMinIntervalSec: o.forcedRefreshMinIntervalSec,
+    unknownKidMaxWaitMs: o.unknownKidMaxWaitMs,
+    unknownKidMaxWaiters: o.unknownKidMaxWaiters,
     fetchTimeoutMs: o.fetchTimeoutMs,
     maxJwksBytes: o.maxJwksBytes,
     now: o.now,
@@ -159,7 +161,7 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     const claims = parseJsonObject(jws.payload, "payload") as JWTPayload;
     const nowSec = Math.floor(o.now() / 1000);
     const { subject, expiresAt } = checkTokenClaims(claims, o, nowSec);
-    const normalized = normalizeClaims(o.profile, claims);
+    const normalized = normalizeClaims(o.profile, claims, o.claims);
     const result: ValidatedToken = {
       claims,
       subject,

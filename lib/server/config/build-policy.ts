@@ -1,11 +1,13 @@
 import "server-only";
 import {
+  type ClaimSettings,
   ConfigBundle,
   deriveBaselineScopes,
   type EnforcerPolicy,
   type EnforcerPolicyInput,
   requiredPolicyScopes,
 } from "@/lib/enforcer/policy";
+import { ClaimProfile } from "@/lib/schemas/idp-profiles";
 import { ResourceDraft } from "@/lib/schemas/resources";
 import { AppError, type FieldErrors } from "../errors";
 
@@ -19,8 +21,28 @@ export interface PublishSource {
     jwksUri: string;
     algorithms: string;
     requireTokenType: string | null;
+    /** The profile's settings JSON (its `claimProfile` is published as `idp.claims`). */
+    settings?: string;
   };
   draft: string;
+}
+
+/**
+ * Issue 13 #2: the IdP profile's claim settings as the enforcer reads them. A profile saved before claim settings
+ * existed (or a stored value that no longer parses) publishes none, and the enforcer keeps the kind's preset.
+ */
+function claimSettingsOf(settings: string | undefined): ClaimSettings | undefined {
+  if (!settings) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(settings);
+  } catch {
+    return undefined;
+  }
+  const claim = ClaimProfile.safeParse((raw as { claimProfile?: unknown } | null)?.claimProfile);
+  if (!claim.success) return undefined;
+  const { scopeClaims, clientIdClaims, rolesClaim, tokenVersions } = claim.data;
+  return { scopeClaims, clientIdClaims, rolesClaim, tokenVersions };
 }
 
 function parseJsonField(text: string, field: string): unknown {
@@ -90,6 +112,7 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
   const scopesSupported = [
     ...new Set([...defined, ...requiredPolicyScopes({ ...scopeSources, baselineScopes }).keys()]),
   ];
+  const claims = claimSettingsOf(source.idp.settings);
   const issuers = parseJsonField(source.idp.issuers, "idp.issuers");
   const issuerList = Array.isArray(issuers) ? issuers.map(String) : [];
   const policy: EnforcerPolicyInput = {
@@ -109,6 +132,7 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
       clockToleranceSec: draft.clockToleranceSec,
       maxTokenLifetimeSec: draft.maxTokenLifetimeSec,
       ...(source.idp.requireTokenType === "at+jwt" ? { requireTokenType: "at+jwt" as const } : {}),
+      ...(claims ? { claims } : {}),
       // RFC 9728 §2: the authorization servers a client may use are the IdP's issuers.
       authorizationServers: issuerList,
     },

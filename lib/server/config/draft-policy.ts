@@ -17,7 +17,15 @@ export async function loadDraftPolicy(client: Db | Tx, resourceId: string): Prom
       uri: true,
       draft: true,
       idpProfile: {
-        select: { name: true, kind: true, issuers: true, jwksUri: true, algorithms: true, requireTokenType: true },
+        select: {
+          name: true,
+          kind: true,
+          issuers: true,
+          jwksUri: true,
+          algorithms: true,
+          requireTokenType: true,
+          settings: true,
+        },
       },
     },
   });

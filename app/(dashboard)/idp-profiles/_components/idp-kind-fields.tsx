@@ -1,9 +1,24 @@
 "use client";
 
 import { SelectField, TextField } from "@/components/ui/field";
-import type { IdpFormValues } from "./form-values";
+import { defaultClaimProfile } from "@/lib/server/idp-profiles/derive";
+import { claimValuesOf, type IdpFormValues, kindSettingsOf } from "./form-values";
 
 type Errors = Record<string, string[]> | undefined;
+
+/**
+ * Issue 13 #2: the accepted `ver` values follow the token version, unless the admin typed their own: a field still
+ * holding the old version's preset moves to the new one (it used to keep "2.0" after choosing "both").
+ */
+export function withTokenVersion(
+  values: IdpFormValues,
+  tokenVersion: IdpFormValues["tokenVersion"],
+): Partial<IdpFormValues> {
+  const presetOf = (v: IdpFormValues) => claimValuesOf(defaultClaimProfile(kindSettingsOf(v))).tokenVersions;
+  const next = { ...values, tokenVersion };
+  if (values.claim.tokenVersions.trim() !== presetOf(values)) return { tokenVersion };
+  return { tokenVersion, claim: { ...values.claim, tokenVersions: presetOf(next) } };
+}
 
 /** Only what the chosen IdP needs (DOMAIN.md IdP table); everything else is derived. */
 export function IdpKindFields({
@@ -32,7 +47,7 @@ export function IdpKindFields({
             label="Token version"
             name="tokenVersion"
             value={values.tokenVersion}
-            onChange={(e) => set({ tokenVersion: e.currentTarget.value as IdpFormValues["tokenVersion"] })}
+            onChange={(e) => set(withTokenVersion(values, e.currentTarget.value as IdpFormValues["tokenVersion"]))}
             errors={errors?.tokenVersion}
           >
             <option value="v2">v2 (accessTokenAcceptedVersion = 2)</option>
