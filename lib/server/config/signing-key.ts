@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { decryptSecret, encryptSecret } from "../crypto";
-import { db, type Tx } from "../db";
+import { type Db, db, type Tx } from "../db";
 import { isPostgres } from "../env";
 import type { RequestContext } from "../request-context";
 
@@ -38,7 +38,7 @@ async function createKey(client: Tx): Promise<{ kid: string; privateJwkEnc: stri
 }
 
 // Replicas starting together must not each create a key: serialize on PostgreSQL; SQLite has one writer.
-async function lockKeys(tx: Tx): Promise<void> {
+export async function lockSigningKeys(tx: Tx): Promise<void> {
   if (isPostgres()) await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(727350102)");
 }
 
@@ -52,12 +52,15 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
   let row = await db().signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
   if (!row) {
     row = await db().$transaction(async (tx) => {
-      await lockKeys(tx);
+      await lockSigningKeys(tx);
       const again = await tx.signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
       return again ?? createKey(tx);
     });
   }
-  const { kid, privateJwkEnc } = row;
+  return importActive(row);
+}
+
+async function importActive({ kid, privateJwkEnc }: { kid: string; privateJwkEnc: string }): Promise<ActiveSigningKey> {
   let key = imported.get(kid);
   if (!key) {
     key = importJWK(JSON.parse(decryptSecret(privateJwkEnc, kid)) as JWK, CONFIG_SIGNING_ALG) as Promise<CryptoKey>;
@@ -65,6 +68,24 @@ export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
     key.catch(() => imported.delete(kid));
   }
   return { kid, privateKey: await key };
+}
+
+/**
+ * The active key read (or created) inside the caller's transaction: for signing what that
+ * transaction writes (the audit checkpoint). The caller must already hold the key lock on PostgreSQL
+ * (lockSigningKeys), taken before any other lock, so key creation and rotation cannot deadlock with it.
+ */
+export async function activeSigningKeyIn(tx: Tx): Promise<ActiveSigningKey> {
+  const row = await tx.signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
+  return importActive(row ?? (await createKey(tx)));
+}
+
+/** The public key of `kid`, derived from its encrypted private JWK: a row edited in the database cannot swap it. */
+export async function trustedPublicKey(client: Tx | Db, kid: string): Promise<CryptoKey | null> {
+  const row = await client.signingKey.findUnique({ where: { kid }, select: { privateJwkEnc: true } });
+  if (!row) return null;
+  const { d: _private, ...publicJwk } = JSON.parse(decryptSecret(row.privateJwkEnc, kid)) as JWK;
+  return (await importJWK(publicJwk, CONFIG_SIGNING_ALG)) as CryptoKey;
 }
 
 export interface SigningKeyDto {
@@ -90,7 +111,7 @@ export async function listSigningKeys(): Promise<SigningKeyDto[]> {
 /** Rotate: a new active key; every previously active key retired (still published during the grace period). */
 export async function rotateSigningKey(actor: Actor, ctx: RequestContext): Promise<SigningKeyDto> {
   return db().$transaction(async (tx) => {
-    await lockKeys(tx);
+    await lockSigningKeys(tx);
     const previous = await tx.signingKey.findMany({ where: { status: "active" }, select: { kid: true } });
     await tx.signingKey.updateMany({ where: { status: "active" }, data: { status: "retired", retiredAt: new Date() } });
     const { kid } = await createKey(tx);
