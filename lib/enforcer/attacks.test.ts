@@ -35,7 +35,14 @@ beforeAll(async () => {
     at: { ...base, idp: { ...base.idp, requireTokenType: "at+jwt" } },
   };
   for (const k of ["rs", "es", "at"] as const) {
-    enforcers[k] = createEnforcer({ policy: policies[k], now: () => NOW * 1000, maxBodyBytes: 64 * 1024 });
+    // The clock is frozen, so unknown kids are refused at once (no wait for the next forced refresh, which
+    // would come after 10 s of real time): the table checks outcomes; rotation-flood.test.ts checks the wait.
+    enforcers[k] = createEnforcer({
+      policy: policies[k],
+      now: () => NOW * 1000,
+      maxBodyBytes: 64 * 1024,
+      validatorOverrides: { unknownKidMaxWaitMs: 0 },
+    });
   }
 });
 afterAll(async () => {

@@ -91,7 +91,7 @@ describe("createJwksCache", () => {
   });
 
   it("throttles forced refreshes to one per interval, so random kids cannot flood the IdP", async () => {
-    const c = cache();
+    const c = cache({ unknownKidMaxWaitMs: 0 }); // refuse at once while throttled (the behaviour before issue 23)
     await c.getKey("k1", "RS256");
     expect(await code(c.getKey("random-1", "RS256"))).toBe(ReasonCode.UnknownKid);
     for (let i = 0; i < 100; i++) expect(await code(c.getKey(`random-${i}`, "RS256"))).toBe(ReasonCode.UnknownKid);
@@ -99,6 +99,49 @@ describe("createJwksCache", () => {
     t += 10_000;
     expect(await code(c.getKey("random-x", "RS256"))).toBe(ReasonCode.UnknownKid);
     expect(server.requests).toBe(3);
+  });
+
+  // Issue 23 #8. The clock is frozen, so the next permitted refresh comes after the interval in real time (1 s).
+  describe("while random kids hold the throttle", () => {
+    it("a key published meanwhile is found at the next permitted refresh, not refused", async () => {
+      const c = cache({ forcedRefreshMinIntervalSec: 1 });
+      await c.getKey("k1", "RS256");
+      expect(await code(c.getKey("random-1", "RS256"))).toBe(ReasonCode.UnknownKid); // spends the forced refresh
+      server.keys = [k1.jwk, k2.jwk];
+      const started = performance.now();
+      const found = await Promise.all(Array.from({ length: 20 }, () => c.getKey("k2", "RS256")));
+      expect(found.every((k) => k === c.keys()[1]?.key)).toBe(true);
+      expect(performance.now() - started).toBeGreaterThan(800); // it waited for the slot…
+      expect(server.requests).toBe(3); // …and the slot was one fetch for all
+    });
+
+    it("bounds the waiting room, refuses repeats of an absent kid at once, and refuses at once while the IdP fails", async () => {
+      const c = cache({ forcedRefreshMinIntervalSec: 1, unknownKidMaxWaiters: 30 });
+      await c.getKey("k1", "RS256");
+      expect(await code(c.getKey("random-0", "RS256"))).toBe(ReasonCode.UnknownKid);
+      const started = performance.now();
+      const outcomes = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          code(c.getKey(`random-${i + 1}`, "RS256")).then((r) => ({ r, ms: performance.now() - started })),
+        ),
+      );
+      expect(outcomes.every((o) => o.r === ReasonCode.UnknownKid)).toBe(true);
+      expect(outcomes.filter((o) => o.ms < 300)).toHaveLength(70); // beyond the 30 waiters: at once
+      expect(outcomes.filter((o) => o.ms >= 800)).toHaveLength(30);
+      expect(server.requests).toBe(3);
+      const again = performance.now();
+      expect(await code(c.getKey("random-5", "RS256"))).toBe(ReasonCode.UnknownKid);
+      expect(performance.now() - again).toBeLessThan(100);
+
+      const down = cache({ forcedRefreshMinIntervalSec: 1 });
+      await down.getKey("k1", "RS256");
+      server.mode = "down";
+      expect(await code(down.getKey("random-a", "RS256"))).toBe(ReasonCode.UnknownKid); // the forced refresh fails
+      const fast = performance.now();
+      expect(await code(down.getKey("random-b", "RS256"))).toBe(ReasonCode.UnknownKid);
+      expect(performance.now() - fast).toBeLessThan(100);
+      expect(down.getKey("k1", "RS256")).not.toBeInstanceOf(Promise); // cached keys keep serving
+    });
   });
 
   it("keeps serving cached keys while the IdP is down, until the grace period ends", async () => {

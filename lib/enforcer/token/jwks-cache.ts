@@ -4,6 +4,14 @@
  * keep working for `graceSec` more, then every request fails closed with `jwks_unavailable`.
  * An unknown `kid` forces one refresh (single-flight, at most one per `forcedRefreshMinIntervalSec`),
  * so key rotation causes no downtime and random kids cannot flood the IdP.
+ *
+ * Issue 23 #8: random kids used to spend that one refresh, and a token signed with a key the IdP had just
+ * published was then refused until the interval ended (1,210 failed calls in 7.5 s). Now a request with an
+ * unknown kid that finds the throttle held waits for the next permitted refresh (one timer for all waiters,
+ * so the fetch rate stays at one forced refresh per interval) instead of failing. The wait is bounded: at
+ * most `unknownKidMaxWaiters` requests wait (beyond that they are refused at once), none longer than
+ * `unknownKidMaxWaitMs`; a kid that a refresh started after its arrival did not contain is refused at once
+ * until the next refresh; and while the IdP is failing, unknown kids are refused at once.
  */
 import type { KeyObject } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -28,7 +36,14 @@ export interface JwksCacheOptions {
   fetch?: typeof fetch | undefined;
   /** Called after a refresh that dropped a key (rotation end or revocation): results verified with it must go. */
   onKeyRemoved?: (() => void) | undefined;
+  /** Requests with an unknown kid that may wait for the next permitted forced refresh. Default 10,000. */
+  unknownKidMaxWaiters?: number | undefined;
+  /** Longest such a wait, ms. Default 15,000 (the default interval is 10 s). */
+  unknownKidMaxWaitMs?: number | undefined;
 }
+
+/** Kids a refresh did not contain, remembered (bounded) until the next refresh so that repeats are refused at once. */
+const MAX_ABSENT_KIDS = 4096;
 
 /** A cached JWKS. @example const key = await cache.getKey("kid-1", "RS256"); */
 export interface JwksCache {
@@ -63,13 +78,54 @@ export function createJwksCache(opts: JwksCacheOptions): JwksCache {
   let lastFailed = false;
   let lastForcedAt = Number.NEGATIVE_INFINITY;
   let inflight: Promise<void> | undefined;
+  let inflightStartedAt = 0;
+  const maxWaiters = opts.unknownKidMaxWaiters ?? 10_000;
+  const maxWaitMs = opts.unknownKidMaxWaitMs ?? 15_000;
+  let waiters = 0;
+  /** The next permitted forced refresh, shared by every waiting request (one timer, one fetch). */
+  let slot: Promise<void> | undefined;
+  const absent = new Set<string>();
 
   function refresh(trigger: "scheduled" | "forced" | "initial"): Promise<void> {
     if (inflight) return inflight;
+    inflightStartedAt = performance.now();
     inflight = load(trigger).finally(() => {
       inflight = undefined;
     });
     return inflight;
+  }
+
+  function nextForcedRefresh(): Promise<void> {
+    if (!slot) {
+      const delay = Math.max(0, lastForcedAt + retryMs - opts.now());
+      slot = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          slot = undefined;
+          lastForcedAt = opts.now();
+          refresh("forced").then(resolve, () => resolve());
+        }, delay);
+        timer.unref?.();
+      });
+    }
+    return slot;
+  }
+
+  /** Waits for the next permitted forced refresh, or gives up after `maxWaitMs`. */
+  async function waitForSlot(): Promise<void> {
+    waiters++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        nextForcedRefresh(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, maxWaitMs);
+          timer.unref?.();
+        }),
+      ]);
+    } finally {
+      waiters--;
+      clearTimeout(timer);
+    }
   }
 
   async function load(trigger: "scheduled" | "forced" | "initial"): Promise<void> {
@@ -79,6 +135,7 @@ export function createJwksCache(opts: JwksCacheOptions): JwksCache {
       const loaded = await fetchKeys(fetchImpl, opts.jwksUri, opts.fetchTimeoutMs, opts.maxJwksBytes);
       const removed = keys?.some((old) => !loaded.some((k) => k.key.equals(old.key))) ?? false;
       keys = loaded;
+      absent.clear();
       if (removed) opts.onKeyRemoved?.();
       fetchedAt = opts.now();
       lastFailed = false;
@@ -143,19 +200,49 @@ export function createJwksCache(opts: JwksCacheOptions): JwksCache {
     );
   }
 
+  /**
+   * The key for a kid the cached set lacks: found by a refresh that started after this request arrived, or
+   * refused. Waits only as long as the throttle and the bounds above allow.
+   */
   async function afterUnknownKid(kid: string | undefined, alg: AsymmetricAlg): Promise<KeyObject> {
-    const t = opts.now();
-    if (inflight) {
-      await inflight.catch(() => undefined);
-    } else if (t - lastForcedAt >= retryMs) {
-      lastForcedAt = t;
-      await refresh("forced").catch(() => undefined);
-    } else {
-      throw new EnforcerError(ReasonCode.UnknownKid, `unknown kid ${JSON.stringify(kid)}`);
+    const label = kid ?? "";
+    if (absent.has(label)) {
+      // Refused at once; the next permitted refresh still comes (a key whose publication lagged gets its chance).
+      void nextForcedRefresh();
+      throw unknownKid(kid);
     }
-    const again = selectKey(keys ?? [], kid, alg);
-    if (again === "unknown") throw new EnforcerError(ReasonCode.UnknownKid, `unknown kid ${JSON.stringify(kid)}`);
-    return again;
+    const arrived = performance.now();
+    let waited = false;
+    for (;;) {
+      if (inflight) {
+        const fresh = inflightStartedAt >= arrived;
+        await inflight.catch(() => undefined);
+        const found = selectKey(keys ?? [], kid, alg);
+        if (found !== "unknown") return found;
+        if (fresh) break; // a key set fetched after this request arrived does not hold the kid
+        continue;
+      }
+      const t = opts.now();
+      if (t - lastForcedAt >= retryMs) {
+        lastForcedAt = t;
+        await refresh("forced").catch(() => undefined);
+        const found = selectKey(keys ?? [], kid, alg);
+        if (found !== "unknown") return found;
+        break;
+      }
+      // Throttled. The IdP failing, the waiting room full, or the one wait already spent: refuse now.
+      if (waited || lastFailed || waiters >= maxWaiters || maxWaitMs === 0) break;
+      waited = true;
+      await waitForSlot();
+      const found = selectKey(keys ?? [], kid, alg);
+      if (found !== "unknown") return found;
+    }
+    if (!lastFailed && inflightStartedAt >= arrived && absent.size < MAX_ABSENT_KIDS) absent.add(label);
+    throw unknownKid(kid);
+  }
+
+  function unknownKid(kid: string | undefined): EnforcerError {
+    return new EnforcerError(ReasonCode.UnknownKid, `unknown kid ${JSON.stringify(kid)}`);
   }
 
   function getKey(kid: string | undefined, alg: AsymmetricAlg): KeyObject | Promise<KeyObject> {
