@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CompactSign, exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
-import { auditRowHash, ensureAuditAnchor, verifyAuditChain, writeAudit } from "./audit";
+import { auditRowHash, canonicalRow, ensureAuditAnchor, verifyAuditChain, writeAudit } from "./audit";
 import { keyedHash, writeCheckpoint } from "./audit-anchor";
 import { db } from "./db";
 import { isPostgres } from "./env";
@@ -129,7 +129,7 @@ describe("anchored audit chain (issue 10 #11)", () => {
     expect(report.ok).toBe(false);
     expect(report.firstBroken).toMatchObject({ seq: first.seq, reason: expect.stringMatching(/unkeyed row/) });
     const wrongKey = Buffer.alloc(32, 1);
-    await recompute((prev, row) => keyedHash(wrongKey, canonicalFor(prev, row)), "hmac-sha256");
+    await recompute((prev, row) => keyedHash(wrongKey, canonicalRow(prev, row)), "hmac-sha256");
     report = await verifyAuditChain();
     expect(report.firstBroken).toMatchObject({ seq: first.seq, reason: expect.stringMatching(/edited/) });
     await db().$executeRawUnsafe(`DELETE FROM ${table()} WHERE "seq" >= ${first.seq}`);
@@ -170,19 +170,3 @@ describe("anchored audit chain (issue 10 #11)", () => {
     expect((await verifyAuditChain()).ok).toBe(true);
   });
 });
-
-function canonicalFor(prev: string, f: Parameters<typeof auditRowHash>[1]): string {
-  return JSON.stringify([
-    prev,
-    f.at.toISOString(),
-    f.actorId,
-    f.actorEmail,
-    f.action,
-    f.targetType,
-    f.targetId,
-    f.before,
-    f.after,
-    f.requestId,
-    f.ip,
-  ]);
-}

@@ -57,7 +57,8 @@ interface HashedFields {
   ip: string | null;
 }
 
-function canonicalRow(prevHash: string, f: HashedFields): string {
+/** The bytes a row's hash covers. */
+export function canonicalRow(prevHash: string, f: HashedFields): string {
   return JSON.stringify([
     prevHash,
     f.at.toISOString(),
