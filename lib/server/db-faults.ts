@@ -19,6 +19,12 @@ const SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENO
 const MESSAGE_UNAVAILABLE =
   /connection terminated|terminating connection|connection (?:is )?(?:closed|ended|refused)|timeout exceeded when trying to connect|not currently accepting connections|the database system is (?:starting up|shutting down)|Can't reach database server|Client has encountered a connection error|Connection lost|database is locked/i;
 const MESSAGE_FULL = /database or disk is full|No space left on device|could not extend file|SQLITE_FULL/i;
+/**
+ * Prisma's own transactions (updateMany, nested writes) lose the error of a failed COMMIT: it marks the
+ * transaction committed, tries to roll back, and throws this instead. It only ever means "COMMIT failed",
+ * so it takes the fault the adapter just recorded (storage_full on a full disk).
+ */
+const FAILED_COMMIT = /rollback cannot be executed on a committed transaction/i;
 
 /** Walk an error, its `cause` chain and Prisma's adapter-error metadata; at most a few levels. */
 function* facets(err: unknown): Generator<{ code?: unknown; message?: unknown; kind?: unknown }> {
@@ -46,6 +52,7 @@ export function classifyDbFault(err: unknown): DbFault | null {
     const code = typeof f.code === "string" ? f.code : "";
     const message = typeof f.message === "string" ? f.message : "";
     if (code === "SQLITE_FULL" || PG_FULL.has(code) || MESSAGE_FULL.test(message)) return "storage_full";
+    if (FAILED_COMMIT.test(message)) return writeState().fault ?? "database_unavailable";
     if (
       PRISMA_UNAVAILABLE.has(code) ||
       SOCKET.has(code) ||

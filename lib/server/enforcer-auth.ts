@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "./db";
+import { classifyDbFault } from "./db-faults";
 import { parseCredential, secretMatches } from "./enforcers/credential-format";
 import { enforcerAuthRejected } from "./enforcers/metrics";
 import { AppError } from "./errors";
@@ -41,13 +42,18 @@ export async function authenticateEnforcer(request: Request): Promise<EnforcerId
   if (row.expiresAt && row.expiresAt.getTime() <= now) reject("expired");
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     // Conditional update: concurrent polls of the same credential write at most once per minute.
-    await db().enforcerCredential.updateMany({
-      where: {
-        id: row.id,
-        OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - LAST_USED_RESOLUTION_MS) } }],
-      },
-      data: { lastUsedAt: new Date(now) },
-    });
+    // Best effort: on a full disk, config is still served (a read) even though this write fails.
+    await db()
+      .enforcerCredential.updateMany({
+        where: {
+          id: row.id,
+          OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - LAST_USED_RESOLUTION_MS) } }],
+        },
+        data: { lastUsedAt: new Date(now) },
+      })
+      .catch((err: unknown) => {
+        if (classifyDbFault(err) !== "storage_full") throw err;
+      });
   }
   return { credentialId: row.id, resourceId: row.resourceId };
 }

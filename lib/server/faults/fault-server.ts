@@ -21,8 +21,9 @@ import { serveRoutes } from "../enforcers/test-http";
 async function seed(): Promise<Response> {
   const { resourceId } = await createTestResource();
   const { secret } = await createCredential(testActor, { resourceId, name: "fault-tests" }, testCtx);
+  const { secret: unused } = await createCredential(testActor, { resourceId, name: "unused" }, testCtx);
   await publishConfig(testActor, { resourceId, note: "v1" }, testCtx);
-  return Response.json({ resourceId, secret });
+  return Response.json({ resourceId, secret, unused });
 }
 
 async function adminWrite(request: Request): Promise<Response> {
