@@ -20,7 +20,12 @@ export function VerifyChainButton() {
             const r = result.data;
             setMessage(
               r.ok
-                ? { tone: "success", text: `Chain intact: ${r.checked} events verified.` }
+                ? {
+                    tone: "success",
+                    text: `Chain intact: ${r.checked} events verified.${
+                      r.anchor ? ` Head and count match the checkpoint signed ${r.anchor.at}.` : " Not anchored."
+                    }`,
+                  }
                 : { tone: "error", text: `Chain broken at event #${r.firstBroken?.seq}: ${r.firstBroken?.reason}.` },
             );
           })
