@@ -2,7 +2,7 @@
 export const SIGN_IN_MESSAGES: Record<string, string> = {
   InvalidCredentials: "Wrong email or password.",
   CredentialsSignin: "Wrong email or password.",
-  Locked: "Too many failed attempts. This account is locked for 15 minutes.",
+  Locked: "Too many failed attempts. Sign-in to this account from this address is locked for 15 minutes.",
   Disabled: "This account is disabled. Ask an owner to enable it.",
   NoRole: "Your identity provider account has no Portcullis role. Ask an owner to map one of your groups.",
   EmailInUse:
