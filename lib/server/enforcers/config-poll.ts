@@ -18,6 +18,32 @@ import { subscribeConfigChanges } from "./notifier";
  */
 export const DEFAULT_WAIT_SEC = 30;
 export const MAX_WAIT_SEC = 60;
+/** Long-polls one credential may hold at once (issue 10 #14): a leaked credential cannot pin the server's sockets. */
+export const MAX_LONG_POLLS_PER_CREDENTIAL = 50;
+const longPolls = new Map<string, number>();
+
+/** Long-polls the credential holds now (tests, diagnostics). */
+export function longPollsHeld(credentialId: string): number {
+  return longPolls.get(credentialId) ?? 0;
+}
+
+/** Takes one long-poll slot of the credential, or refuses with 429 when all are held. */
+function holdLongPoll(credentialId: string): () => void {
+  const held = longPolls.get(credentialId) ?? 0;
+  if (held >= MAX_LONG_POLLS_PER_CREDENTIAL) {
+    throw new AppError(
+      "rate_limited",
+      `This credential already holds ${MAX_LONG_POLLS_PER_CREDENTIAL} config long-polls; an enforcer needs one.`,
+      { retryAfterSec: 5 },
+    );
+  }
+  longPolls.set(credentialId, held + 1);
+  return () => {
+    const left = (longPolls.get(credentialId) ?? 1) - 1;
+    if (left > 0) longPolls.set(credentialId, left);
+    else longPolls.delete(credentialId);
+  };
+}
 
 function parseWait(value: string | null): number {
   if (value === null || value === "") return DEFAULT_WAIT_SEC;
@@ -74,6 +100,23 @@ export async function serveConfig(request: Request): Promise<Response> {
   const wait = parseWait(new URL(request.url).searchParams.get("wait"));
   const matches = ifNoneMatch(request.headers.get("if-none-match"));
   const deadline = Date.now() + wait * 1000;
+  let release: (() => void) | undefined;
+  try {
+    return await pollLoop(request, identity, matches, deadline, (id) => {
+      release ??= holdLongPoll(id);
+    });
+  } finally {
+    release?.();
+  }
+}
+
+async function pollLoop(
+  request: Request,
+  identity: { credentialId: string; resourceId: string },
+  matches: ((etag: string) => boolean) | null,
+  deadline: number,
+  hold: (credentialId: string) => void,
+): Promise<Response> {
   for (;;) {
     // Subscribe first, then read: a publish between the two still wakes us.
     const subscription = subscribeConfigChanges(identity.resourceId);
@@ -86,7 +129,10 @@ export async function serveConfig(request: Request): Promise<Response> {
       if (!matches?.(latest.etag)) return bundleResponse(latest);
       const remaining = deadline - Date.now();
       if (remaining <= 0) return notModified(latest);
+      hold(identity.credentialId);
       if (!(await waitForWake(subscription.changed, remaining, request.signal))) return notModified(latest);
+      // Issue 10 #14: the credential may have been revoked (or rotated away) while this request waited.
+      await authenticateEnforcer(request);
     } finally {
       subscription.close();
     }
