@@ -32,6 +32,11 @@ describe("classifyDbFault", () => {
     ["lost connection", new Error("Connection terminated unexpectedly"), "database_unavailable"],
     ["pool timeout", new Error("timeout exceeded when trying to connect"), "database_unavailable"],
     ["too many connections", prisma("P2037"), "database_unavailable"],
+    [
+      "busy: no transaction slot within maxWait",
+      new Error("Transaction API error: Unable to start a transaction in the given time."),
+      "database_unavailable",
+    ],
     ["a unique violation is not a fault", prisma("P2002"), null],
     ["a bug is not a fault", new TypeError("x is undefined"), null],
     ["nothing", undefined, null],

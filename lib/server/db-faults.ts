@@ -17,7 +17,7 @@ const PG_UNAVAILABLE = /^(08\d{3}|53\d{3}|57P0[1-5]|55000|55006|55P03|40P01)$/;
 const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1011", "P1017", "P2024", "P2037"]);
 const SOCKET = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
 const MESSAGE_UNAVAILABLE =
-  /connection terminated|terminating connection|connection (?:is )?(?:closed|ended|refused)|timeout exceeded when trying to connect|not currently accepting connections|the database system is (?:starting up|shutting down)|Can't reach database server|Client has encountered a connection error|Connection lost|database is locked/i;
+  /connection terminated|terminating connection|connection (?:is )?(?:closed|ended|refused)|timeout exceeded when trying to connect|not currently accepting connections|the database system is (?:starting up|shutting down)|Can't reach database server|Client has encountered a connection error|Connection lost|database is locked|Unable to start a transaction in the given time/i;
 const MESSAGE_FULL = /database or disk is full|No space left on device|could not extend file|SQLITE_FULL/i;
 /**
  * Prisma's own transactions (updateMany, nested writes) lose the error of a failed COMMIT: it marks the
