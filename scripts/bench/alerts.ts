@@ -26,6 +26,7 @@ interface Result {
     lastOf49Ms: number;
     medianMs: number;
     deliverDueMs: number;
+    plainFetchMs: number;
   };
 }
 
