@@ -109,13 +109,15 @@ describe("portcullis/enforcer build", () => {
     expect(out.metadata).toEqual({
       resource: "https://mcp.example.com/mcp",
       authorization_servers: ["https://idp.example.com/"],
-      scopes_supported: ["mcp:tools", "mcp:resources", "mcp:prompts"],
+      // Derived from the default method rules (issue 20): every scope a client may be asked for.
+      scopes_supported: ["mcp:tools", "mcp:tools:read", "mcp:tools:execute", "mcp:resources", "mcp:prompts"],
       bearer_methods_supported: ["header"],
       resource_name: "files",
     });
     expect(out.denied).toEqual({
       status: 401,
-      challenge: 'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+      // Issue 20: every 401 names the baseline scope.
+      challenge: 'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"',
     });
   });
 
