@@ -10,6 +10,7 @@
  * client by forging its id), and is skipped when no address is known (one shared key would let one
  * client lock out everyone). A limit of 0 disables that limit.
  */
+import { createHash } from "node:crypto";
 import { EnforcerError, ReasonCode } from "./errors.js";
 import { clientKey, lockoutKey, userKey } from "./limits/keys.js";
 import type { RateLimiter } from "./limits/types.js";
@@ -122,6 +123,53 @@ export async function applyRateLimits(
   if (r === undefined || r.allowed) return;
   safeEmit(sink, { type: "rate_limit", at: now(), clientId: client, category, resource: policy.resource.uri });
   throw new EnforcerError(ReasonCode.RateLimited, `${category} rate limit exceeded`, {
+    retryAfterSec: r.retryAfterSec,
+  });
+}
+
+/**
+ * Issue 13 #3, DOMAIN.md "token refresh 10/hour per client": a resource server sees a refresh as a token it has not
+ * seen before. Called for tokens that missed the verified-token cache; the limiter decides whether this exact token
+ * is new (a `seen|…` key per token hash, shared by every instance on Redis), and new tokens are counted per
+ * (client, subject) per hour. Past `tokenRefreshPerHour`: 429 `rate_limited`, category `token_refresh`. A token
+ * seen before (evicted from a cache, another instance) is never counted twice within the hour. Fails open like
+ * the other limits.
+ *
+ * @example
+ * if (!validated.cacheHit) await applyTokenRefreshLimit(limiter, policy, validated.token, rawToken, sink, Date.now);
+ */
+export async function applyTokenRefreshLimit(
+  limiter: RateLimiter | undefined,
+  policy: EnforcerPolicy,
+  token: ValidatedToken,
+  raw: string,
+  sink: TelemetrySink | undefined,
+  now: () => number,
+): Promise<void> {
+  const limit = policy.rateLimits.tokenRefreshPerHour;
+  if (!limiter || limit === 0) return;
+  let r: Awaited<ReturnType<RateLimiter["hit"]>>;
+  try {
+    const seen = await limiter.hit(
+      `seen|t=${createHash("sha256").update(raw).digest("base64url").slice(0, 22)}`,
+      1,
+      3600,
+    );
+    if (!seen.allowed) return; // this token was counted already
+    r = await limiter.hit(userKey("refresh", token), limit, 3600);
+  } catch {
+    return;
+  }
+  if (r.allowed) return;
+  const client = token.clientId ?? `sub:${token.subject}`;
+  safeEmit(sink, {
+    type: "rate_limit",
+    at: now(),
+    clientId: client,
+    category: "token_refresh",
+    resource: policy.resource.uri,
+  });
+  throw new EnforcerError(ReasonCode.RateLimited, "token refresh limit exceeded: too many new tokens this hour", {
     retryAfterSec: r.retryAfterSec,
   });
 }

@@ -5,7 +5,7 @@
  * SDK) only translate to and from `Request`/`Response`.
  */
 import { performance } from "node:perf_hooks";
-import { applyRateLimits, checkLockout, recordFailedAuth } from "./enforcer-limits.js";
+import { applyRateLimits, applyTokenRefreshLimit, checkLockout, recordFailedAuth } from "./enforcer-limits.js";
 import { createPolicyStateResolver, type PolicyState } from "./enforcer-state.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
 import { allowedToolNames, authorizeMessage } from "./mcp/authorize.js";
@@ -124,6 +124,9 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       }
       const auth: AuthContext = { token: validated.token, cacheHit: validated.cacheHit };
       info.auth = auth;
+      if (limiter && !validated.cacheHit) {
+        await applyTokenRefreshLimit(limiter, policy, validated.token, raw, options.sink, now);
+      }
       // GET and DELETE carry no JSON-RPC method to authorize, but still need an MCP scope (issue 10 #5).
       if (method !== "POST") requireMcpScope(policy, validated.token);
       const sessionId = sessions ? request.header("mcp-session-id") : null;
