@@ -63,7 +63,6 @@ export {
   toolsListFilter,
 } from "./mcp/tools-filter.js";
 export type * from "./mcp/types.js";
-// obo/: on-behalf-of token exchange
 export {
   createOboClient,
   isConsentRequired,
@@ -76,6 +75,8 @@ export {
   type OboErrorCode,
   type OboToken,
 } from "./obo/client.js";
+// obo/: on-behalf-of token exchange
+export { oboCredentialsFromPolicy, type SecretSource } from "./obo/credentials.js";
 export * from "./policy.js";
 export { encodeTelemetryBatch } from "./telemetry/batch.js";
 export {

@@ -82,6 +82,16 @@ export const RateLimits = z.object({
 });
 export type RateLimits = z.infer<typeof RateLimits>;
 
+/**
+ * Where an enforcer reads a downstream's client secret (or, for `private_key_jwt`, its PEM private key): an
+ * environment variable or a file on the MCP server's host. The secret itself never enters the control plane
+ * or a bundle.
+ */
+export const OboSecretRef = z.union([
+  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "an environment variable name") }).strict(),
+  z.object({ file: z.string().min(1).max(1000) }).strict(),
+]);
+
 /** A downstream API a tool may call on behalf of the user (OBO / RFC 8693). */
 export const OboDownstream = z.object({
   name: z.string().min(1).max(100),
@@ -90,6 +100,12 @@ export const OboDownstream = z.object({
   grant: z.enum(["entra_obo", "token_exchange"]),
   scope: z.string().min(1).max(2000),
   audience: z.string().max(500).optional(),
+  /** The confidential client that performs the exchange (published by the control plane; optional for code). */
+  clientId: z.string().min(1).max(500).optional(),
+  /** RFC 6749 §2.3 / RFC 7523 client authentication at the token endpoint. Default `client_secret_basic`. */
+  clientAuth: z.enum(["client_secret_basic", "client_secret_post", "private_key_jwt"]).optional(),
+  /** Where the enforcer reads the secret (or the private key for `private_key_jwt`). */
+  secretFrom: OboSecretRef.optional(),
 });
 
 /** MCP protocol revisions the enforcer knows, oldest first (2026-07-28 starts the stateless era). */
