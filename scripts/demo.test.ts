@@ -116,7 +116,16 @@ describe("the demo, managed by a control plane", () => {
       if (path === "/api/v1/enforcer/config") {
         // Long-poll: a client that already has v3 waits (until the socket is destroyed at the end).
         if (req.headers["if-none-match"] === '"v3"') return;
-        return void res.writeHead(200, { "content-type": "application/jose", etag: '"v3"' }).end(jws);
+        // The signed latest-version announcement the real control plane sends (issue 10 #6).
+        const latest = await new CompactSign(
+          new TextEncoder().encode(
+            JSON.stringify({ resourceId: "res-demo", version: 3, iat: Math.floor(Date.now() / 1000) }),
+          ),
+        )
+          .setProtectedHeader({ alg: "ES256", kid: "cp-1", typ: "portcullis-latest+jwt" })
+          .sign(privateKey);
+        const headers = { "content-type": "application/jose", etag: '"v3"', "x-portcullis-latest-version": latest };
+        return void res.writeHead(200, headers).end(jws);
       }
       if (path === "/api/v1/enforcer/heartbeat") return void res.writeHead(200).end("{}");
       if (path === "/api/v1/telemetry" && req.method === "POST") {
@@ -143,18 +152,23 @@ describe("the demo, managed by a control plane", () => {
     await new Promise((resolve) => controlPlane.close(resolve));
   });
 
-  it("reads its settings from PORTCULLIS_URL and PORTCULLIS_CREDENTIAL, else stays standalone", () => {
+  it("reads its settings from PORTCULLIS_URL, PORTCULLIS_CREDENTIAL and PORTCULLIS_RESOURCE_ID, else stays standalone", () => {
     expect(controlPlaneFromEnv({})).toBeUndefined();
     expect(controlPlaneFromEnv({ PORTCULLIS_URL: url })).toBeUndefined();
-    expect(controlPlaneFromEnv({ PORTCULLIS_URL: url, PORTCULLIS_CREDENTIAL: "pcl_demo" })).toEqual({
-      url,
-      credential: "pcl_demo",
-    });
+    expect(() => controlPlaneFromEnv({ PORTCULLIS_URL: url, PORTCULLIS_CREDENTIAL: "pcl_demo" })).toThrow(
+      /PORTCULLIS_RESOURCE_ID is required/,
+    );
+    const env = { PORTCULLIS_URL: url, PORTCULLIS_CREDENTIAL: "pcl_demo", PORTCULLIS_RESOURCE_ID: "res-demo" };
+    expect(controlPlaneFromEnv(env)).toEqual({ url, credential: "pcl_demo", resourceId: "res-demo" });
   });
 
   it("enforces the signed bundle's policy and ships its decisions as telemetry", async () => {
     const lines: string[] = [];
-    const result = await runDemo({ controlPlane: { url, credential: "pcl_demo" }, idpPort, log: (l) => lines.push(l) });
+    const result = await runDemo({
+      controlPlane: { url, credential: "pcl_demo", resourceId: "res-demo" },
+      idpPort,
+      log: (l) => lines.push(l),
+    });
     expect(lines).toContain("config version 3 of resource res-demo, published by ops@example.test");
     expect(result.mode).toBe("control plane");
     expect(result.resourceUri).toBe(`http://127.0.0.1:${serverPort}/mcp`);

@@ -4,7 +4,7 @@
  * drives it with the SDK client (allowed and refused calls, expired and wrong-audience tokens, a
  * headless agent's discovery) and prints what the enforcer answered.
  *
- * Set PORTCULLIS_URL and PORTCULLIS_CREDENTIAL to take the policy from a running control plane and
+ * Set PORTCULLIS_URL, PORTCULLIS_CREDENTIAL and PORTCULLIS_RESOURCE_ID to take the policy from a running control plane and
  * send telemetry to it (PORTCULLIS_DEMO_IDP_PORT, default 4400: the test IdP's port, which the
  * published policy's issuer and JWKS URI must name).
  */

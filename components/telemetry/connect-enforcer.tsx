@@ -4,7 +4,8 @@ const SNIPPET = `import { createConfigClient, createEnforcer, createEnforcerMetr
 
 const url = "https://portcullis.example.com";           // this control plane
 const credential = process.env.PORTCULLIS_CREDENTIAL;    // pcl_… from the resource's Enforcers tab
-const config = createConfigClient({ url, credential, jwks: \`\${url}/.well-known/portcullis-jwks.json\` });
+const resourceId = "res_…";                            // the resource's id (its page here): other resources' bundles are refused
+const config = createConfigClient({ url, credential, resourceId, jwks: \`\${url}/.well-known/portcullis-jwks.json\` });
 await config.start();
 const telemetry = createTelemetryClient({ url, credential, instance: { id: process.env.HOSTNAME } });
 const metrics = createEnforcerMetrics({ telemetry });   // serve metrics.render() on /metrics

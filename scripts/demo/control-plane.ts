@@ -1,6 +1,6 @@
 /**
- * Optional: the demo managed by a running control plane. With PORTCULLIS_URL and PORTCULLIS_CREDENTIAL
- * the enforcer takes its policy from the signed config bundle (createConfigClient) and ships its
+ * Optional: the demo managed by a running control plane. With PORTCULLIS_URL, PORTCULLIS_CREDENTIAL and
+ * PORTCULLIS_RESOURCE_ID the enforcer takes its policy from the signed config bundle (createConfigClient) and ships its
  * decisions to the control plane (createTelemetryClient), exactly as an embedding MCP server would.
  */
 import { hostname } from "node:os";
@@ -15,6 +15,8 @@ import {
 export interface ControlPlaneSettings {
   url: string;
   credential: string;
+  /** The resource's id in the dashboard: the config client refuses bundles of any other resource. */
+  resourceId: string;
 }
 
 /** The settings from the environment, or undefined to stay standalone. */
@@ -23,7 +25,11 @@ export function controlPlaneFromEnv(
 ): ControlPlaneSettings | undefined {
   const url = env.PORTCULLIS_URL?.trim();
   const credential = env.PORTCULLIS_CREDENTIAL?.trim();
-  return url && credential ? { url, credential } : undefined;
+  if (!url || !credential) return undefined;
+  const resourceId = env.PORTCULLIS_RESOURCE_ID?.trim();
+  if (!resourceId)
+    throw new Error("PORTCULLIS_RESOURCE_ID is required with PORTCULLIS_URL: the id shown on the resource's page");
+  return { url, credential, resourceId };
 }
 
 export interface ControlPlaneLink {
@@ -42,6 +48,7 @@ export async function connectControlPlane(
     url: base,
     credential: settings.credential,
     jwks: `${base}/.well-known/portcullis-jwks.json`,
+    resourceId: settings.resourceId,
     heartbeat: { instanceId: `demo-${process.pid}`, host: hostname(), moduleVersion: "demo" },
     onReject: (rejection) => log(`config bundle refused: ${rejection.code}: ${rejection.message}`),
     waitSec: 5,

@@ -34,7 +34,7 @@ afterEach(async () => {
 
 async function setup() {
   const signer = await createSigner("cp-1");
-  const server = await startConfigServer();
+  const server = await startConfigServer({ announcer: signer });
   cleanups.push(() => server.close());
   const dir = mkdtempSync(join(tmpdir(), "pcl-config-"));
   const rejections: ConfigRejection[] = [];
@@ -84,6 +84,24 @@ describe("config client", () => {
     expect(toolNames(client)).toEqual(["search"]);
     expect(updates).toEqual([1, 2]);
     await until(() => readFileSync(join(dir, "config.jws"), "utf8") === v2, "the cache file");
+  });
+
+  // Issue 10 #6: a fresh start (no cache) must not take an old bundle the control plane has superseded.
+  it("refuses a bundle older than the signed latest version, and an answer without one", async () => {
+    const { server, rejections, start } = await setup();
+    server.announcedVersion = 3; // the control plane has published 3; someone serves the old, validly signed 1
+    const fresh = start({ cacheFile: undefined });
+    await fresh.start();
+    expect(fresh.current()).toBeUndefined();
+    expect(rejections.at(-1)).toMatchObject({ code: "stale_version", version: 1 });
+    fresh.stop();
+    server.announcedVersion = undefined;
+    server.announcer = undefined;
+    const unannounced = start({ cacheFile: undefined });
+    await unannounced.start();
+    expect(unannounced.current()).toBeUndefined();
+    expect(rejections.at(-1)?.code).toBe("unannounced");
+    expect(() => start({ resourceId: "" })).toThrow(/resourceId is required/);
   });
 
   it("refuses a tampered bundle and keeps the previous version", async () => {

@@ -12,13 +12,19 @@ import { readCacheFile, writeFileAtomic } from "./cache.js";
 import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.js";
 import { jitteredBackoff, readTextLimited } from "./http.js";
 import { createConfigKeySource } from "./keys.js";
-import { ConfigRejection, verifyConfigJws } from "./verify.js";
+import {
+  ConfigRejection,
+  LATEST_VERSION_HEADER,
+  type LatestAnnouncement,
+  verifyConfigJws,
+  verifyLatestAnnouncement,
+} from "./verify.js";
 
 /**
  * Options of {@link createConfigClient}.
  *
  * @example
- * const options: ConfigClientOptions = { url: "https://portcullis.example.com", credential, jwks, cacheFile: "/var/cache/pcl.jws" };
+ * const options: ConfigClientOptions = { url: "https://portcullis.example.com", credential, jwks, resourceId: "res_123", cacheFile: "/var/cache/pcl.jws" };
  */
 export interface ConfigClientOptions {
   /** The control plane's base URL, e.g. `https://portcullis.example.com`. */
@@ -27,8 +33,17 @@ export interface ConfigClientOptions {
   credential: string;
   /** The control plane's public JWKS: the object itself (pinned, strongest) or its URL (trusted over TLS). */
   jwks: JSONWebKeySet | string | URL;
-  /** Refuse bundles of any other resource. */
-  resourceId?: string;
+  /**
+   * The resource this enforcer protects (the id on the resource's page in the dashboard). Required: bundles of
+   * any other resource are refused (every resource's bundles are signed by the same control-plane key).
+   */
+  resourceId: string;
+  /**
+   * Oldest signed latest-version announcement (`x-portcullis-latest-version`) accepted, seconds. Default 300.
+   * A bundle older than the version the control plane announces is refused (`stale_version`), and so is an
+   * answer without a fresh announcement (`unannounced`): an old bundle cannot be replayed to a fresh start.
+   */
+  maxAnnouncementAgeSec?: number;
   /** Where the last good bundle (the JWS) is kept; restarts use it when the control plane is down. */
   cacheFile?: string;
   onUpdate?: (bundle: ConfigBundle) => void;
@@ -70,6 +85,7 @@ const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
  *   url: "https://portcullis.example.com",
  *   credential: process.env.PORTCULLIS_CREDENTIAL ?? "",
  *   jwks: pinnedJwks, // the JSON of https://portcullis.example.com/.well-known/portcullis-jwks.json
+ *   resourceId: "res_123", // the resource's id in the dashboard
  *   cacheFile: "/var/cache/portcullis/config.jws",
  *   heartbeat: { instanceId: hostname(), host: hostname(), moduleVersion: "1.0.0" },
  *   onReject: (r) => console.warn("config refused", r.code, r.message),
@@ -79,6 +95,12 @@ const MAX_BUNDLE_BYTES = 5 * 1024 * 1024;
  */
 export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   if (!options.credential) throw new TypeError("credential is required");
+  // Issue 10 #6: without it, any resource's validly signed bundle was accepted.
+  if (typeof options.resourceId !== "string" || options.resourceId === "")
+    throw new TypeError(
+      'resourceId is required: pass the id of the resource this enforcer protects (shown on its page in the dashboard), e.g. createConfigClient({ ..., resourceId: "res_123" })',
+    );
+  const maxAnnouncementAgeSec = options.maxAnnouncementAgeSec ?? 300;
   const base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const waitSec = Math.min(Math.max(Math.trunc(options.waitSec ?? 30), 0), 60);
@@ -100,6 +122,8 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   let running = false;
   let abort = new AbortController();
   let failures = 0;
+  /** The highest version a verified announcement named: nothing older is ever taken from the server. */
+  let highestAnnounced = 0;
   const heartbeat = options.heartbeat
     ? createHeartbeat(options.heartbeat, {
         url: new URL("api/v1/enforcer/heartbeat", base),
@@ -121,16 +145,44 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     }
   }
 
+  async function verifyAnnouncement(header: string | null): Promise<LatestAnnouncement> {
+    const check = async (refresh: boolean) =>
+      verifyLatestAnnouncement(
+        header,
+        await keys.get(refresh ? { refresh } : undefined),
+        Date.now(),
+        maxAnnouncementAgeSec,
+      );
+    try {
+      return await check(false);
+    } catch (err) {
+      if (err instanceof ConfigRejection && err.code === "unknown_key" && !keys.pinned) return check(true);
+      throw err;
+    }
+  }
+
   function reject(rejection: ConfigRejection): void {
     rejectionError = `${rejection.code}: ${rejection.message}`;
     options.onReject?.(rejection);
   }
 
   /** Verify and, if acceptable, swap. Returns whether the bundle is now current. */
-  async function accept(jws: string, source: "server" | "cache"): Promise<boolean> {
+  async function accept(jws: string, source: "server" | "cache", announcement: string | null = null): Promise<boolean> {
     let bundle: ConfigBundle;
     try {
       bundle = await verify(jws);
+      if (source === "server") {
+        const latest = await verifyAnnouncement(announcement);
+        if (latest.resourceId !== options.resourceId)
+          throw new ConfigRejection("wrong_resource", `the announcement is for resource ${latest.resourceId}`);
+        highestAnnounced = Math.max(highestAnnounced, latest.version);
+        if (bundle.version < highestAnnounced)
+          throw new ConfigRejection(
+            "stale_version",
+            `version ${bundle.version} is older than the announced version ${highestAnnounced} (a replayed bundle?)`,
+            bundle.version,
+          );
+      }
     } catch (err) {
       if (!(err instanceof ConfigRejection)) throw err;
       reject(err);
@@ -204,7 +256,7 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
         transportError = null;
         failures = 0;
         if (jws === undefined) reject(new ConfigRejection("malformed", `the bundle exceeds ${MAX_BUNDLE_BYTES} bytes`));
-        else if (await accept(jws, "server")) {
+        else if (await accept(jws, "server", res.headers.get(LATEST_VERSION_HEADER))) {
           etag = tag;
           rejectedEtag = undefined;
           return 0;

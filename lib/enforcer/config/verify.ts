@@ -27,7 +27,8 @@ export type ConfigRejectionCode =
   | "bad_signature"
   | "invalid_schema"
   | "wrong_resource"
-  | "stale_version";
+  | "stale_version"
+  | "unannounced";
 
 /**
  * A refused bundle: the code, a readable message, and the version it claimed when known.
@@ -111,4 +112,74 @@ export async function verifyConfigJws(
   if (expect.resourceId !== undefined && parsed.data.resourceId !== expect.resourceId)
     throw new ConfigRejection("wrong_resource", `the bundle is for resource ${parsed.data.resourceId}`, claimed);
   return parsed.data;
+}
+
+/** The response header carrying the signed latest-version announcement (issue 10 #6). */
+export const LATEST_VERSION_HEADER = "x-portcullis-latest-version";
+/** The JWS `typ` of that announcement. @example header.typ === LATEST_JWS_TYP */
+export const LATEST_JWS_TYP = "portcullis-latest+jwt";
+
+/**
+ * The control plane's signed statement, made when it answers, of the highest version published for a resource.
+ * A bundle is signed once, at publish; without this, an old but validly signed bundle replayed to an enforcer
+ * with no cache (a fresh start) would be taken.
+ *
+ * @example
+ * const latest = await verifyLatestAnnouncement(res.headers.get(LATEST_VERSION_HEADER), jwks, Date.now());
+ */
+export interface LatestAnnouncement {
+  resourceId: string;
+  version: number;
+  /** When the control plane signed it, epoch seconds. */
+  iat: number;
+}
+
+/**
+ * Verify an announcement (same pinned keys, ES256, typ `portcullis-latest+jwt`) no older than `maxAgeSec`.
+ * Throws {@link ConfigRejection} `unannounced` (absent, malformed, stale) or `unknown_key`/`bad_signature`.
+ *
+ * @example
+ * const { version } = await verifyLatestAnnouncement(header, jwks, Date.now(), 300);
+ */
+export async function verifyLatestAnnouncement(
+  jws: string | null,
+  jwks: JSONWebKeySet,
+  nowMs: number,
+  maxAgeSec = 300,
+): Promise<LatestAnnouncement> {
+  if (!jws)
+    throw new ConfigRejection(
+      "unannounced",
+      `the response has no ${LATEST_VERSION_HEADER} header: update the control plane, or let the proxy pass the header`,
+    );
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(jws);
+  } catch {
+    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not a compact JWS`);
+  }
+  if (header.alg !== CONFIG_JWS_ALG || header.typ !== LATEST_JWS_TYP || header.jwk || header.jku || header.x5u)
+    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not an ES256 ${LATEST_JWS_TYP}`);
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws, createLocalJWKSet(jwks), { algorithms: [CONFIG_JWS_ALG] }));
+  } catch (err) {
+    if ((err as { code?: string }).code === "ERR_JWKS_NO_MATCHING_KEY")
+      throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(header.kid)}`);
+    throw new ConfigRejection("bad_signature", `the ${LATEST_VERSION_HEADER} signature does not verify`);
+  }
+  let claims: Partial<LatestAnnouncement>;
+  try {
+    claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<LatestAnnouncement>;
+  } catch {
+    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not JSON`);
+  }
+  const { resourceId, version, iat } = claims;
+  if (typeof resourceId !== "string" || !Number.isInteger(version) || typeof iat !== "number")
+    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} lacks resourceId, version or iat`);
+  const age = nowMs / 1000 - iat;
+  // A replayed answer carries the announcement of its day: refused once older than maxAgeSec (60 s of skew allowed).
+  if (age > maxAgeSec || age < -60)
+    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} was signed ${Math.round(age)} s ago`);
+  return { resourceId, version: version as number, iat };
 }

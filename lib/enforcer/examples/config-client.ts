@@ -15,6 +15,7 @@ const config = createConfigClient({
   url,
   credential,
   jwks: `${url}/.well-known/portcullis-jwks.json`, // or the JWKS object itself, pinned
+  resourceId: "res_files", // required: the resource's id (its page in the dashboard); other resources' bundles are refused
   cacheFile: "/var/cache/portcullis/files.jws",
   heartbeat: { instanceId: hostname(), host: hostname(), moduleVersion: "1.0.0" },
   onReject: (rejection) => console.warn("config bundle refused:", rejection.code, rejection.message),

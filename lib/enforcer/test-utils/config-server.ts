@@ -45,13 +45,40 @@ export interface ConfigServer {
   mode: "ok" | "down";
   requests: { ifNoneMatch: string | null; authorization: string | null }[];
   heartbeats: Record<string, unknown>[];
+  /**
+   * Signs the `x-portcullis-latest-version` announcement of every 200 (issue 10 #6); `undefined` sends none.
+   * The announced version is `announcedVersion` when set, else the served bundle's own.
+   */
+  announcer: TestSigner | undefined;
+  announcedVersion: number | undefined;
   /** Serve this JWS from now on and wake the waiting polls. */
   publish(jws: string, etag: string): void;
   close(): Promise<void>;
 }
 
-/** @example const server = await startConfigServer(); server.publish(jws, '"v1"'); */
-export async function startConfigServer(): Promise<ConfigServer> {
+/** The signed announcement the real control plane sends with a bundle (lib/server/config/announce.ts). */
+export async function signAnnouncement(signer: TestSigner, resourceId: string, version: number): Promise<string> {
+  const payload = { resourceId, version, iat: Math.floor(Date.now() / 1000) };
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: "ES256", kid: signer.kid, typ: "portcullis-latest+jwt" })
+    .sign(signer.privateKey);
+}
+
+/** What a served JWS claims (best effort: a crafted one may claim nothing). */
+function claimsOf(jws: string): { resourceId: string; version: number } {
+  try {
+    const p = JSON.parse(Buffer.from(jws.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
+    return {
+      resourceId: typeof p.resourceId === "string" ? p.resourceId : "res-1",
+      version: typeof p.version === "number" ? p.version : 0,
+    };
+  } catch {
+    return { resourceId: "res-1", version: 0 };
+  }
+}
+
+/** @example const server = await startConfigServer({ announcer: signer }); server.publish(jws, '"v1"'); */
+export async function startConfigServer(opts: { announcer?: TestSigner } = {}): Promise<ConfigServer> {
   const waiters = new Set<() => void>();
   const sockets = new Set<import("node:net").Socket>();
   const state: ConfigServer = {
@@ -59,6 +86,8 @@ export async function startConfigServer(): Promise<ConfigServer> {
     jws: undefined,
     etag: undefined,
     mode: "ok",
+    announcer: opts.announcer,
+    announcedVersion: undefined,
     requests: [],
     heartbeats: [],
     publish(jws, etag) {
@@ -72,7 +101,17 @@ export async function startConfigServer(): Promise<ConfigServer> {
     if (!state.jws || !state.etag) return void res.writeHead(404).end('{"error":{"code":"not_found"}}');
     const tags = (req.headers["if-none-match"] ?? "").split(",").map((t) => t.trim());
     if (!tags.includes(state.etag)) {
-      return void res.writeHead(200, { "content-type": "application/jose", etag: state.etag }).end(state.jws);
+      const { jws, etag, announcer } = state;
+      const claimed = claimsOf(jws);
+      const announced = announcer
+        ? signAnnouncement(announcer, claimed.resourceId, state.announcedVersion ?? claimed.version)
+        : Promise.resolve(undefined);
+      void announced.then((latest) => {
+        const headers: Record<string, string> = { "content-type": "application/jose", etag };
+        if (latest) headers["x-portcullis-latest-version"] = latest;
+        res.writeHead(200, headers).end(jws);
+      });
+      return;
     }
     const wait = Number(new URL(req.url ?? "/", "http://x").searchParams.get("wait") ?? "30");
     const done = () => {

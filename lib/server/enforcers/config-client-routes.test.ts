@@ -99,4 +99,69 @@ describe("config client against the real control-plane route handlers", () => {
     expect(restarted.current()?.version).toBe(2);
     expect(restarted.lastError()).not.toBeNull();
   });
+
+  // Issue 10 #6: bundles are bound to the credential's resource and cannot be rolled back on a fresh start.
+  it("refuses an old version replayed to a fresh enforcer, a response without the signed latest version, and demands resourceId", async () => {
+    const { resourceId } = await createTestResource();
+    const { secret } = await createCredential(testActor, { resourceId, name: "rollback" }, testCtx);
+    await publishConfig(testActor, { resourceId, note: "v1" }, testCtx);
+    await setDraft(resourceId, draftWith({ tools: [{ name: "search", enabled: true, scopes: [] }] }));
+    await publishConfig(testActor, { resourceId, note: "v2" }, testCtx);
+    const v1 = await db().configVersion.findFirstOrThrow({ where: { resourceId, version: 1 } });
+    // A man in the middle (or a stale cache in front of the control plane) answers with the old, validly
+    // signed version 1, keeping every header of the real answer; another strips the latest-version header.
+    let mode: "replay" | "strip" | "pass" = "replay";
+    const server = await serveRoutes({
+      "GET /api/v1/enforcer/config": async (request) => {
+        const real = await configRoute(request);
+        if (real.status !== 200 || mode === "pass") return real;
+        const headers = new Headers(real.headers);
+        if (mode === "strip") headers.delete("x-portcullis-latest-version");
+        return new Response(mode === "replay" ? v1.jws : await real.text(), { status: 200, headers });
+      },
+      "GET /.well-known/portcullis-jwks.json": jwksRoute,
+    });
+    cleanups.push(() => server.close());
+    const jwks = (await (await fetch(`${server.url}/.well-known/portcullis-jwks.json`)).json()) as JSONWebKeySet;
+    const rejections: ConfigRejection[] = [];
+    const fresh = (extra: object = {}) => {
+      const client = createConfigClient({
+        url: server.url,
+        credential: secret,
+        jwks,
+        resourceId,
+        onReject: (r) => rejections.push(r),
+        backoff: { minMs: 20, maxMs: 100 },
+        ...extra,
+      });
+      cleanups.push(() => client.stop());
+      return client;
+    };
+    const replayed = fresh();
+    await replayed.start();
+    expect(replayed.current()).toBeUndefined();
+    expect(rejections[0]?.code).toBe("stale_version");
+    replayed.stop();
+
+    mode = "strip";
+    const stripped = fresh();
+    await stripped.start();
+    expect(stripped.current()).toBeUndefined();
+    expect(rejections.at(-1)?.code).toBe("unannounced");
+    stripped.stop();
+
+    mode = "pass";
+    const honest = fresh();
+    await honest.start();
+    expect(honest.current()?.version).toBe(2);
+    // Another resource's enforcer (its own resourceId) refuses this resource's bundle.
+    const other = fresh({ resourceId: "res_someone_else" });
+    await other.start();
+    expect(other.current()).toBeUndefined();
+    expect(rejections.at(-1)?.code).toBe("wrong_resource");
+    const { resourceId: _omit, ...withoutResource } = { url: server.url, credential: secret, jwks, resourceId };
+    expect(() => createConfigClient(withoutResource as Parameters<typeof createConfigClient>[0])).toThrow(
+      /resourceId is required/,
+    );
+  });
 });

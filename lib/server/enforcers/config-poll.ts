@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { announceLatest, LATEST_VERSION_HEADER } from "../config/announce";
 import { getLatestSigned, type LatestSigned } from "../config/versions";
 import { authenticateEnforcer } from "../enforcer-auth";
 import { AppError, toAppError } from "../errors";
@@ -61,7 +62,7 @@ function ifNoneMatch(header: string | null): ((etag: string) => boolean) | null 
 
 const baseHeaders = { "cache-control": "no-store", vary: "authorization" };
 
-function bundleResponse(latest: LatestSigned): Response {
+async function bundleResponse(latest: LatestSigned, resourceId: string): Promise<Response> {
   configPolls.inc({ status: "200" });
   return new Response(latest.jws, {
     status: 200,
@@ -70,6 +71,8 @@ function bundleResponse(latest: LatestSigned): Response {
       "content-type": "application/jose",
       etag: latest.etag,
       "x-portcullis-config-version": String(latest.version),
+      // Issue 10 #6: signed now, so an old bundle replayed to a fresh enforcer is refused (config/announce.ts).
+      [LATEST_VERSION_HEADER]: await announceLatest(resourceId, latest.version),
     },
   });
 }
@@ -126,7 +129,7 @@ async function pollLoop(
         configPolls.inc({ status: "404" });
         throw new AppError("not_found", "No config version has been published for this resource yet.");
       }
-      if (!matches?.(latest.etag)) return bundleResponse(latest);
+      if (!matches?.(latest.etag)) return await bundleResponse(latest, identity.resourceId);
       const remaining = deadline - Date.now();
       if (remaining <= 0) return notModified(latest);
       hold(identity.credentialId);
