@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
@@ -36,6 +37,16 @@ const config: NextConfig = {
         headers: [{ key: "strict-transport-security", value: "max-age=31536000; includeSubDomains" }],
       },
     ];
+  },
+  // lib/enforcer imports its own files NodeNext-style ("./x.js" for x.ts); Turbopack does not map those
+  // to .ts (vercel/next.js#82945), and the control plane imports the enforcer (token debugger, IdP kit).
+  turbopack: {
+    rules: {
+      "*.ts": {
+        condition: { path: /(^|[\\/])lib[\\/]enforcer[\\/]/ },
+        loaders: [join(process.cwd(), "scripts/turbopack/enforcer-imports-loader.cjs")],
+      },
+    },
   },
   // `npm run typecheck` (tsc over the whole tree, in CI) is the type gate; the build does not
   // repeat it, so `npm start` stays quick and the check runs once.
