@@ -222,6 +222,31 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
           </>
         )}
       </ChartCard>
+
+      <ChartCard title="Client software" summary={`${data.clientSoftware.length} name/version pairs`}>
+        {data.clientSoftware.length === 0 ? (
+          <NoData />
+        ) : (
+          <table className="w-full text-xs" aria-label="Requests by client software (MCP clientInfo)">
+            <thead>
+              <tr className="text-left text-slate-500">
+                <th className="py-1 font-medium">Client</th>
+                <th className="py-1 font-medium">Version</th>
+                <th className="py-1 text-right font-medium">Requests</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.clientSoftware.map((s) => (
+                <tr key={`${s.name}\u0000${s.version}`}>
+                  <td className="py-0.5">{s.name}</td>
+                  <td className="py-0.5 font-mono">{s.version || "—"}</td>
+                  <td className="py-0.5 text-right tabular-nums">{s.requests}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </ChartCard>
     </div>
   );
 }

@@ -113,6 +113,8 @@ export interface OverviewData {
   }[];
   tools: { tool: string; allowed: number; denied: number }[];
   rateLimits: { client: string; hits: number }[];
+  /** Client software calling (MCP `clientInfo` name and version, issue 22), most requests first. */
+  clientSoftware: { name: string; version: string; requests: number }[];
   /** True when no telemetry was ever received (for this resource): show how to connect an enforcer. */
   neverReceived: boolean;
 }

@@ -11,7 +11,7 @@
  */
 
 import type { TelemetryEvent } from "./types.js";
-import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, STRING_COLUMNS } from "./wire.js";
+import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, OPTIONAL_INT_COLUMNS, STRING_COLUMNS } from "./wire.js";
 
 type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
 
@@ -34,8 +34,10 @@ export class TelemetrySegment {
   readonly #dict = new Map<string, number>();
   // Consecutive decisions mostly repeat the client, subject, method and tool: the last value per column
   // skips the map.
-  readonly #lastValue: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-  readonly #lastId = [-1, -1, -1, -1, -1, -1];
+  readonly #lastValue: (string | undefined)[] = STRING_COLUMNS.map(() => undefined);
+  readonly #lastId = STRING_COLUMNS.map(() => -1);
+  /** Whether any decision carried a clientInfo (the optional columns travel only then). */
+  #hasClientInfo = false;
   #others: OtherEvent[] = [];
   #othersStart = 0;
 
@@ -72,6 +74,14 @@ export class TelemetrySegment {
     (ids[3] as Int32Array)[k] = this.#id(3, e.subject);
     (ids[4] as Int32Array)[k] = this.#id(4, e.method);
     (ids[5] as Int32Array)[k] = this.#id(5, e.tool);
+    if (e.clientName !== undefined) {
+      this.#hasClientInfo = true;
+      (ids[6] as Int32Array)[k] = this.#id(6, e.clientName);
+      (ids[7] as Int32Array)[k] = this.#id(7, e.clientVersion);
+    } else {
+      (ids[6] as Int32Array)[k] = -1;
+      (ids[7] as Int32Array)[k] = -1;
+    }
   }
 
   #id(column: number, value: string | undefined): number {
@@ -140,6 +150,11 @@ export class TelemetrySegment {
     };
     const out: Record<string, unknown> = { n, atBase: at[from], strings: this.#strings };
     for (const name of INT_COLUMNS) out[name] = encodeInt32Column(byName[name]);
+    if (this.#hasClientInfo) {
+      OPTIONAL_INT_COLUMNS.forEach((name, i) => {
+        out[name] = encodeInt32Column((this.#ids[6 + i] as Int32Array).subarray(from, this.#n));
+      });
+    }
     return out as unknown as DecisionColumns;
   }
 }

@@ -126,3 +126,23 @@ describe("telemetry wire format", () => {
     expect(() => decodeDecisionColumns(mutate(good()), 1000)).toThrow(TypeError);
   });
 });
+
+describe("clientInfo columns (issue 22)", () => {
+  it("carry the client's name and version, and stay out of batches that have none", () => {
+    const events = [
+      decision(1, { clientName: "Claude Desktop", clientVersion: "2.4.1" }),
+      decision(2),
+      decision(3, { clientName: "mcp-remote" }),
+    ];
+    const { decisions, body } = decode(encodeTelemetryBatch({ id: "i-1" }, events));
+    expect(decisions.map((d) => [d.clientName, d.clientVersion])).toEqual([
+      ["Claude Desktop", "2.4.1"],
+      [undefined, undefined],
+      ["mcp-remote", undefined],
+    ]);
+    expect(Object.keys(body.decisions as object)).toContain("clientName");
+    const without = decode(encodeTelemetryBatch({ id: "i-1" }, [decision(1), decision(2)]));
+    expect(Object.keys(without.body.decisions as object)).not.toContain("clientName");
+    expect(without.decisions.every((d) => !("clientName" in d))).toBe(true);
+  });
+});

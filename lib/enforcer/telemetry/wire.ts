@@ -14,7 +14,9 @@
  * Columns: `n` events; `strings` is the batch's dictionary (outcome, reason, client id, subject,
  * method and tool are indexes into it, -1 when absent); `atBase` + `at[i]` (ms deltas, each from the
  * previous event) give the timestamps; `latencyUs` in microseconds (clamped to int32, ≈35 min);
- * `cacheHit` 1, 0 or -1 (absent).
+ * `cacheHit` 1, 0 or -1 (absent). `clientName` and `clientVersion` (the request's MCP `clientInfo`, issue 22) are
+ * dictionary columns sent only when some decision of the batch has them: a control plane that predates them
+ * ignores them, and a batch without them decodes as before.
  *
  * Each int32 column is either `n` values (base64 of little-endian int32) or, when that is shorter,
  * run-length coded: `"rle:"` + base64 of (value, count) int32 pairs. Most columns of a batch repeat
@@ -35,6 +37,8 @@ export interface DecisionColumns {
   tool: string;
   latencyUs: string;
   cacheHit: string;
+  clientName?: string;
+  clientVersion?: string;
 }
 
 /** The int32 columns, in wire order. @example INT_COLUMNS.includes("at") */
@@ -49,8 +53,19 @@ export const INT_COLUMNS = [
   "latencyUs",
   "cacheHit",
 ] as const;
+/** Int32 columns a batch may leave out (all -1 then). @example OPTIONAL_INT_COLUMNS.includes("clientName") */
+export const OPTIONAL_INT_COLUMNS = ["clientName", "clientVersion"] as const;
 /** The dictionary-coded columns, in the order the encoder keeps them. @example STRING_COLUMNS[0] // "outcome" */
-export const STRING_COLUMNS = ["outcome", "reason", "clientId", "subject", "method", "tool"] as const;
+export const STRING_COLUMNS = [
+  "outcome",
+  "reason",
+  "clientId",
+  "subject",
+  "method",
+  "tool",
+  "clientName",
+  "clientVersion",
+] as const;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** The prefix of a run-length coded column. @example column.startsWith(RLE_PREFIX) */
@@ -130,7 +145,12 @@ export function decodeDecisionColumns(c: DecisionColumns, maxEvents: number): Re
     throw new TypeError("decisions.strings must be a list of strings");
   const cols: Record<string, Buffer> = {};
   for (const name of INT_COLUMNS) cols[name] = decodeInt32Column(name, c[name], c.n);
-  const int = (name: (typeof INT_COLUMNS)[number], i: number) => (cols[name] as Buffer).readInt32LE(i * 4);
+  for (const name of OPTIONAL_INT_COLUMNS)
+    if (c[name] !== undefined) cols[name] = decodeInt32Column(name, c[name], c.n);
+  const int = (name: (typeof INT_COLUMNS)[number] | (typeof OPTIONAL_INT_COLUMNS)[number], i: number) => {
+    const column = cols[name];
+    return column === undefined ? -1 : column.readInt32LE(i * 4);
+  };
   const str = (name: (typeof STRING_COLUMNS)[number], i: number): string | undefined => {
     const index = int(name, i);
     if (index === -1) return undefined;

@@ -105,6 +105,11 @@ export async function getOverview(
         `${is("type", "rate_limit")} AND ${is("dim", "client")}`,
         `GROUP BY 1 ORDER BY 2 DESC LIMIT ${TOP}`,
       ),
+      clientSoftware: total(
+        `${q("dimValue")} AS d, SUM(${q("count")}) AS n`,
+        `${is("type", "decision")} AND ${is("dim", "software")}`,
+        `GROUP BY 1 ORDER BY 2 DESC LIMIT ${TOP}`,
+      ),
       enforcersOnline: () =>
         db().enforcerInstance.count({
           where: {
@@ -157,6 +162,17 @@ export async function getOverview(
     obo: oboLatency(obo),
     tools: toolRows.slice(0, TOP),
     rateLimits: limits.map((r) => ({ client: String(r.d), hits: num(r.n) })),
+    clientSoftware: r.clientSoftware.map((row) => ({ ...softwareOf(String(row.d)), requests: num(row.n) })),
     neverReceived: any === null,
   };
+}
+
+/** The name and version of a `software` rollup value (`["name","version"]`, see rows.ts softwareKey). */
+function softwareOf(value: string): { name: string; version: string } {
+  try {
+    const [name, version] = JSON.parse(value) as unknown[];
+    return { name: String(name ?? ""), version: String(version ?? "") };
+  } catch {
+    return { name: value, version: "" };
+  }
 }

@@ -23,6 +23,8 @@ export interface RawRow {
   method: string;
   latencyMs: number | null;
   data: string | null;
+  /** Decisions: the client software (`clientInfo`) as `["name","version"]`, for the rollups only (not stored raw). */
+  software?: string;
 }
 
 export interface RollupRow {
@@ -32,7 +34,7 @@ export interface RollupRow {
   type: string;
   outcome: string;
   reason: string;
-  dim: "all" | "client" | "tool" | "downstream";
+  dim: "all" | "client" | "tool" | "downstream" | "software";
   dimValue: string;
   count: number;
   latencySum: number;
@@ -65,6 +67,7 @@ export function toRawRow(e: WireEvent, resourceId: string, instanceId: string): 
         method: e.method ?? "",
         latencyMs: e.latencyMs,
         data: e.cacheHit === undefined ? null : e.cacheHit ? CACHE_HIT : CACHE_MISS,
+        software: e.clientName === undefined ? undefined : softwareKey(e.clientName, e.clientVersion),
       };
     case "jwks_refresh":
       return {
@@ -114,6 +117,18 @@ export function toRawRow(e: WireEvent, resourceId: string, instanceId: string): 
   }
 }
 
+/**
+ * The rollup value of a client's `clientInfo`: a JSON pair, so names and versions with any printable character
+ * stay apart. @example softwareKey("Claude Desktop", "2.4.1") // '["Claude Desktop","2.4.1"]'
+ */
+export function softwareKey(name: string, version: string | undefined): string {
+  return JSON.stringify([name, version ?? ""]);
+}
+
+/** Distinct client-software values one batch adds per resource; more become "(other)" (bounded cardinality). */
+export const MAX_SOFTWARE_PER_BATCH = 64;
+const OTHER_SOFTWARE = softwareKey("(other)", undefined);
+
 /** Index of the histogram bucket for a latency (the last one is "above 5000 ms"). */
 export function histIndex(latencyMs: number): number {
   const i = TELEMETRY_LATENCY_BUCKETS_MS.findIndex((le) => latencyMs <= le);
@@ -158,6 +173,18 @@ export function buildRollups(rows: readonly RawRow[]): RollupRow[] {
       }
     }
   };
+  const software = new Map<string, Set<string>>();
+  const softwareOf = (r: RawRow, value: string) => {
+    let seen = software.get(r.resourceId);
+    if (!seen) {
+      seen = new Set();
+      software.set(r.resourceId, seen);
+    }
+    if (seen.has(value)) return value;
+    if (seen.size >= MAX_SOFTWARE_PER_BATCH) return OTHER_SOFTWARE;
+    seen.add(value);
+    return value;
+  };
   for (const r of rows) {
     const minute = Math.floor(r.at.getTime() / 60_000);
     const h = r.latencyMs === null ? -1 : histIndex(r.latencyMs);
@@ -165,6 +192,7 @@ export function buildRollups(rows: readonly RawRow[]): RollupRow[] {
     if (r.type === "decision") {
       if (r.clientId) add(r, minute, h, "client", r.clientId, "");
       if (r.tool) add(r, minute, h, "tool", r.tool, "");
+      if (r.software) add(r, minute, h, "software", softwareOf(r, r.software), "");
       // A verified-token cache miss is a token seen for the first time: the token-refresh alert's
       // per-client series (mcp_token_refresh_total on the enforcer). Its own type, so no chart sums it in.
       if (r.data === CACHE_MISS && r.outcome === "allow") {

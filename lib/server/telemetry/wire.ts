@@ -40,6 +40,9 @@ const Decision = z.object({
   tool: text(128).optional(),
   latencyMs: latency,
   cacheHit: z.boolean().optional(),
+  // The request's MCP clientInfo (issue 22): optional, so batches of older enforcers validate as before.
+  clientName: text(64).optional(),
+  clientVersion: text(32).optional(),
 });
 
 const JwksRefresh = z.object({
