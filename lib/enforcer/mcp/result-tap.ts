@@ -35,6 +35,8 @@ export function createMessageScanner(
   let buffer = "";
   let dead = false;
   const emit = (text: string) => {
+    // Only task handles and tool lists teach anything: skip parsing every other result (tools/call is the hot path).
+    if (!text.includes('"taskId"') && !text.includes('"tools"')) return;
     try {
       onMessage(JSON.parse(text));
     } catch {
