@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ALL_REASON_CODES } from "@/lib/enforcer/errors";
+import { BoundedIsoDateTime } from "./bounds";
 
 /**
  * Alert rule kinds, their DOMAIN.md defaults ("Defaults and thresholds") and the explanation shown
@@ -299,8 +300,9 @@ export const AlertListQuery = z.object({
   ruleId: z.string().max(64).optional(),
   resourceId: z.string().max(64).optional(),
   kind: z.enum(ALERT_KINDS).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  // Bounded like every date input (issue 23 §4): a year the database cannot store is a 422 on the field.
+  from: BoundedIsoDateTime.optional(),
+  to: BoundedIsoDateTime.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type AlertListQuery = z.infer<typeof AlertListQuery>;

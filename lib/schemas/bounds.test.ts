@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AlertListQuery } from "./alerts";
 import { AuditFilterInput } from "./audit";
 import { EventFilter } from "./telemetry";
 
@@ -26,5 +27,11 @@ describe("bounded dates and cursors", () => {
     expect(AuditFilterInput.safeParse({ from: "0000-01-01" }).success).toBe(false);
     expect(AuditFilterInput.safeParse({ to: "2026-12-06" }).success).toBe(true);
     expect(AuditFilterInput.safeParse({ before: "99999999999" }).success).toBe(false);
+  });
+
+  it("alert list filters: a year 0 timestamp is refused on the field", () => {
+    const r = AlertListQuery.safeParse({ from: "0000-01-01T00:00:00Z" });
+    expect(r.error?.issues[0]?.path).toEqual(["from"]);
+    expect(AlertListQuery.safeParse({ to: "2026-12-06T10:00:00Z" }).success).toBe(true);
   });
 });
