@@ -87,7 +87,7 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
 export type JsonBody = Record<string, any>;
 
 /** A fetch that gives up after `ms` (a hung control plane shows as an AbortError, not a test timeout). */
-export async function timedFetch(url: string, init: RequestInit = {}, ms = 5000) {
+export async function timedFetch(url: string, init: RequestInit = {}, ms = 15_000) {
   const started = performance.now();
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
   const text = await res.text();
