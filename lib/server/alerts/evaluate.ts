@@ -36,7 +36,9 @@ export interface EvaluateOptions {
 let sqliteBusy = false;
 
 type RuleRow = Awaited<ReturnType<Db["alertRule"]["findMany"]>>[number];
-type Plan = { rule: RuleRow; steps: Step<Observation>[] };
+type AlertRow = Awaited<ReturnType<Db["alert"]["create"]>>;
+type Plan = { rule: RuleRow; steps: Step<Observation>[]; current: ReadonlyMap<string, Shown> };
+type Shown = { value: number; threshold: number; summary: string };
 
 export async function evaluateAlerts(opts: EvaluateOptions = {}): Promise<CycleResult> {
   const client = opts.client ?? db();
@@ -121,6 +123,9 @@ async function planCycle(c: Tx, now: Date): Promise<Plan[]> {
         firedAt: true,
         lastTrueAt: true,
         lastNotifiedAt: true,
+        value: true,
+        threshold: true,
+        summary: true,
       },
     }),
     c.alert.groupBy({
@@ -146,7 +151,8 @@ async function planCycle(c: Tx, now: Date): Promise<Plan[]> {
     const fires = new Map(
       recent.filter((r) => r.ruleId === rule.id).map((r) => [alertKey(r.resourceId, r.key), r._count._all]),
     );
-    plans.push({ rule, steps: planTransitions(rule, mine, observations, fires, now) });
+    const current = new Map(open.filter((a) => a.ruleId === rule.id).map((a) => [a.id, a]));
+    plans.push({ rule, steps: planTransitions(rule, mine, observations, fires, now), current });
   }
   // Alerts of rules that were disabled or deleted meanwhile resolve on their own.
   const live = new Set(enabled.map((r) => r.id));
@@ -157,7 +163,7 @@ async function planCycle(c: Tx, now: Date): Promise<Plan[]> {
       .map((a): Step<Observation> => ({ op: "resolve", id: a.id }));
     const pendings = open.filter((a) => a.ruleId === rule.id && a.state === "pending");
     for (const p of pendings) steps.push({ op: "drop", id: p.id });
-    if (steps.length) plans.push({ rule, steps });
+    if (steps.length) plans.push({ rule, steps, current: new Map() });
   }
   return plans;
 }
@@ -168,18 +174,22 @@ async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
   const names = new Map(
     (await tx.mcpResource.findMany({ select: { id: true, name: true } })).map((r) => [r.id, r.name]),
   );
-  for (const { rule, steps } of plans) {
+  // Alerts whose condition still holds with the same value: one statement for all of them, since
+  // a steady cycle would otherwise cost one UPDATE per open alert.
+  const unchanged: string[] = [];
+  for (const { rule, steps, current } of plans) {
     const channelIds = JSON.parse(rule.channelIds) as string[];
-    const notify = async (alertId: string, event: NotifyEvent, suppressed = false) => {
-      const a = await tx.alert.findUniqueOrThrow({ where: { id: alertId } });
+    const notify = async (a: AlertRow, event: NotifyEvent, suppressed = false) => {
+      if (channelIds.length === 0) return;
       const payload = buildPayload(
         event,
         { ...a, rule: { id: rule.id, name: rule.name, kind: rule.kind, reason: rule.reason } },
         a.resourceId ? (names.get(a.resourceId) ?? null) : null,
         rule.windowMin,
       );
-      notifications += await enqueueDeliveries(tx, alertId, channelIds, a.severity, payload, { suppressed, now });
-      await tx.alert.update({ where: { id: alertId }, data: { lastNotifiedAt: now } });
+      const queued = await enqueueDeliveries(tx, a.id, channelIds, a.severity, payload, { suppressed, now });
+      notifications += queued;
+      if (queued) await tx.alert.update({ where: { id: a.id }, data: { lastNotifiedAt: now } });
     };
     for (const s of steps) {
       switch (s.op) {
@@ -203,28 +213,42 @@ async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
           transitions.opened++;
           if (s.firing) {
             transitions.fired++;
-            await notify(created.id, "firing", s.flapping);
+            await notify(created, "firing", s.flapping);
           }
           break;
         }
-        case "fire":
-          await tx.alert.update({
+        case "fire": {
+          const a = await tx.alert.update({
             where: { id: s.id },
             data: { state: "firing", firedAt: now, lastTrueAt: now, value: s.obs.value, summary: s.obs.summary },
           });
           transitions.fired++;
-          await notify(s.id, "firing", (await tx.alert.findUniqueOrThrow({ where: { id: s.id } })).flapping);
+          await notify(a, "firing", a.flapping);
           break;
-        case "hold":
-          await tx.alert.update({
+        }
+        case "hold": {
+          const was = current.get(s.id);
+          const same = was?.value === s.obs.value && was.threshold === s.obs.threshold && was.summary === s.obs.summary;
+          if (same && !s.renotify) {
+            unchanged.push(s.id);
+            break;
+          }
+          const a = await tx.alert.update({
             where: { id: s.id },
-            data: { lastTrueAt: now, value: s.obs.value, threshold: s.obs.threshold, summary: s.obs.summary },
+            data: {
+              lastTrueAt: now,
+              value: s.obs.value,
+              threshold: s.obs.threshold,
+              summary: s.obs.summary,
+              ...(s.renotify ? { lastNotifiedAt: now } : {}),
+            },
           });
           if (s.renotify) {
             transitions.renotified++;
-            await notify(s.id, "renotify");
+            await notify(a, "renotify");
           }
           break;
+        }
         case "drop":
           await tx.alert.delete({ where: { id: s.id } });
           transitions.dropped++;
@@ -235,11 +259,12 @@ async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
             data: { state: "resolved", resolvedAt: now, resolvedBy: "evaluator" },
           });
           transitions.resolved++;
-          await notify(s.id, "resolved", a.flapping);
+          await notify(a, "resolved", a.flapping);
           break;
         }
       }
     }
   }
+  if (unchanged.length) await tx.alert.updateMany({ where: { id: { in: unchanged } }, data: { lastTrueAt: now } });
   return { transitions, notifications };
 }
