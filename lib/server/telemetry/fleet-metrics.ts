@@ -12,9 +12,11 @@ import type { RollupRow } from "./rows";
  * totals back from the rollup table instead would make them drop at every retention pass, which
  * Prometheus takes for a counter reset and turns into a spike in rate(); in-process counters only
  * reset on restart, which rate() handles, and several replicas simply add up (sum by resource_id).
- * Label values are bounded: reasons are an enumeration; tools, clients and downstreams are capped.
+ * Label values are bounded: reasons are an enumeration; tools, clients and downstreams are capped per
+ * resource (issue 10 #12: with one global cap, one resource's junk pushed another's real tools into "other"),
+ * and what was folded is counted.
  */
-const LABEL_CAP = 500;
+export const LABEL_CAP_PER_RESOURCE = 200;
 
 const success = counter("portcullis_fleet_auth_success_total", "Allowed requests reported by enforcers", [
   "resource_id",
@@ -105,13 +107,33 @@ registered(
     }),
 );
 
+const labelFolded = counter(
+  "portcullis_fleet_label_folded_total",
+  'Label values folded into "other" on this endpoint (per-resource label cap)',
+  ["resource_id", "label"],
+);
+const telemetryFolded = counter(
+  "portcullis_fleet_telemetry_folded_total",
+  'Telemetry values stored as "other" by the intake\'s cardinality caps (client, tool, downstream, instance)',
+  ["resource_id", "dim"],
+);
+
+/** Counts values the intake folded (lib/server/telemetry/cardinality.ts). */
+export function recordFolded(resourceId: string, folded: Partial<Record<string, number>>): void {
+  for (const [dim, n] of Object.entries(folded)) if (n) telemetryFolded.inc({ resource_id: resourceId, dim }, n);
+}
+
 const seen = new Map<string, Set<string>>();
-/** Keeps the first LABEL_CAP values of a label; later ones fold into "other". */
-function cap(label: string, value: string): string {
-  const set = seen.get(label) ?? new Set<string>();
-  seen.set(label, set);
+/** Keeps the first LABEL_CAP_PER_RESOURCE values of a label per resource; later ones fold into "other". */
+function cap(label: string, resourceId: string, value: string): string {
+  const key = `${label}\n${resourceId}`;
+  const set = seen.get(key) ?? new Set<string>();
+  seen.set(key, set);
   if (set.has(value)) return value;
-  if (set.size >= LABEL_CAP) return "other";
+  if (set.size >= LABEL_CAP_PER_RESOURCE) {
+    labelFolded.inc({ resource_id: resourceId, label });
+    return "other";
+  }
   set.add(value);
   return value;
 }
@@ -123,15 +145,15 @@ export function recordFleetMetrics(rollups: readonly RollupRow[]): void {
     const resource_id = r.resourceId;
     if (r.type === "decision" && r.dim === "all") {
       if (r.outcome === "allow") success.inc({ resource_id }, r.count);
-      else failure.inc({ resource_id, reason: cap("reason", r.reason) }, r.count);
+      else failure.inc({ resource_id, reason: cap("reason", resource_id, r.reason) }, r.count);
     } else if (r.type === "decision" && r.dim === "tool") {
-      tools.inc({ resource_id, tool: cap("tool", r.dimValue), outcome: r.outcome }, r.count);
+      tools.inc({ resource_id, tool: cap("tool", resource_id, r.dimValue), outcome: r.outcome }, r.count);
     } else if (r.type === "jwks_refresh") {
       jwks.inc({ resource_id, trigger: r.reason, outcome: r.outcome }, r.count);
     } else if (r.type === "rate_limit" && r.dim === "client") {
-      limits.inc({ resource_id, client: cap("client", r.dimValue), category: r.reason }, r.count);
+      limits.inc({ resource_id, client: cap("client", resource_id, r.dimValue), category: r.reason }, r.count);
     } else if (r.type === "obo_exchange" && r.dim === "downstream" && r.reason === "exchange") {
-      obo.add({ resource_id, downstream: cap("downstream", r.dimValue) }, r.hist, r.latencySum);
+      obo.add({ resource_id, downstream: cap("downstream", resource_id, r.dimValue) }, r.hist, r.latencySum);
     }
   }
 }

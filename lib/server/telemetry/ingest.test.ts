@@ -63,8 +63,8 @@ describe("telemetry ingest", () => {
     const events = mixedEvents(50, 1);
     const first = await ingestBatch({ resourceId: a.resourceId, idempotencyKey: key, instanceId: "i", events });
     const again = await ingestBatch({ resourceId: a.resourceId, idempotencyKey: key, instanceId: "i", events });
-    expect(first).toEqual({ stored: 50, duplicate: false });
-    expect(again).toEqual({ stored: 0, duplicate: true });
+    expect(first).toEqual({ stored: 50, duplicate: false, folded: 0 });
+    expect(again).toEqual({ stored: 0, duplicate: true, folded: 0 });
     expect(await count(a.resourceId)).toBe(50);
     const rollupTotal = await db().telemetryRollup.aggregate({
       where: { resourceId: a.resourceId, grain: 1, dim: "all" },
@@ -75,6 +75,7 @@ describe("telemetry ingest", () => {
     expect(await ingestBatch({ resourceId: b.resourceId, idempotencyKey: key, instanceId: "i", events })).toEqual({
       stored: 50,
       duplicate: false,
+      folded: 0,
     });
   });
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type Tx } from "../db";
-import { recordFleetMetrics } from "./fleet-metrics";
+import { foldExcessValues } from "./cardinality";
+import { recordFleetMetrics, recordFolded } from "./fleet-metrics";
 import { buildRollups, HIST_BUCKETS, type RawRow, type RollupRow, toRawRow } from "./rows";
 import { chunk, insertFromJson, type JsonColumn, Params, q } from "./sql";
 import type { WireEvent } from "./wire";
@@ -15,11 +16,15 @@ export interface IngestInput {
   idempotencyKey: string;
   instanceId: string;
   events: readonly WireEvent[];
+  /** The sending credential: its new distinct values per window are capped (issue 10 #12). */
+  credentialId?: string;
 }
 
 export interface IngestResult {
   stored: number;
   duplicate: boolean;
+  /** Client ids, tools and downstreams stored as "other" because of the cardinality caps. */
+  folded: number;
 }
 
 const HIST_COLUMNS = Array.from({ length: HIST_BUCKETS }, (_, i) => `h${i}`);
@@ -34,6 +39,8 @@ const CHUNK_ROWS = 5_000;
 
 export async function ingestBatch(input: IngestInput, now = new Date()): Promise<IngestResult> {
   const rows = input.events.map((e) => toRawRow(e, input.resourceId, input.instanceId));
+  const foldedBy = await foldExcessValues(rows, input.resourceId, input.credentialId ?? "");
+  const folded = foldedBy.client + foldedBy.tool + foldedBy.downstream;
   const rollups = buildRollups(rows);
   const result = await db().$transaction(
     async (tx): Promise<IngestResult> => {
@@ -44,14 +51,17 @@ export async function ingestBatch(input: IngestInput, now = new Date()): Promise
          ON CONFLICT (${q("id")}) DO NOTHING`,
         ...p.values,
       );
-      if (claimed === 0) return { stored: 0, duplicate: true };
+      if (claimed === 0) return { stored: 0, duplicate: true, folded: 0 };
       await insertRaw(tx, rows);
       await upsertRollups(tx, rollups);
-      return { stored: rows.length, duplicate: false };
+      return { stored: rows.length, duplicate: false, folded };
     },
     { timeout: 30_000, maxWait: 10_000 },
   );
-  if (!result.duplicate) recordFleetMetrics(rollups); // after commit: a rolled-back batch counts nothing
+  if (!result.duplicate) {
+    recordFleetMetrics(rollups); // after commit: a rolled-back batch counts nothing
+    recordFolded(input.resourceId, foldedBy);
+  }
   return result;
 }
 

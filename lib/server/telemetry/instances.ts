@@ -2,6 +2,8 @@ import "server-only";
 import { db } from "../db";
 import { instanceKey } from "../enforcers/instances";
 import { isUniqueViolation } from "../errors";
+import { MAX_INSTANCES_PER_RESOURCE } from "./cardinality";
+import { recordFolded } from "./fleet-metrics";
 import type { WireInstance } from "./wire";
 
 /**
@@ -23,6 +25,11 @@ export async function touchInstance(resourceId: string, instance: WireInstance, 
   const lastSeenAt = new Date(now);
   const updated = await db().enforcerInstance.updateMany({ where: { id, resourceId }, data: { lastSeenAt } });
   if (updated.count > 0) return;
+  // Issue 10 #12: instance ids are chosen by the sender; a credential must not fill the fleet view with ghosts.
+  if ((await db().enforcerInstance.count({ where: { resourceId } })) >= MAX_INSTANCES_PER_RESOURCE) {
+    recordFolded(resourceId, { instance: 1 });
+    return;
+  }
   try {
     await db().enforcerInstance.create({
       data: { id, resourceId, host: instance.host, moduleVersion: instance.moduleVersion, lastSeenAt },

@@ -51,7 +51,7 @@ describe("POST /api/v1/telemetry", () => {
     const instance = { id: `i-${randomUUID().slice(0, 8)}`, host: "web-1", moduleVersion: "0.1.0" };
     const res = await POST(request(credential, { instance, events: [event(1), event(2)] }, { gzip: true }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 2, duplicate: false, rejectedCount: 0, rejected: [] });
+    expect(await res.json()).toEqual({ accepted: 2, duplicate: false, folded: 0, rejectedCount: 0, rejected: [] });
     expect(await db().telemetryEvent.count({ where: { resourceId } })).toBe(2);
     const seen = await db().enforcerInstance.findUnique({ where: { id: instanceKey(resourceId, instance.id) } });
     expect(seen?.host).toBe("web-1");

@@ -54,12 +54,14 @@ export async function receiveTelemetry(request: Request, gate: Gate = telemetryG
               idempotencyKey: key,
               instanceId,
               events: batch.events,
+              credentialId: identity.credentialId,
             })
-          : { stored: 0, duplicate: false };
+          : { stored: 0, duplicate: false, folded: 0 };
       if (batch.instance) await touchInstance(identity.resourceId, batch.instance, now);
       return json({
         accepted: result.stored,
         duplicate: result.duplicate,
+        folded: result.folded,
         rejectedCount: batch.rejectedCount,
         rejected: batch.rejected,
       });
