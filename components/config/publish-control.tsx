@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { submitKeepingInput } from "@/components/ui/submit-keeping-input";
 import type { PublishActionResult } from "@/lib/schemas/config";
 
 type State = PublishActionResult | null;
@@ -18,13 +19,20 @@ export function PublishControl({
   /** The server action (passed in by the route that owns it: components never import from `app/`). */
   publish: (input: { resourceId: string; note: FormDataEntryValue }) => Promise<PublishActionResult>;
 }) {
-  const [state, formAction, pending] = useActionState(
-    async (_prev: State, data: FormData) => publish({ resourceId, note: data.get("note") ?? "" }),
-    null,
-  );
+  const formRef = useRef<HTMLFormElement>(null);
+  const [state, formAction, pending] = useActionState(async (_prev: State, data: FormData) => {
+    const result = await publish({ resourceId, note: data.get("note") ?? "" });
+    if (result.ok) formRef.current?.reset(); // a failed publish keeps the note
+    return result;
+  }, null);
   const problems = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
   return (
-    <form action={formAction} aria-label="Publish" className="flex max-w-md flex-col items-end gap-2">
+    <form
+      ref={formRef}
+      onSubmit={submitKeepingInput(formAction)}
+      aria-label="Publish"
+      className="flex max-w-md flex-col items-end gap-2"
+    >
       <div className="flex items-end gap-2">
         <div>
           <label htmlFor="publish-note" className="block text-xs font-medium text-slate-600 dark:text-slate-400">

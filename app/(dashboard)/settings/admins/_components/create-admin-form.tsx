@@ -4,6 +4,7 @@ import { useActionState, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
+import { submitKeepingInput } from "@/components/ui/submit-keeping-input";
 import { createAdminAction } from "../actions";
 
 type State = Awaited<ReturnType<typeof createAdminAction>> | null;
@@ -17,7 +18,13 @@ export function CreateAdminForm() {
   }, null);
   const fields = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form ref={formRef} action={formAction} className="space-y-4" aria-label="Add admin" noValidate>
+    <form
+      ref={formRef}
+      onSubmit={submitKeepingInput(formAction)}
+      className="space-y-4"
+      aria-label="Add admin"
+      noValidate
+    >
       {state?.ok ? (
         <Notice tone="success">
           Added {state.data.email} as {state.data.role}.

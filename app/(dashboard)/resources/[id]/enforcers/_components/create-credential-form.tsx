@@ -5,6 +5,7 @@ import { SecretOnce } from "@/components/config/secret-once";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { TextField } from "@/components/ui/field";
+import { submitKeepingInput } from "@/components/ui/submit-keeping-input";
 import { createCredentialAction } from "../actions";
 
 type State = Awaited<ReturnType<typeof createCredentialAction>> | null;
@@ -25,7 +26,7 @@ export function CreateCredentialForm({ resourceId }: { resourceId: string }) {
       {state && !state.ok && !fields?.name ? <Notice tone="error">{state.error.message}</Notice> : null}
       <form
         ref={formRef}
-        action={formAction}
+        onSubmit={submitKeepingInput(formAction)}
         className="flex flex-wrap items-end gap-3"
         aria-label="Create credential"
         noValidate
