@@ -30,6 +30,62 @@ export const ToolDef = z.object({
   description: z.string().max(2000).optional(),
 });
 
+const optionalText = (max: number, message: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.string().trim().max(max, message).optional(),
+  );
+
+/**
+ * A downstream API that a tool calls as the user (issue 13 #1): published as `policy.obo`. The secret stays on the
+ * MCP server's host: the draft only says where the enforcer reads it (an environment variable or a file).
+ */
+export const DownstreamDef = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, "Enter a name, e.g. graph.")
+    .max(100, "At most 100 characters.")
+    .regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, dots, dashes and underscores, e.g. graph."),
+  grant: z.enum(["entra_obo", "token_exchange"], { error: "Choose Entra on-behalf-of or RFC 8693 token exchange." }),
+  scope: z
+    .string()
+    .trim()
+    .min(1, "Enter the scope to request, e.g. https://graph.microsoft.com/.default.")
+    .max(2000, "At most 2,000 characters."),
+  audience: optionalText(500, "At most 500 characters."),
+  /** Empty: derived from the IdP profile (Entra, Okta, Auth0); required for generic OIDC. */
+  tokenEndpoint: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.url({ error: "Enter an https URL, e.g. https://idp.example.com/oauth2/token, or leave it empty." }).optional(),
+  ),
+  clientId: z
+    .string()
+    .trim()
+    .min(1, "Enter the client id of the app that performs the exchange.")
+    .max(500, "At most 500 characters."),
+  clientAuth: z
+    .enum(["client_secret_basic", "client_secret_post", "private_key_jwt"], {
+      error: "Choose client_secret_basic, client_secret_post or private_key_jwt.",
+    })
+    .default("client_secret_basic"),
+  /** Exactly one of the two: where the enforcer reads the secret (or the private key). */
+  secretFrom: z
+    .object({
+      env: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "Enter an environment variable name, e.g. GRAPH_OBO_SECRET.")
+        .optional(),
+      file: z.string().trim().min(1, "Enter a file path, e.g. /run/secrets/graph.").max(1000).optional(),
+    })
+    .strict()
+    .refine((v) => (v.env === undefined) !== (v.file === undefined), {
+      message: "Enter either an environment variable or a file path.",
+    }),
+});
+export type DownstreamDef = z.infer<typeof DownstreamDef>;
+
 /** Whether tools/list shows enabled tools that need more scope than the token has (issue 20). */
 export const ToolsNeedingScope = z.enum(["show", "hide"], { error: "Choose show or hide." });
 
@@ -54,6 +110,8 @@ export const ResourceDraft = z.object({
   baselineScopes: z.array(ScopeName).max(50).default([]),
   /** tools/list and enabled tools the token lacks scopes for: listed (clients step up on the 403) or hidden. */
   toolsNeedingScope: ToolsNeedingScope.default("show"),
+  /** Downstream APIs for OBO / token exchange (published as `policy.obo`). */
+  downstreams: z.array(DownstreamDef).max(50).default([]),
 });
 export type ResourceDraft = z.infer<typeof ResourceDraft>;
 
@@ -167,3 +225,13 @@ export const ImportToolsInput = z.object({
 export type ImportToolsInput = z.infer<typeof ImportToolsInput>;
 
 export const ResourceIdInput = z.object({ id: Id });
+
+/** Downstream APIs tab: the whole list (names unique). */
+export const UpdateDownstreamsInput = z.object({
+  id: Id,
+  downstreams: z
+    .array(DownstreamDef)
+    .max(50, "At most 50 downstream APIs.")
+    .refine((a) => new Set(a.map((d) => d.name)).size === a.length, "A downstream name is used twice."),
+});
+export type UpdateDownstreamsInput = z.infer<typeof UpdateDownstreamsInput>;

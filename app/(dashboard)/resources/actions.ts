@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import {
   CreateResourceInput,
   ImportToolsInput,
+  UpdateDownstreamsInput,
   UpdatePolicyInput,
   UpdateResourceInput,
   UpdateToolsInput,
@@ -11,7 +12,11 @@ import {
 import { validatedAction } from "@/lib/server/action";
 import { listToolsFromServer } from "@/lib/server/resources/import-tools";
 import { createResource, updateResource } from "@/lib/server/resources/save-resource";
-import { updateResourcePolicy, updateResourceTools } from "@/lib/server/resources/update-draft";
+import {
+  updateResourceDownstreams,
+  updateResourcePolicy,
+  updateResourceTools,
+} from "@/lib/server/resources/update-draft";
 
 // "layout": the resource header (draft status) lives in the [id] layout.
 const done = <T>(value: T, id?: string) => {
@@ -52,3 +57,12 @@ export const updateToolsAction = validatedAction("resources.write", UpdateToolsI
 export const importToolsAction = validatedAction("resources.write", ImportToolsInput, async (input) => ({
   tools: await listToolsFromServer(input),
 }));
+
+export const updateDownstreamsAction = validatedAction(
+  "resources.write",
+  UpdateDownstreamsInput,
+  async (input, actor, ctx) => {
+    const r = await updateResourceDownstreams(actor, input, ctx);
+    return done({ id: r.id, draft: r.draft }, r.id);
+  },
+);

@@ -31,15 +31,29 @@ export interface PublishSource {
  * Issue 13 #2: the IdP profile's claim settings as the enforcer reads them. A profile saved before claim settings
  * existed (or a stored value that no longer parses) publishes none, and the enforcer keeps the kind's preset.
  */
-function claimSettingsOf(settings: string | undefined): ClaimSettings | undefined {
-  if (!settings) return undefined;
-  let raw: unknown;
+function settingsJson(settings: string | undefined): Record<string, unknown> {
+  if (!settings) return {};
   try {
-    raw = JSON.parse(settings);
+    const raw: unknown = JSON.parse(settings);
+    return raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
   } catch {
-    return undefined;
+    return {};
   }
-  const claim = ClaimProfile.safeParse((raw as { claimProfile?: unknown } | null)?.claimProfile);
+}
+
+/** The IdP's token endpoint for a downstream exchange, from the profile's own inputs (DOMAIN.md IdP table). */
+export function derivedTokenEndpoint(kind: string, settings: Record<string, unknown>): string | undefined {
+  const text = (key: string) => (typeof settings[key] === "string" ? (settings[key] as string) : undefined);
+  const tenantId = text("tenantId");
+  const domain = text("domain");
+  if (kind === "entra" && tenantId) return `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
+  if (kind === "okta" && domain) return `https://${domain}/oauth2/${text("authServerId") ?? "default"}/v1/token`;
+  if (kind === "auth0" && domain) return `https://${domain}/oauth/token`;
+  return undefined;
+}
+
+function claimSettingsOf(settings: string | undefined): ClaimSettings | undefined {
+  const claim = ClaimProfile.safeParse(settingsJson(settings).claimProfile);
   if (!claim.success) return undefined;
   const { scopeClaims, clientIdClaims, rolesClaim, tokenVersions } = claim.data;
   return { scopeClaims, clientIdClaims, rolesClaim, tokenVersions };
@@ -113,6 +127,27 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
     ...new Set([...defined, ...requiredPolicyScopes({ ...scopeSources, baselineScopes }).keys()]),
   ];
   const claims = claimSettingsOf(source.idp.settings);
+  // Issue 13 #1: downstream APIs, their token endpoint derived from the IdP profile unless the admin set one.
+  const obo = draft.downstreams.map((d, i) => {
+    const tokenEndpoint = d.tokenEndpoint ?? derivedTokenEndpoint(source.idp.kind, settingsJson(source.idp.settings));
+    if (!tokenEndpoint) {
+      invalid("A downstream API has no token endpoint.", {
+        [`draft.downstreams.${i}.tokenEndpoint`]: [
+          `enter the token endpoint of "${d.name}": it cannot be derived from a generic OIDC profile`,
+        ],
+      });
+    }
+    return {
+      name: d.name,
+      grant: d.grant,
+      scope: d.scope,
+      ...(d.audience ? { audience: d.audience } : {}),
+      tokenEndpoint,
+      clientId: d.clientId,
+      clientAuth: d.clientAuth,
+      secretFrom: d.secretFrom.env !== undefined ? { env: d.secretFrom.env } : { file: d.secretFrom.file ?? "" },
+    };
+  });
   const issuers = parseJsonField(source.idp.issuers, "idp.issuers");
   const issuerList = Array.isArray(issuers) ? issuers.map(String) : [];
   const policy: EnforcerPolicyInput = {
@@ -148,6 +183,7 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
     unlistedTools: draft.unlistedTools,
     toolsNeedingScope: draft.toolsNeedingScope,
     rateLimits: draft.rateLimits,
+    obo,
   };
   return validatePolicy(policy, source.resource.id);
 }

@@ -1,5 +1,10 @@
 import "server-only";
-import { ResourceDraft, type UpdatePolicyInput, type UpdateToolsInput } from "@/lib/schemas/resources";
+import {
+  ResourceDraft,
+  type UpdateDownstreamsInput,
+  type UpdatePolicyInput,
+  type UpdateToolsInput,
+} from "@/lib/schemas/resources";
 import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
@@ -120,6 +125,21 @@ export async function updateResourceTools(
         throw new AppError("invalid_input", "Some scopes are not defined.", { fieldErrors: errors });
       return next;
     },
+    ctx,
+  );
+}
+
+/** Downstream APIs tab (issue 13 #1): the list replaces the draft's, audited with its before and after. */
+export async function updateResourceDownstreams(
+  actor: Actor,
+  input: UpdateDownstreamsInput,
+  ctx: RequestContext,
+): Promise<ResourceDto> {
+  return changeDraft(
+    actor,
+    input.id,
+    "resource.downstreams_updated",
+    (draft) => ({ ...draft, downstreams: input.downstreams }),
     ctx,
   );
 }

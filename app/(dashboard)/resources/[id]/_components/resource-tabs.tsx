@@ -7,6 +7,7 @@ const TABS = [
   { href: "", label: "Overview" },
   { href: "/policy", label: "Policy" },
   { href: "/tools", label: "Tools" },
+  { href: "/downstreams", label: "Downstream APIs" },
   { href: "/enforcers", label: "Enforcers" },
   { href: "/history", label: "History" },
   { href: "/idp-setup", label: "IdP setup" },
