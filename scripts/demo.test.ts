@@ -44,7 +44,10 @@ describe("the demo, standalone", () => {
 
   it("shows the filtered tool list, the tool result and the challenges", () => {
     const [list, call, , scope, expired] = result.outcomes;
-    expect(list?.detail).toContain("sees [read_file, search] of the server's [read_file, search, delete_file]");
+    // The SDK v2 server (issue 22) answers the demo's SDK 1.32 client over 2025-11-25.
+    expect(list?.detail).toContain(
+      "sees [read_file, search] of the server's [read_file, search, delete_file, archive_file]",
+    );
     expect(call?.detail).toContain("[read as alice]");
     expect(scope?.challenge).toContain('error="insufficient_scope"');
     // The step-up keeps the token's mcp:resources and adds mcp:tools (issue 20).
@@ -54,6 +57,14 @@ describe("the demo, standalone", () => {
     const report = formatReport(result);
     for (const [name] of EXPECTED) expect(report).toContain(name);
     expect(report).toContain("all 8 scenarios answered as the policy requires");
+  });
+});
+
+describe("the demo on the SDK 1.x sample server", () => {
+  it("still answers every scenario as the policy requires", async () => {
+    const result = await runDemo({ serverSdk: 1 });
+    expect(result.outcomes.map((o) => [o.scenario, o.status, o.reason])).toEqual(EXPECTED);
+    expect(result.outcomes[0]?.detail).toContain("of the server's [read_file, search, delete_file]");
   });
 });
 

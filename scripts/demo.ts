@@ -1,8 +1,8 @@
 /**
  * `npm run demo`: the enforcer end to end on loopback, in a few seconds. Starts an Entra-shaped test
- * IdP, the official MCP SDK server with three tools behind the enforcer's Node http adapter, then
- * drives it with the SDK client (allowed and refused calls, expired and wrong-audience tokens, a
- * headless agent's discovery) and prints what the enforcer answered.
+ * IdP, the official MCP SDK v2 server (`@modelcontextprotocol/server` 2.4; the 1.x server with
+ * `runDemo({ serverSdk: 1 })`) behind the enforcer's Node http adapter, then drives it with the SDK 1.32
+ * client (allowed and refused calls, expired and wrong-audience tokens, a headless agent's discovery) and prints what the enforcer answered.
  *
  * Set PORTCULLIS_URL, PORTCULLIS_CREDENTIAL and PORTCULLIS_RESOURCE_ID to take the policy from a running control plane and
  * send telemetry to it (PORTCULLIS_DEMO_IDP_PORT, default 4400: the test IdP's port, which the

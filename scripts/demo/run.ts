@@ -14,6 +14,7 @@ import {
 } from "../../lib/enforcer/index.js";
 import { type ControlPlaneSettings, connectControlPlane } from "./control-plane.js";
 import { startDemoServer } from "./mcp-server.js";
+import { SERVER_V2_TOOLS, startDemoServerV2 } from "./mcp-server-v2.js";
 import { type Outcome, runScenarios } from "./scenarios.js";
 
 export interface DemoResult {
@@ -31,6 +32,11 @@ export interface RunDemoOptions {
   /** Port of the test IdP in control-plane mode (the published policy must name its issuer). Default 4400. */
   idpPort?: number;
   log?: (line: string) => void;
+  /**
+   * The sample server's SDK: 2 (default) is `@modelcontextprotocol/server` 2.4, serving MCP 2026-07-28 and, to the
+   * demo's SDK 1.32 client, 2025-11-25; 1 is the `@modelcontextprotocol/sdk` 1.32 server.
+   */
+  serverSdk?: 1 | 2;
 }
 
 const SHAPES: Record<string, IdpShape> = { entra: "entra", okta: "okta", auth0: "auth0", oidc: "oidc" };
@@ -60,7 +66,8 @@ export async function runDemo(opts: RunDemoOptions = {}): Promise<DemoResult> {
 
     const idp = await startTestIdp({ shape: idpShape, port: idpPort });
     cleanups.push(() => idp.close());
-    const server = await startDemoServer(serverPort);
+    const sdk2 = (opts.serverSdk ?? 2) === 2;
+    const server = sdk2 ? await startDemoServerV2(serverPort) : await startDemoServer(serverPort);
     cleanups.push(() => server.close());
 
     if (!opts.controlPlane) {
@@ -92,6 +99,7 @@ export async function runDemo(opts: RunDemoOptions = {}): Promise<DemoResult> {
       resourceUri,
       issuer: idp.issuer,
       mint: (o = {}) => idp.mintAccessToken({ audience, ...o }),
+      serverTools: sdk2 ? SERVER_V2_TOOLS : undefined,
     });
 
     const decisions = { allow: 0, deny: 0, byReason: {} as Record<string, number> };

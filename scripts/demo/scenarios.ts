@@ -36,6 +36,8 @@ export interface ScenarioContext {
   resourceUri: string;
   issuer: string;
   mint: (opts?: MintAccessTokenOptions) => Promise<string>;
+  /** The tools the server has (default: the SDK 1.x server's). */
+  serverTools?: readonly string[];
 }
 
 function recordingFetch(log: Exchange[]): FetchLike {
@@ -129,7 +131,7 @@ export async function runScenarios(ctx: ScenarioContext): Promise<Outcome[]> {
   await scenario("list tools (token with mcp:tools)", { status: 200 }, (log) =>
     withClient(good, log, async (client) => {
       const names = (await client.listTools()).tools.map((t) => t.name);
-      return `sees [${names.join(", ")}] of the server's [${SERVER_TOOLS.join(", ")}]`;
+      return `sees [${names.join(", ")}] of the server's [${(ctx.serverTools ?? SERVER_TOOLS).join(", ")}]`;
     }),
   );
 
