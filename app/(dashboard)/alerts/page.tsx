@@ -178,7 +178,8 @@ export default async function AlertsPage({
           ) : (
             <ul aria-label="Alert history" className="divide-y divide-slate-100 dark:divide-slate-800">
               {history.map((a) => (
-                <AlertRow key={a.id} a={a} canWrite={canWrite} deliveries={deliveryLines(a.id)} />
+                // Controls only in the open list: one Acknowledge/Resolve button per alert on the page.
+                <AlertRow key={a.id} a={a} canWrite={false} deliveries={deliveryLines(a.id)} />
               ))}
             </ul>
           )}
