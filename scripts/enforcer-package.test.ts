@@ -117,7 +117,8 @@ describe("portcullis/enforcer build", () => {
     expect(out.denied).toEqual({
       status: 401,
       // Issue 20: every 401 names the baseline scope.
-      challenge: 'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"',
+      challenge:
+        'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"',
     });
   });
 

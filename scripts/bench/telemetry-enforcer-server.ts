@@ -16,8 +16,8 @@ import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { createNodeHandler } from "../../lib/enforcer/adapters/node-http";
 import { createEnforcer } from "../../lib/enforcer/enforcer";
-import { createEnforcerMetrics } from "../../lib/enforcer/telemetry/metrics";
 import { createTelemetryClient, fanOutSink } from "../../lib/enforcer/telemetry/client";
+import { createEnforcerMetrics } from "../../lib/enforcer/telemetry/metrics";
 import { testPolicy } from "../../lib/enforcer/test-utils/policy";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -9,8 +9,8 @@
  * drift; the overhead is the median of the paired on/off ratios.
  */
 import { createEnforcer } from "../../lib/enforcer/enforcer";
-import { createEnforcerMetrics } from "../../lib/enforcer/telemetry/metrics";
 import { createTelemetryClient, fanOutSink } from "../../lib/enforcer/telemetry/client";
+import { createEnforcerMetrics } from "../../lib/enforcer/telemetry/metrics";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { TEST_RESOURCE, testPolicy } from "../../lib/enforcer/test-utils/policy";
 import type { Enforcer } from "../../lib/enforcer/types";
