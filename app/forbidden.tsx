@@ -7,7 +7,7 @@ export default function Forbidden() {
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Your role does not allow this page. Ask an owner if you need access.
       </p>
-      <Link href="/" className="text-sm font-medium text-brand-600 hover:underline">
+      <Link href="/" className="text-sm font-medium text-link hover:underline">
         Back to the overview
       </Link>
     </main>

@@ -7,7 +7,7 @@ export default function NotFound() {
       <p className="text-sm text-slate-600 dark:text-slate-400">
         That page or item does not exist, or you cannot see it.
       </p>
-      <Link href="/" className="text-sm font-medium text-brand-600 hover:underline">
+      <Link href="/" className="text-sm font-medium text-link hover:underline">
         Back to the overview
       </Link>
     </main>

@@ -20,7 +20,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         title="Overview"
         description="What the MCP fleet is doing: authentication outcomes, key refreshes, OBO latency, tool use and rate limits."
         actions={
-          <Link href="/events" className="text-sm font-medium text-brand-600 hover:underline">
+          <Link href="/events" className="text-sm font-medium text-link hover:underline">
             Events explorer →
           </Link>
         }
@@ -31,7 +31,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           className="mt-6"
           title="Recent admin activity"
           actions={
-            <Link href="/audit" className="text-sm text-brand-600 hover:underline">
+            <Link href="/audit" className="text-sm text-link hover:underline">
               Audit trail →
             </Link>
           }
@@ -40,7 +40,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             {audit.map((e) => (
               <li key={e.seq} className="flex justify-between gap-4 py-2">
                 <span className="font-mono text-xs">{e.action}</span>
-                <span className="text-slate-500">
+                <span className="text-muted">
                   {e.actorEmail} · {e.at.replace("T", " ").slice(0, 16)}
                 </span>
               </li>

@@ -57,7 +57,7 @@ export function SignInForm({
       </form>
       {sso ? (
         <>
-          <div className="flex items-center gap-2 text-xs text-slate-500">
+          <div className="flex items-center gap-2 text-xs text-muted">
             <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />
             or
             <span className="h-px flex-1 bg-slate-200 dark:bg-slate-800" />

@@ -9,7 +9,7 @@ const KIND = {
 
 /** The structured diff of two versions' policies, one line per changed path. */
 export function VersionDiff({ changes }: { changes: DiffEntry[] }) {
-  if (changes.length === 0) return <p className="text-sm text-slate-500">The two versions enforce the same policy.</p>;
+  if (changes.length === 0) return <p className="text-sm text-muted">The two versions enforce the same policy.</p>;
   return (
     <ul aria-label="Changes" className="space-y-1 font-mono text-xs">
       {changes.map((c, i) => {

@@ -31,11 +31,11 @@ export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
           ) : (
             <>
               Create an{" "}
-              <Link href="/idp-profiles" className="text-brand-600 hover:underline">
+              <Link href="/idp-profiles" className="text-link hover:underline">
                 IdP profile
               </Link>{" "}
               and a{" "}
-              <Link href="/resources" className="text-brand-600 hover:underline">
+              <Link href="/resources" className="text-link hover:underline">
                 resource
               </Link>
               , then publish its policy.
@@ -44,10 +44,7 @@ export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
         </li>
         <li>
           Issue an enforcer credential on the{" "}
-          <Link
-            href={resourceId ? `/resources/${resourceId}` : "/resources"}
-            className="text-brand-600 hover:underline"
-          >
+          <Link href={resourceId ? `/resources/${resourceId}` : "/resources"} className="text-link hover:underline">
             resource page
           </Link>{" "}
           (shown once; store it as a secret).
@@ -57,7 +54,7 @@ export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
       <pre className="mt-3 overflow-x-auto rounded-md bg-slate-950 p-3 text-xs leading-relaxed text-slate-100">
         <code>{SNIPPET}</code>
       </pre>
-      <p className="mt-3 text-xs text-slate-500">
+      <p className="mt-3 text-xs text-muted">
         Events are batched (≤ 1,000 per second, gzip) and kept in memory while the control plane is unreachable; a
         request never waits for telemetry.
       </p>

@@ -28,7 +28,7 @@ function ChartCard({
   );
 }
 
-const NoData = () => <p className="py-8 text-center text-sm text-slate-500">No data in this range.</p>;
+const NoData = () => <p className="py-8 text-center text-sm text-muted">No data in this range.</p>;
 
 /** The five charts of the Overview, each with its numbers as text beside it. */
 export function OverviewCharts({ data }: { data: OverviewData }) {
@@ -63,9 +63,9 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
               ]}
             />
             <div>
-              <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Failures by reason</h3>
+              <h3 className="text-xs font-semibold uppercase tracking-wide text-muted">Failures by reason</h3>
               {data.reasonTotals.length === 0 ? (
-                <p className="mt-2 text-sm text-slate-500">No failures in this range.</p>
+                <p className="mt-2 text-sm text-muted">No failures in this range.</p>
               ) : (
                 <ul
                   className="mt-2 divide-y divide-slate-100 text-sm dark:divide-slate-800"
@@ -81,13 +81,13 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
                         />
                         <Link
                           href={explore({ outcome: "deny", reason })}
-                          className="font-mono text-xs text-brand-600 hover:underline"
+                          className="font-mono text-xs text-link hover:underline"
                         >
                           {reason}
                         </Link>
                         <Link
                           href={`/events/reasons#${reason}`}
-                          className="block pl-5 text-xs text-slate-500 hover:underline"
+                          className="block pl-5 text-xs text-muted hover:underline"
                           title={reasonHelp(reason)?.fix}
                         >
                           {reasonHelp(reason)?.title ?? "Unknown reason"}: what it means
@@ -124,7 +124,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
                 { key: "initial", label: "initial", color: seriesColor(7) },
               ]}
             />
-            <p className="mt-2 text-xs text-slate-500">
+            <p className="mt-2 text-xs text-muted">
               More than one forced refresh a minute usually means key-rotation trouble or tokens from another IdP.
             </p>
           </>
@@ -148,7 +148,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
               ]}
             />
             <table className="mt-3 w-full text-left text-xs">
-              <thead className="text-slate-500">
+              <thead className="text-muted">
                 <tr>
                   <th className="py-1 font-medium">Downstream</th>
                   <th className="py-1 text-right font-medium">Exchanges</th>
@@ -211,7 +211,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
                 <li key={r.client} className="flex justify-between py-0.5">
                   <Link
                     href={explore({ type: "rate_limit", client: r.client })}
-                    className="font-mono text-brand-600 hover:underline"
+                    className="font-mono text-link hover:underline"
                   >
                     {r.client}
                   </Link>
@@ -229,7 +229,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
         ) : (
           <table className="w-full text-xs" aria-label="Requests by client software (MCP clientInfo)">
             <thead>
-              <tr className="text-left text-slate-500">
+              <tr className="text-left text-muted">
                 <th className="py-1 font-medium">Client</th>
                 <th className="py-1 font-medium">Version</th>
                 <th className="py-1 text-right font-medium">Requests</th>

@@ -98,7 +98,7 @@ export function OverviewDashboard({
               </select>
             </label>
           )}
-          <p className="pb-1.5 text-xs text-slate-500" aria-live="polite">
+          <p className="pb-1.5 text-xs text-muted" aria-live="polite">
             {query.isError ? "Update failed; retrying" : "Live"} · updated{" "}
             {/* Rendered only after mount: the server's clock and the browser's differ, and a
                 time in the server HTML would never match the hydrating client (React #418). */}
@@ -136,7 +136,7 @@ function Kpis({ data }: { data: OverviewData }) {
           key={label}
           className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
         >
-          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+          <dt className="text-xs font-medium uppercase tracking-wide text-muted">{label}</dt>
           <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone ?? ""}`} data-kpi={label}>
             {value}
           </dd>

@@ -29,7 +29,7 @@ export function Card({
           ) : (
             <span />
           )}
-          {summary ? <p className="text-xs text-slate-500">{summary}</p> : null}
+          {summary ? <p className="text-xs text-muted">{summary}</p> : null}
           {actions}
         </header>
       ) : null}

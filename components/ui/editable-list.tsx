@@ -3,7 +3,7 @@
 import { type ReactNode, useState } from "react";
 import { Button } from "./button";
 
-const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-slate-500";
+const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-muted";
 
 /**
  * The one add/remove-row editor (scopes, methods, tools): a table of rows whose cells the caller renders,

@@ -61,7 +61,7 @@ function AlertRow({ a, canWrite, deliveries }: { a: AlertDto; canWrite: boolean;
             </p>
           </details>
           {events ? (
-            <Link className="text-xs text-brand-700 underline dark:text-brand-300" href={events}>
+            <Link className="text-xs text-link underline" href={events}>
               Events in this window
             </Link>
           ) : null}
@@ -102,7 +102,7 @@ export default async function AlertsPage({
         title="Alerts"
         description="Rules evaluated every minute over the telemetry rollups. Acknowledge to stop re-notification; an alert resolves by itself once its condition stays false for the rule's resolve window."
         actions={
-          <Link className="text-sm text-brand-700 underline dark:text-brand-300" href="/settings/alerts">
+          <Link className="text-sm text-link underline" href="/settings/alerts">
             Rules and channels
           </Link>
         }

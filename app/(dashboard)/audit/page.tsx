@@ -41,10 +41,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </Card>
       <Card>
         {events.length === 0 ? (
-          <p className="text-sm text-slate-500">No audit events match these filters.</p>
+          <p className="text-sm text-muted">No audit events match these filters.</p>
         ) : (
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs uppercase text-muted">
               <tr>
                 <th className="py-2 pr-3 font-medium">#</th>
                 <th className="py-2 pr-3 font-medium">Time (UTC)</th>
@@ -57,13 +57,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <tbody className="divide-y divide-slate-100 align-top dark:divide-slate-800">
               {events.map((e) => (
                 <tr key={e.seq}>
-                  <td className="py-2 pr-3 text-slate-500">{e.seq}</td>
+                  <td className="py-2 pr-3 text-muted">{e.seq}</td>
                   <td className="whitespace-nowrap py-2 pr-3">{e.at.replace("T", " ").slice(0, 19)}</td>
                   <td className="py-2 pr-3">{e.actorEmail}</td>
                   <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
                   <td className="py-2 pr-3 text-xs">
                     {e.targetType}
-                    {e.targetId ? <span className="block text-slate-500">{e.targetId}</span> : null}
+                    {e.targetId ? <span className="block text-muted">{e.targetId}</span> : null}
                   </td>
                   <td className="max-w-md py-2 font-mono text-xs break-all">
                     {e.before ? <div className="text-red-700 dark:text-red-400">− {e.before}</div> : null}
@@ -76,7 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
         {nextBefore ? (
           <div className="mt-4 text-right">
-            <Link href={`/audit?${nextQuery}`} className="text-sm font-medium text-brand-600 hover:underline">
+            <Link href={`/audit?${nextQuery}`} className="text-sm font-medium text-link hover:underline">
               Older events →
             </Link>
           </div>

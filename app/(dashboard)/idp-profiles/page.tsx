@@ -37,7 +37,7 @@ export default async function IdpProfilesPage() {
       ) : (
         <Card title={`${profiles.length} profile${profiles.length === 1 ? "" : "s"}`}>
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs uppercase text-muted">
               <tr>
                 <th className="py-2 pr-4 font-medium">Name</th>
                 <th className="py-2 pr-4 font-medium">IdP</th>
@@ -50,7 +50,7 @@ export default async function IdpProfilesPage() {
               {profiles.map((p) => (
                 <tr key={p.id}>
                   <td className="py-2 pr-4 font-medium">
-                    <Link href={`/idp-profiles/${p.id}`} className="text-brand-700 hover:underline dark:text-brand-100">
+                    <Link href={`/idp-profiles/${p.id}`} className="text-link hover:underline">
                       {p.name}
                     </Link>
                   </td>

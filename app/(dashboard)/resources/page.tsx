@@ -37,7 +37,7 @@ export default async function ResourcesPage() {
       ) : (
         <Card title={`${resources.length} resource${resources.length === 1 ? "" : "s"}`}>
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs uppercase text-muted">
               <tr>
                 <th className="py-2 pr-4 font-medium">Name</th>
                 <th className="py-2 pr-4 font-medium">Resource URI</th>
@@ -50,7 +50,7 @@ export default async function ResourcesPage() {
               {resources.map((r) => (
                 <tr key={r.id}>
                   <td className="py-2 pr-4 font-medium">
-                    <Link href={`/resources/${r.id}`} className="text-brand-700 hover:underline dark:text-brand-100">
+                    <Link href={`/resources/${r.id}`} className="text-link hover:underline">
                       {r.name}
                     </Link>
                   </td>

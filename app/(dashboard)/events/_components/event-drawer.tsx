@@ -69,7 +69,7 @@ export function EventDrawer({ event, onClose }: { event: EventDto | null; onClos
               </p>
               <Link
                 href={`/events/reasons#${event.reason}`}
-                className="mt-1 inline-block text-xs text-brand-600 hover:underline"
+                className="mt-1 inline-block text-xs text-link hover:underline"
               >
                 All failure reasons →
               </Link>{" "}
@@ -81,7 +81,7 @@ export function EventDrawer({ event, onClose }: { event: EventDto | null; onClos
                   ...(event.method ? { method: event.method } : {}),
                   ...(event.tool ? { tool: event.tool } : {}),
                 })}`}
-                className="mt-1 ml-3 inline-block text-xs text-brand-600 hover:underline"
+                className="mt-1 ml-3 inline-block text-xs text-link hover:underline"
               >
                 Debug a token for this denial →
               </Link>
@@ -90,7 +90,7 @@ export function EventDrawer({ event, onClose }: { event: EventDto | null; onClos
           <dl className="mt-4 divide-y divide-slate-100 text-sm dark:divide-slate-800">
             {fields.map(([k, v]) => (
               <div key={k} className="grid grid-cols-3 gap-2 py-2">
-                <dt className="text-slate-500">{k}</dt>
+                <dt className="text-muted">{k}</dt>
                 <dd className="col-span-2 font-mono text-xs break-all">{v}</dd>
               </div>
             ))}

@@ -36,9 +36,9 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
   if (events.length === 0) {
     return (
       <Card>
-        <p className="text-sm text-slate-500">
+        <p className="text-sm text-muted">
           No events match these filters. Widen the range, or check that an enforcer is connected (see the{" "}
-          <Link href="/" className="text-brand-600 hover:underline">
+          <Link href="/" className="text-link hover:underline">
             Overview
           </Link>
           ).
@@ -51,7 +51,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Telemetry events, newest first</caption>
-          <thead className="text-xs uppercase text-slate-500">
+          <thead className="text-xs uppercase text-muted">
             <tr>
               <th className="py-2 pr-3 font-medium">Time (UTC)</th>
               <th className="py-2 pr-3 font-medium">Resource</th>
@@ -77,7 +77,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
                 </td>
                 <td className="py-2 pr-3 font-mono text-xs">
                   {e.outcome === "deny" && e.reason ? (
-                    <Link href={`/events/reasons#${e.reason}`} className="text-brand-600 hover:underline">
+                    <Link href={`/events/reasons#${e.reason}`} className="text-link hover:underline">
                       {e.reason}
                     </Link>
                   ) : (
@@ -91,7 +91,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
                   <button
                     type="button"
                     onClick={() => setOpen(e)}
-                    className="text-xs font-medium text-brand-600 hover:underline"
+                    className="text-xs font-medium text-link hover:underline"
                     aria-label={`Details of event ${e.id}`}
                   >
                     Details
@@ -103,7 +103,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
         </table>
       </div>
       <div className="mt-4 flex items-center justify-between text-sm">
-        <span className="text-slate-500">
+        <span className="text-muted">
           {events.length} {events.length === 1 ? "event" : "events"} shown
         </span>
         {pages.hasNextPage ? (
@@ -111,7 +111,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
             type="button"
             onClick={() => void pages.fetchNextPage()}
             disabled={pages.isFetchingNextPage}
-            className="font-medium text-brand-600 hover:underline disabled:opacity-50"
+            className="font-medium text-link hover:underline disabled:opacity-50"
           >
             {pages.isFetchingNextPage ? "Loading…" : "Load older events"}
           </button>

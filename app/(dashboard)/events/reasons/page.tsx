@@ -15,14 +15,14 @@ export default async function ReasonsPage() {
         title="Failure reasons"
         description="What each denial reason reported by the enforcers means, and the usual fix."
         actions={
-          <Link href="/events?outcome=deny" className="text-sm font-medium text-brand-600 hover:underline">
+          <Link href="/events?outcome=deny" className="text-sm font-medium text-link hover:underline">
             Recent failures →
           </Link>
         }
       />
       <Card>
         <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
+          <thead className="text-xs uppercase text-muted">
             <tr>
               <th className="py-2 pr-3 font-medium">Reason</th>
               <th className="py-2 pr-3 font-medium">What it means</th>
@@ -36,7 +36,7 @@ export default async function ReasonsPage() {
                   <span className="block font-medium">{help.title}</span>
                   <Link
                     href={`/events?outcome=deny&reason=${code}`}
-                    className="font-mono text-xs text-brand-600 hover:underline"
+                    className="font-mono text-xs text-link hover:underline"
                   >
                     {code}
                   </Link>

@@ -46,7 +46,7 @@ export default async function IdpProfilePage({ params }: { params: Promise<{ id:
           <dl className="grid gap-2 text-sm sm:grid-cols-[9rem_1fr]">
             {rows.map(([k, v]) => (
               <div key={k} className="contents">
-                <dt className="text-slate-500">{k}</dt>
+                <dt className="text-muted">{k}</dt>
                 <dd className="whitespace-pre-line break-all font-mono text-xs">{v}</dd>
               </div>
             ))}

@@ -72,7 +72,7 @@ export function IdpAdvancedFields({
               />
             ))}
           </div>
-          <p className="mt-1 text-xs text-slate-500">Never none or HMAC (RFC 8725 §3.1). Most IdPs sign with RS256.</p>
+          <p className="mt-1 text-xs text-muted">Never none or HMAC (RFC 8725 §3.1). Most IdPs sign with RS256.</p>
           {errorsFor(errors, "algorithms") ? (
             <p className="mt-1 text-xs text-red-600 dark:text-red-400">{errorsFor(errors, "algorithms")?.join(" ")}</p>
           ) : null}

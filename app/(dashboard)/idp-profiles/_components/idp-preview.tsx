@@ -31,13 +31,13 @@ export function IdpPreview({ values }: { values: IdpFormValues }) {
       aria-labelledby="preview-heading"
       className="rounded-md border border-slate-200 bg-slate-50 p-3 dark:border-slate-800 dark:bg-slate-950"
     >
-      <h3 id="preview-heading" className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
+      <h3 id="preview-heading" className="mb-2 text-xs font-semibold uppercase tracking-wide text-muted">
         Preview: what tokens must carry
       </h3>
       <dl className="space-y-2 text-sm" data-testid="idp-preview">
         {rows.map(([label, items, overridden]) => (
           <div key={label}>
-            <dt className="text-xs text-slate-500">
+            <dt className="text-xs text-muted">
               {label}{" "}
               {overridden ? (
                 <span className="text-amber-700 dark:text-amber-400">(overridden)</span>

@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/card";
 import { utcTime } from "@/components/ui/utc-time";
 import type { TestConnectionResult } from "@/lib/server/idp-profiles/types";
 
-const th = "py-1.5 pr-4 text-left text-xs font-medium uppercase text-slate-500";
+const th = "py-1.5 pr-4 text-left text-xs font-medium uppercase text-muted";
 const td = "py-1.5 pr-4 font-mono text-xs";
 
 /** The stored Test connection result, readable: issuer check, diagnosis, keys, endpoints, warnings. */
@@ -12,7 +12,7 @@ export function TestResultView({ result }: { result: TestConnectionResult }) {
     <div className="space-y-4 text-sm" data-testid="test-result">
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={result.ok ? "green" : "red"}>{result.ok ? "Connection OK" : "Connection failed"}</Badge>
-        <span className="text-xs text-slate-500">
+        <span className="text-xs text-muted">
           tested {utcTime(result.testedAt)} in {result.durationMs} ms
         </span>
       </div>
@@ -27,9 +27,9 @@ export function TestResultView({ result }: { result: TestConnectionResult }) {
           {issuerCheck.match ? "✓ Issuer matches" : "✗ Issuer mismatch"}
         </h3>
         <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[8rem_1fr]">
-          <dt className="text-slate-500">IdP announces</dt>
+          <dt className="text-muted">IdP announces</dt>
           <dd className="break-all font-mono">{issuerCheck.actual ?? "—"}</dd>
-          <dt className="text-slate-500">Profile expects</dt>
+          <dt className="text-muted">Profile expects</dt>
           <dd className="break-all font-mono">{issuerCheck.expected.join(" or ")}</dd>
         </dl>
         {issuerCheck.diagnosis ? (
@@ -42,15 +42,15 @@ export function TestResultView({ result }: { result: TestConnectionResult }) {
         <h3 id="discovery-h" className="font-medium">
           Discovery document {discovery.ok ? <Badge tone="green">fetched</Badge> : <Badge tone="red">failed</Badge>}
         </h3>
-        <p className="break-all font-mono text-xs text-slate-500">{discovery.url}</p>
+        <p className="break-all font-mono text-xs text-muted">{discovery.url}</p>
         {discovery.error ? <p className="mt-1 text-red-700 dark:text-red-400">{discovery.error}</p> : null}
         {discovery.ok ? (
           <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[10rem_1fr]">
-            <dt className="text-slate-500">Token endpoint</dt>
+            <dt className="text-muted">Token endpoint</dt>
             <dd className="break-all font-mono">{discovery.tokenEndpoint ?? "—"}</dd>
-            <dt className="text-slate-500">Supported scopes</dt>
+            <dt className="text-muted">Supported scopes</dt>
             <dd className="font-mono">{discovery.scopesSupported.join(" ") || "—"}</dd>
-            <dt className="text-slate-500">Grant types</dt>
+            <dt className="text-muted">Grant types</dt>
             <dd className="font-mono">{discovery.grantTypesSupported.join(" ") || "—"}</dd>
           </dl>
         ) : null}
@@ -60,7 +60,7 @@ export function TestResultView({ result }: { result: TestConnectionResult }) {
           Signing keys{" "}
           {jwks.ok ? <Badge tone="green">{jwks.keys.length} found</Badge> : <Badge tone="red">problem</Badge>}
         </h3>
-        <p className="break-all font-mono text-xs text-slate-500">{jwks.url || "—"}</p>
+        <p className="break-all font-mono text-xs text-muted">{jwks.url || "—"}</p>
         {jwks.error ? <p className="mt-1 text-red-700 dark:text-red-400">{jwks.error}</p> : null}
         {jwks.keys.length ? (
           <table className="mt-2 w-full">

@@ -26,7 +26,7 @@ export default async function ResourceLayout({
     <>
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-muted">
             <Link href="/resources" className="hover:underline">
               Resources
             </Link>{" "}
@@ -35,11 +35,8 @@ export default async function ResourceLayout({
           <h1 className="text-2xl font-semibold tracking-tight">{resource.name}</h1>
           <p className="mt-1 break-all font-mono text-sm text-slate-600 dark:text-slate-400">{resource.uri}</p>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
-            <span className="text-slate-500">IdP:</span>
-            <Link
-              href={`/idp-profiles/${resource.idpProfileId}`}
-              className="text-brand-700 hover:underline dark:text-brand-100"
-            >
+            <span className="text-muted">IdP:</span>
+            <Link href={`/idp-profiles/${resource.idpProfileId}`} className="text-link hover:underline">
               {resource.idpProfile.name}
             </Link>
             {status.latestVersion !== null ? (

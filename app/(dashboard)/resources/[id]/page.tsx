@@ -91,7 +91,7 @@ export default async function ResourceOverviewPage({ params }: { params: Promise
           <dl className="grid gap-2 text-sm sm:grid-cols-[10rem_1fr]">
             {summary.map(([k, v]) => (
               <div key={k} className="contents">
-                <dt className="text-slate-500">{k}</dt>
+                <dt className="text-muted">{k}</dt>
                 <dd className="whitespace-pre-line break-all font-mono text-xs">{v}</dd>
               </div>
             ))}
@@ -105,14 +105,14 @@ export default async function ResourceOverviewPage({ params }: { params: Promise
                 <span aria-hidden className={s.done ? "text-emerald-600" : "text-slate-400"}>
                   {s.done ? "✓" : `${i + 1}.`}
                 </span>
-                <span className={s.done ? "text-slate-500 line-through decoration-slate-300" : ""}>{s.text}</span>
+                <span className={s.done ? "text-muted line-through decoration-slate-300" : ""}>{s.text}</span>
                 {s.done ? <span className="sr-only">(done)</span> : null}
               </li>
             ))}
           </ol>
           <h3 className="mb-2 mt-4 text-sm font-medium">Embed the enforcer</h3>
           <EmbedSnippet controlPlaneUrl={progress.controlPlaneUrl} resourceId={id} name={resource.name} />
-          <p className="mt-2 text-xs text-slate-500">
+          <p className="mt-2 text-xs text-muted">
             {status.hasUnpublishedChanges ? <Badge tone="amber">Draft has unpublished changes</Badge> : null} Enforcers
             apply the latest published version, never the draft.
           </p>

@@ -4,7 +4,7 @@ import Link from "next/link";
 export function FirstSteps({ hasProfiles }: { hasProfiles: boolean }) {
   const steps = [
     <>
-      <Link href="/idp-profiles/new" className="text-brand-700 underline dark:text-brand-100">
+      <Link href="/idp-profiles/new" className="text-link underline">
         Create an IdP profile
       </Link>{" "}
       for the identity provider that issues your tokens, and run Test connection

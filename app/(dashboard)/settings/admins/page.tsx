@@ -22,7 +22,7 @@ export default async function AdminsPage() {
       <div className="space-y-6">
         <Card title={`${admins.length} admin${admins.length === 1 ? "" : "s"}`}>
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs uppercase text-muted">
               <tr>
                 <th className="py-2 pr-4 font-medium">Admin</th>
                 <th className="py-2 pr-4 font-medium">Role</th>
@@ -36,7 +36,7 @@ export default async function AdminsPage() {
                 <tr key={a.id} data-testid={`admin-${a.email}`}>
                   <td className="py-2 pr-4">
                     <div className="font-medium">{a.name || a.email}</div>
-                    <div className="text-xs text-slate-500">
+                    <div className="text-xs text-muted">
                       {a.email} {a.sso ? <Badge tone="blue">SSO</Badge> : null}
                     </div>
                   </td>
@@ -44,7 +44,7 @@ export default async function AdminsPage() {
                   <td className="py-2 pr-4">
                     <Badge tone={a.status === "active" ? "green" : "red"}>{a.status}</Badge>
                   </td>
-                  <td className="py-2 pr-4 text-slate-500">{a.lastLoginAt ? utcTime(a.lastLoginAt) : "never"}</td>
+                  <td className="py-2 pr-4 text-muted">{a.lastLoginAt ? utcTime(a.lastLoginAt) : "never"}</td>
                   {canManage ? (
                     <td className="py-2">
                       <AdminRowControls
@@ -67,7 +67,7 @@ export default async function AdminsPage() {
             <CreateAdminForm />
           </Card>
         ) : (
-          <p className="text-sm text-slate-500">Only owners can add admins or change roles.</p>
+          <p className="text-sm text-muted">Only owners can add admins or change roles.</p>
         )}
       </div>
     </>

@@ -208,7 +208,7 @@ function StepRow({ step, resourceId }: { step: DebugStep; resourceId: string }) 
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={TONE[step.status]}>{LABEL[step.status]}</Badge>
         <span className="font-medium">{step.title}</span>
-        {step.code ? <code className="text-xs text-slate-500">{step.code}</code> : null}
+        {step.code ? <code className="text-xs text-muted">{step.code}</code> : null}
       </div>
       <p className="mt-1 text-slate-700 dark:text-slate-300">{step.detail}</p>
       {step.hints.map((h) => (
@@ -225,7 +225,7 @@ function StepRow({ step, resourceId }: { step: DebugStep; resourceId: string }) 
               {" "}
               <Link
                 href={`/resources/${resourceId}/idp-setup#step-${step.fix.kitStep}`}
-                className="text-brand-700 hover:underline dark:text-brand-100"
+                className="text-link hover:underline"
               >
                 IdP setup step {step.fix.kitStep}
               </Link>
@@ -234,7 +234,7 @@ function StepRow({ step, resourceId }: { step: DebugStep; resourceId: string }) 
           {step.fix.setting ? (
             <>
               {" "}
-              <Link href={step.fix.setting.href} className="text-brand-700 hover:underline dark:text-brand-100">
+              <Link href={step.fix.setting.href} className="text-link hover:underline">
                 {step.fix.setting.label}
               </Link>
             </>

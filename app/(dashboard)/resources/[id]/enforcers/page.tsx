@@ -48,7 +48,7 @@ export default async function EnforcersPage({ params }: { params: Promise<{ id: 
           </p>
         ) : (
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs uppercase text-muted">
               <tr>
                 <th className="py-2 pr-4 font-medium">Instance</th>
                 <th className="py-2 pr-4 font-medium">Host</th>
@@ -87,7 +87,7 @@ export default async function EnforcersPage({ params }: { params: Promise<{ id: 
           </p>
         ) : (
           <table className="mb-4 w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
+            <thead className="text-xs uppercase text-muted">
               <tr>
                 <th className="py-2 pr-4 font-medium">Name</th>
                 <th className="py-2 pr-4 font-medium">Prefix</th>
@@ -105,7 +105,7 @@ export default async function EnforcersPage({ params }: { params: Promise<{ id: 
                   <td className="py-2 pr-4">
                     <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge>
                     {c.status === "expiring" ? (
-                      <span className="ml-1 text-xs text-slate-500">until {when(c.expiresAt)}</span>
+                      <span className="ml-1 text-xs text-muted">until {when(c.expiresAt)}</span>
                     ) : null}
                   </td>
                   <td className="py-2 pr-4 text-slate-600 dark:text-slate-400">{when(c.createdAt)}</td>
@@ -126,13 +126,13 @@ export default async function EnforcersPage({ params }: { params: Promise<{ id: 
       </Card>
       <Card title="Connection">
         <dl className="grid gap-2 text-sm sm:grid-cols-[12rem_1fr]">
-          <dt className="text-slate-500">Config API</dt>
+          <dt className="text-muted">Config API</dt>
           <dd className="break-all font-mono text-xs">GET {base}/api/v1/enforcer/config</dd>
-          <dt className="text-slate-500">Heartbeat</dt>
+          <dt className="text-muted">Heartbeat</dt>
           <dd className="break-all font-mono text-xs">POST {base}/api/v1/enforcer/heartbeat</dd>
-          <dt className="text-slate-500">Signing keys (JWKS to pin)</dt>
+          <dt className="text-muted">Signing keys (JWKS to pin)</dt>
           <dd className="break-all font-mono text-xs">{base}/.well-known/portcullis-jwks.json</dd>
-          <dt className="text-slate-500">Resource id</dt>
+          <dt className="text-muted">Resource id</dt>
           <dd className="break-all font-mono text-xs">{id}</dd>
         </dl>
       </Card>

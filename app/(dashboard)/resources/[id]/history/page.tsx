@@ -62,7 +62,7 @@ export default async function HistoryPage({
     <div className="space-y-6">
       <Card title={`${versions.length} version${versions.length === 1 ? "" : "s"}`}>
         <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
+          <thead className="text-xs uppercase text-muted">
             <tr>
               <th className="py-2 pr-4 font-medium">Version</th>
               <th className="py-2 pr-4 font-medium">Published</th>
@@ -82,7 +82,7 @@ export default async function HistoryPage({
                 <td className="py-2 pr-4 text-slate-600 dark:text-slate-400">{utcTime(v.publishedAt)}</td>
                 <td className="py-2 pr-4">{v.publishedByEmail}</td>
                 <td className="py-2 pr-4">{v.note || <span className="text-slate-400">—</span>}</td>
-                <td className="py-2 pr-4 font-mono text-xs text-slate-500">{v.kid}</td>
+                <td className="py-2 pr-4 font-mono text-xs text-muted">{v.kid}</td>
                 {canPublish ? (
                   <td className="py-2">
                     {v.version === latest ? null : <RollbackButton resourceId={id} version={v.version} />}

@@ -46,7 +46,7 @@ export default async function IdpSetupPage({ params }: { params: Promise<{ id: s
         <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
           {kit.summary.map((v) => (
             <div key={v.label} className="contents">
-              <dt className="text-slate-500 dark:text-slate-400">{v.label}</dt>
+              <dt className="text-muted">{v.label}</dt>
               <dd className="break-all font-mono text-xs">{v.value}</dd>
             </div>
           ))}

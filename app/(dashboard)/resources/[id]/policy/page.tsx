@@ -8,7 +8,7 @@ import { PolicyEditor } from "./_components/policy-editor";
 import { RATE_LIMIT_FIELDS } from "./_components/rate-limit-fields";
 
 export const metadata: Metadata = { title: "Resource policy" };
-const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-slate-500";
+const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-muted";
 
 export default async function PolicyPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("resources.read");
@@ -60,11 +60,11 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       <Card title="Sign-in and step-up">
         <dl className="grid gap-2 text-sm sm:grid-cols-2">
           <div>
-            <dt className="text-slate-500">Baseline scopes (every 401)</dt>
+            <dt className="text-muted">Baseline scopes (every 401)</dt>
             <dd className="font-mono">{d.baselineScopes.join(" ") || "derived at publish"}</dd>
           </div>
           <div>
-            <dt className="text-slate-500">Tools that need more scope</dt>
+            <dt className="text-muted">Tools that need more scope</dt>
             <dd>{d.toolsNeedingScope === "show" ? "shown in tools/list" : "hidden from tools/list"}</dd>
           </div>
         </dl>
@@ -73,7 +73,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
         <dl className="grid gap-2 text-sm sm:grid-cols-3">
           {RATE_LIMIT_FIELDS.map(([k, label]) => (
             <div key={k}>
-              <dt className="text-slate-500">{label}</dt>
+              <dt className="text-muted">{label}</dt>
               <dd className="font-mono">{d.rateLimits[k]}</dd>
             </div>
           ))}

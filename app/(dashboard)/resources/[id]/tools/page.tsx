@@ -7,7 +7,7 @@ import { getResource } from "@/lib/server/resources/get-resource";
 import { ToolsEditor } from "./_components/tools-editor";
 
 export const metadata: Metadata = { title: "Resource tools" };
-const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-slate-500";
+const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-muted";
 
 export default async function ToolsPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("resources.read");

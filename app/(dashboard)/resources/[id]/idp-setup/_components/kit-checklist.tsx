@@ -92,9 +92,7 @@ export function KitChecklist({ resourceId, kit }: { resourceId: string; kit: Kit
             {busy ? "Verifying…" : "Verify against the IdP"}
           </Button>
           {result ? (
-            <span className="text-xs text-slate-500">
-              Checked {result.checkedAt.replace("T", " ").slice(0, 19)} UTC
-            </span>
+            <span className="text-xs text-muted">Checked {result.checkedAt.replace("T", " ").slice(0, 19)} UTC</span>
           ) : null}
         </div>
         {error ? (
@@ -105,7 +103,7 @@ export function KitChecklist({ resourceId, kit }: { resourceId: string; kit: Kit
         {result ? (
           <div data-testid="verify-result" className="mt-4 space-y-4">
             <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-slate-500">
+              <thead className="text-xs uppercase text-muted">
                 <tr>
                   <th className="py-1 pr-3 font-medium">Check</th>
                   <th className="py-1 pr-3 font-medium">Result</th>
@@ -136,10 +134,7 @@ export function KitChecklist({ resourceId, kit }: { resourceId: string; kit: Kit
                         <span className="text-slate-700 dark:text-slate-300">: {s.detail}</span>
                       ) : null}
                       {s.kitStep ? (
-                        <a
-                          href={`#step-${s.kitStep}`}
-                          className="ml-1 text-brand-700 hover:underline dark:text-brand-100"
-                        >
+                        <a href={`#step-${s.kitStep}`} className="ml-1 text-link hover:underline">
                           → kit step {s.kitStep}
                         </a>
                       ) : null}
@@ -166,7 +161,7 @@ export function KitChecklist({ resourceId, kit }: { resourceId: string; kit: Kit
                         {status === "pass" ? "✓ verified" : status === "fail" ? "✗ flagged" : "! check"}
                       </Badge>
                     ) : null}
-                    <code className="text-xs text-slate-500">{step.id}</code>
+                    <code className="text-xs text-muted">{step.id}</code>
                   </div>
                   {step.where ? <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">{step.where}</p> : null}
                   <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
@@ -178,7 +173,7 @@ export function KitChecklist({ resourceId, kit }: { resourceId: string; kit: Kit
                     <dl className="mt-2 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
                       {step.values.map((v) => (
                         <div key={`${v.label}=${v.value}`} className="contents">
-                          <dt className="text-slate-500 dark:text-slate-400">{v.label}</dt>
+                          <dt className="text-muted">{v.label}</dt>
                           <dd className="break-all font-mono text-xs">{v.value}</dd>
                         </div>
                       ))}

@@ -20,7 +20,7 @@ export function MethodsCard({
   const [newMethod, setNewMethod] = useState("");
   return (
     <Card title="Methods → required scopes">
-      <p className="mb-3 text-xs text-slate-500">
+      <p className="mb-3 text-xs text-muted">
         A token needs at least one of the listed scopes (space-separated); empty means any valid token. Per-tool scopes
         are added on the Tools tab.
       </p>

@@ -29,7 +29,7 @@ export function RateLimitsCard({
               onChange={(e) => setLimits({ ...limits, [key]: e.currentTarget.value })}
               aria-invalid={errorsFor(errors, `rateLimits.${key}`) ? true : undefined}
             />
-            <p className="mt-1 text-xs text-slate-500">{errorsFor(errors, `rateLimits.${key}`)?.join(" ") ?? hint}</p>
+            <p className="mt-1 text-xs text-muted">{errorsFor(errors, `rateLimits.${key}`)?.join(" ") ?? hint}</p>
           </div>
         ))}
       </div>

@@ -42,7 +42,7 @@ export function StepUpCard({
             aria-invalid={baselineErrors ? true : undefined}
             aria-describedby="baseline-scopes-hint"
           />
-          <p id="baseline-scopes-hint" className="mt-1 text-xs text-slate-500">
+          <p id="baseline-scopes-hint" className="mt-1 text-xs text-muted">
             {baselineErrors ? (
               <span className="text-red-600 dark:text-red-400">{baselineErrors.join(" ")} </span>
             ) : null}
@@ -70,7 +70,7 @@ export function StepUpCard({
               <span>{label}</span>
             </label>
           ))}
-          <p className="mt-1 text-xs text-slate-500">Disabled and unlisted tools are always hidden.</p>
+          <p className="mt-1 text-xs text-muted">Disabled and unlisted tools are always hidden.</p>
         </fieldset>
       </div>
     </Card>

@@ -58,7 +58,7 @@ export function ImportTools({ existing, onAdd }: { existing: Set<string>; onAdd:
             value={token}
             onChange={(e) => setToken(e.currentTarget.value)}
           />
-          <p className="mt-1 text-xs text-slate-500">Used for this one call only: never stored, logged or audited.</p>
+          <p className="mt-1 text-xs text-muted">Used for this one call only: never stored, logged or audited.</p>
         </div>
       </div>
       <Button variant="secondary" disabled={pending || !serverUrl.trim()} onClick={list}>
@@ -78,7 +78,7 @@ export function ImportTools({ existing, onAdd }: { existing: Set<string>; onAdd:
                     <>
                       <span className="font-mono">{t.name}</span>
                       {existing.has(t.name) ? " (already listed)" : ""}
-                      {t.description ? <span className="text-slate-500"> — {t.description}</span> : null}
+                      {t.description ? <span className="text-muted"> — {t.description}</span> : null}
                     </>
                   }
                   checked={picked.has(t.name)}
