@@ -234,6 +234,7 @@ test.describe("open redirect after sign-in (issue 23 §1)", () => {
   });
 
   test("signed out: the password form lands on our origin, and a deep link survives sign-in", async ({ browser }) => {
+    test.setTimeout(150_000); // three real sign-ins (password hashing) on a busy machine
     for (const [value, landing] of [
       ["/%5Cevil.example", `${E2E.baseUrl}/`],
       ["/%09/evil.example", `${E2E.baseUrl}/`],

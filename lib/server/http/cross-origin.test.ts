@@ -30,6 +30,14 @@ describe("checkCrossOrigin (issue 10 §1)", () => {
     expect(checkCrossOrigin(method, h(headers), ORIGIN).ok).toBe(ok);
   });
 
+  it("a form media type without browser headers is a 415 (wrong type for a client, refused for an old browser)", () => {
+    expect(checkCrossOrigin("POST", h({ "content-type": "text/plain" }), ORIGIN)).toMatchObject({
+      ok: false,
+      code: "unsupported_media_type",
+    });
+    expect(checkCrossOrigin("POST", h({ origin: "http://127.0.0.1:4000" }), ORIGIN).code).toBeUndefined();
+  });
+
   it("a bearer-authenticated request (issue 14) skips the check", () => {
     expect(checkCrossOrigin("POST", h({ origin: "http://elsewhere" }), ORIGIN, "bearer").ok).toBe(true);
   });

@@ -12,8 +12,9 @@ import { AppError } from "../errors";
  * - `Origin` absent: `Sec-Fetch-Site` must be `same-origin`;
  * - neither present: not a browser made the request (every browser since 2020 sends at least one on
  *   an unsafe method; Go's net/http CrossOriginProtection makes the same call), so there is no ambient
- *   cookie to abuse. It is still refused when it carries a Content-Type a cross-site HTML form could
- *   send (urlencoded, multipart, text/plain), which covers the oldest browsers.
+ *   cookie to abuse. It is still refused (415) when it carries a Content-Type a cross-site HTML form
+ *   could send (urlencoded, multipart, text/plain), which covers the oldest browsers, bodyless routes
+ *   included.
  * A request authenticated by a Bearer API token (issue 14) carries no ambient credential: its route
  * passes `credential: "bearer"` and skips this check.
  */
@@ -23,8 +24,10 @@ export type CredentialKind = "cookie" | "bearer";
 
 export interface CrossOriginVerdict {
   ok: boolean;
-  /** Why it was refused (for the log and the 403 message); null when allowed. */
+  /** Why it was refused (for the log and the message); null when allowed. */
   reason: string | null;
+  /** 403 for a browser's cross-origin request; 415 for a form media type with no browser headers. */
+  code?: "forbidden" | "unsupported_media_type";
 }
 
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
@@ -49,14 +52,20 @@ export function checkCrossOrigin(
     return { ok: false, reason: `Sec-Fetch-Site is ${truncate(site)}, not same-origin` };
   }
   const essence = mediaTypeEssence(headers.get("content-type"));
+  // To a non-browser client this is simply the wrong media type, so it hears 415, not a CSRF story.
   if (essence !== null && FORM_TYPES.has(essence))
-    return { ok: false, reason: `no Origin or Sec-Fetch-Site on a ${essence} body` };
+    return { ok: false, reason: `no Origin or Sec-Fetch-Site on a ${essence} body`, code: "unsupported_media_type" };
   return { ok: true, reason: null };
 }
 
-/** Throws 403 `forbidden` with a message that names the fix. */
+/** Throws 403 `forbidden` (or 415, see above) with a message that names the fix. */
 export function assertSameOrigin(verdict: CrossOriginVerdict, expectedOrigin: string): void {
   if (verdict.ok) return;
+  if (verdict.code === "unsupported_media_type")
+    throw new AppError(
+      "unsupported_media_type",
+      "Send Content-Type: application/json (or no body), or call this API from the dashboard's origin.",
+    );
   throw new AppError(
     "forbidden",
     `Cross-origin request refused (${verdict.reason}). Call this API from ${expectedOrigin}, or send an Origin header equal to it.`,
