@@ -246,7 +246,7 @@ test.describe("open redirect after sign-in (issue 23 §1)", () => {
       await page.getByLabel("Email").fill(E2E.owner.email);
       await page.getByLabel("Password").fill(E2E.owner.password);
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await expect(page.getByTestId("current-admin")).toHaveText(E2E.owner.email);
+      await expect(page.getByTestId("current-admin")).toHaveText(E2E.owner.email, { timeout: 40_000 });
       expect([value, page.url()]).toEqual([value, landing]);
       await ctx.close();
     }
