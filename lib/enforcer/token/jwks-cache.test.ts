@@ -104,7 +104,8 @@ describe("createJwksCache", () => {
   // Issue 23 #8. The clock is frozen, so the next permitted refresh comes after the interval in real time (1 s).
   describe("while random kids hold the throttle", () => {
     it("a key published meanwhile is found at the next permitted refresh, not refused", async () => {
-      const c = cache({ forcedRefreshMinIntervalSec: 1 });
+      // Own sinks: a next-refresh timer left pending must not write into the shared sink of later tests.
+      const c = cache({ forcedRefreshMinIntervalSec: 1, sink: createRecordingSink() });
       await c.getKey("k1", "RS256");
       expect(await code(c.getKey("random-1", "RS256"))).toBe(ReasonCode.UnknownKid); // spends the forced refresh
       server.keys = [k1.jwk, k2.jwk];
@@ -116,7 +117,7 @@ describe("createJwksCache", () => {
     });
 
     it("bounds the waiting room, refuses repeats of an absent kid at once, and refuses at once while the IdP fails", async () => {
-      const c = cache({ forcedRefreshMinIntervalSec: 1, unknownKidMaxWaiters: 30 });
+      const c = cache({ forcedRefreshMinIntervalSec: 1, unknownKidMaxWaiters: 30, sink: createRecordingSink() });
       await c.getKey("k1", "RS256");
       expect(await code(c.getKey("random-0", "RS256"))).toBe(ReasonCode.UnknownKid);
       const started = performance.now();
@@ -133,7 +134,7 @@ describe("createJwksCache", () => {
       expect(await code(c.getKey("random-5", "RS256"))).toBe(ReasonCode.UnknownKid);
       expect(performance.now() - again).toBeLessThan(100);
 
-      const down = cache({ forcedRefreshMinIntervalSec: 1 });
+      const down = cache({ forcedRefreshMinIntervalSec: 1, sink: createRecordingSink() });
       await down.getKey("k1", "RS256");
       server.mode = "down";
       expect(await code(down.getKey("random-a", "RS256"))).toBe(ReasonCode.UnknownKid); // the forced refresh fails
