@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { publishConfig } from "../config/publish";
-import { isPostgres } from "../env";
-import { createCredential } from "./credentials";
-import { createTestResource, testActor, testCtx } from "./test-fixtures";
+import { publishConfig } from "@/lib/server/config/publish";
+import { createCredential } from "@/lib/server/enforcers/credentials";
+import { createTestResource, testActor, testCtx } from "@/lib/server/enforcers/test-fixtures";
+import { isPostgres } from "@/lib/server/env";
 
 /**
  * Cross-process wake-up through PostgreSQL LISTEN/NOTIFY: two control-plane processes on one
@@ -18,7 +18,7 @@ afterAll(() => {
 function startReplica(): Promise<string> {
   const child = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "lib/server/enforcers/test-control-plane.ts"],
+    ["--conditions=react-server", "--import", "tsx", "app/api/v1/enforcer/config/test-control-plane.ts"],
     {
       env: { ...process.env, DATABASE_URL: inject("databaseUrl"), LOG_LEVEL: "silent" },
       stdio: ["ignore", "pipe", "inherit"],

@@ -1,14 +1,15 @@
 /**
- * A minimal control-plane process for the multi-replica long-poll test: the REAL config route
+ * A minimal control-plane process for the multi-replica long-poll test (beside the route it serves, so no
+ * lib/server file imports app/): the REAL config route
  * handler and publish function, served over node:http, LISTENing on PostgreSQL. Run with
- * `node --conditions=react-server --import tsx lib/server/enforcers/test-control-plane.ts`
+ * `node --conditions=react-server --import tsx app/api/v1/enforcer/config/test-control-plane.ts`
  * (DATABASE_URL set); prints `READY <url>` once it listens and LISTEN is active. Test-only.
  */
-import { GET as configRoute } from "@/app/api/v1/enforcer/config/route";
-import { publishConfig } from "../config/publish";
-import { ensureListening } from "./notifier";
-import { testActor, testCtx } from "./test-fixtures";
-import { serveRoutes } from "./test-http";
+import { publishConfig } from "@/lib/server/config/publish";
+import { ensureListening } from "@/lib/server/enforcers/notifier";
+import { testActor, testCtx } from "@/lib/server/enforcers/test-fixtures";
+import { serveRoutes } from "@/lib/server/enforcers/test-http";
+import { GET as configRoute } from "./route";
 
 async function publishRoute(request: Request): Promise<Response> {
   const { resourceId, note } = (await request.json()) as { resourceId: string; note: string };
