@@ -12,6 +12,13 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const firing = can(actor.role, "alerts.read") ? await countFiring() : 0;
   return (
     <div className="flex min-h-screen">
+      {/* First tab stop (issue 21): skips the navigation and the header to the page's content. */}
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-link focus:shadow focus:ring-2 focus:ring-brand-600 dark:focus:bg-slate-900"
+      >
+        Skip to content
+      </a>
       <aside className="hidden w-60 shrink-0 border-r border-slate-200 bg-white px-3 py-4 md:block dark:border-slate-800 dark:bg-slate-900">
         <div className="mb-6 flex items-center gap-2 px-3">
           <span
@@ -35,7 +42,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <ThemeToggle />
           <SignOutButton />
         </header>
-        <main className="flex-1 px-6 py-6">
+        <main id="main" tabIndex={-1} className="flex-1 px-6 py-6 focus:outline-none">
           <QueryProvider>{children}</QueryProvider>
         </main>
       </div>

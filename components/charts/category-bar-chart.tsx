@@ -1,6 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { legendText, TOOLTIP_STYLE, TOOLTIP_TEXT_STYLE } from "./palette";
 import type { Series } from "./time-series-chart";
 
 /**
@@ -27,7 +28,12 @@ export function CategoryBarChart({
     <figure aria-label={label} className="m-0">
       <div style={{ height }} aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={[...data]} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+          <BarChart
+            accessibilityLayer={false}
+            data={[...data]}
+            layout="vertical"
+            margin={{ top: 4, right: 16, bottom: 0, left: 8 }}
+          >
             <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} horizontal={false} />
             <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: "currentColor" }} unit={unit} />
             <YAxis
@@ -37,8 +43,13 @@ export function CategoryBarChart({
               tick={{ fontSize: 11, fill: "currentColor" }}
               tickFormatter={(v: string) => (v.length > 18 ? `${v.slice(0, 17)}…` : v)}
             />
-            <Tooltip contentStyle={{ fontSize: 12 }} formatter={(v) => (unit ? `${v} ${unit}` : String(v))} />
-            {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} /> : null}
+            <Tooltip
+              contentStyle={TOOLTIP_STYLE}
+              labelStyle={TOOLTIP_TEXT_STYLE}
+              itemStyle={TOOLTIP_TEXT_STYLE}
+              formatter={(v) => (unit ? `${v} ${unit}` : String(v))}
+            />
+            {series.length > 1 ? <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} /> : null}
             {series.map((s) => (
               <Bar
                 key={s.key}

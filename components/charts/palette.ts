@@ -1,3 +1,5 @@
+import { createElement, type ReactNode } from "react";
+
 /** Chart colours: readable on white and on slate-900, distinct for up to 10 series. */
 export const SERIES_COLORS = [
   "#dc2626", // red
@@ -13,6 +15,24 @@ export const SERIES_COLORS = [
 ];
 export const OK_COLOR = "#16a34a";
 export const NEUTRAL_COLOR = "#64748b";
+
+/**
+ * Tooltip styles from the theme tokens (globals.css): Recharts' default tooltip is white with the label in
+ * the inherited colour, so in the dark theme the label was white on white; values were drawn in their series
+ * colour (below 4.5:1 for several). Text is drawn in --color-fg on --color-surface; the swatch keeps the colour.
+ */
+export const TOOLTIP_STYLE = {
+  fontSize: 12,
+  background: "var(--color-surface)",
+  borderColor: "var(--color-surface-line)",
+  color: "var(--color-fg)",
+} as const;
+export const TOOLTIP_TEXT_STYLE = { color: "var(--color-fg)" } as const;
+
+/** Legend labels in the text colour (series colours as text were 3.1-3.7:1); the swatch beside keeps the colour. */
+export function legendText(value: string): ReactNode {
+  return createElement("span", { style: TOOLTIP_TEXT_STYLE }, value);
+}
 
 export function seriesColor(i: number): string {
   return SERIES_COLORS[i % SERIES_COLORS.length] ?? NEUTRAL_COLOR;

@@ -1,7 +1,7 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatTick } from "./palette";
+import { formatTick, legendText, TOOLTIP_STYLE, TOOLTIP_TEXT_STYLE } from "./palette";
 
 export interface Series {
   key: string;
@@ -33,7 +33,7 @@ export function TimeSeriesChart({
     <figure aria-label={label} className="m-0">
       <div style={{ height }} aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={[...data]} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
+          <BarChart accessibilityLayer={false} data={[...data]} margin={{ top: 8, right: 8, bottom: 0, left: -12 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} vertical={false} />
             <XAxis
               dataKey="t"
@@ -44,9 +44,11 @@ export function TimeSeriesChart({
             <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "currentColor" }} width={48} />
             <Tooltip
               labelFormatter={(v) => `${formatTick(String(v), Math.min(stepMinutes, 59))} UTC`}
-              contentStyle={{ fontSize: 12 }}
+              contentStyle={TOOLTIP_STYLE}
+              labelStyle={TOOLTIP_TEXT_STYLE}
+              itemStyle={TOOLTIP_TEXT_STYLE}
             />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
             {series.map((s) => (
               <Bar
                 key={s.key}

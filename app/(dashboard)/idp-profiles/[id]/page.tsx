@@ -10,7 +10,12 @@ import { IdpProfileForm } from "../_components/idp-profile-form";
 import { TestConnectionButton } from "../_components/test-connection-button";
 import { TestResultView } from "../_components/test-result";
 
-export const metadata: Metadata = { title: "IdP profile" };
+/** Each profile its own title (issue 21): "<name> · IdP profiles · Portcullis". */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  await requirePageActor("idp.read");
+  const profile = await getIdpProfile((await params).id);
+  return { title: `${profile?.name ?? "Not found"} · IdP profiles` };
+}
 
 export default async function IdpProfilePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("idp.read");

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TelemetryOverviewPanel } from "@/app/(dashboard)/_components/telemetry-overview-panel";
@@ -11,8 +10,9 @@ import { getResource } from "@/lib/server/resources/get-resource";
 import { getResourceProgress } from "@/lib/server/resources/progress";
 import { ResourceForm } from "../_components/resource-form";
 import { EmbedSnippet } from "./_components/embed-snippet";
+import { resourceTitle } from "./_components/page-title";
 
-export const metadata: Metadata = { title: "Resource overview" };
+export const generateMetadata = resourceTitle();
 
 export default async function ResourceOverviewPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("resources.read");

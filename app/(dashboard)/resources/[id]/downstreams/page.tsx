@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/server/auth/permissions";
@@ -6,9 +5,10 @@ import { requirePageActor } from "@/lib/server/auth/session";
 import { derivedTokenEndpoint } from "@/lib/server/config/build-policy";
 import { getResource } from "@/lib/server/resources/get-resource";
 import { updateDownstreamsAction } from "../../actions";
+import { resourceTitle } from "../_components/page-title";
 import { DownstreamsEditor } from "./_components/downstreams-editor";
 
-export const metadata: Metadata = { title: "Downstream APIs" };
+export const generateMetadata = resourceTitle("Downstream APIs");
 
 const GRANTS = { entra_obo: "Entra on-behalf-of (jwt-bearer)", token_exchange: "RFC 8693 token exchange" } as const;
 

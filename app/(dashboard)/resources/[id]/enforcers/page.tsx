@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Badge, Card } from "@/components/ui/card";
 import { utcTime } from "@/components/ui/utc-time";
@@ -9,10 +8,11 @@ import { type CredentialDto, listCredentials } from "@/lib/server/enforcers/cred
 import { listInstances } from "@/lib/server/enforcers/instances";
 import { env } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
+import { resourceTitle } from "../_components/page-title";
 import { CreateCredentialForm } from "./_components/create-credential-form";
 import { CredentialRowControls } from "./_components/credential-row-controls";
 
-export const metadata: Metadata = { title: "Enforcers" };
+export const generateMetadata = resourceTitle("Enforcers");
 
 const when = (iso: string | null) => (iso ? utcTime(iso) : "never");
 const STATUS_TONE = { active: "green", expiring: "amber", expired: "red", revoked: "red" } as const;

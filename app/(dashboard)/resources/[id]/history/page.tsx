@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { VersionDiff } from "@/components/config/version-diff";
 import { Button } from "@/components/ui/button";
@@ -8,9 +7,10 @@ import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { type VersionDiff as Diff, diffConfigVersions, listConfigVersions } from "@/lib/server/config/versions";
 import { AppError } from "@/lib/server/errors";
+import { resourceTitle } from "../_components/page-title";
 import { RollbackButton } from "./_components/rollback-button";
 
-export const metadata: Metadata = { title: "Config history" };
+export const generateMetadata = resourceTitle("Config history");
 
 const selectClass =
   "mt-1 block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";

@@ -1,4 +1,3 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/server/auth/session";
@@ -6,9 +5,10 @@ import { AppError } from "@/lib/server/errors";
 import { buildKit } from "@/lib/server/exports/kit";
 import type { Kit } from "@/lib/server/exports/kit-types";
 import { kitInputFor } from "@/lib/server/idp-kit/load";
+import { resourceTitle } from "../_components/page-title";
 import { KitChecklist } from "./_components/kit-checklist";
 
-export const metadata: Metadata = { title: "IdP setup" };
+export const generateMetadata = resourceTitle("IdP setup");
 
 const FORMATS = [
   { format: "markdown", label: "Markdown" },

@@ -1,13 +1,13 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { getResource } from "@/lib/server/resources/get-resource";
+import { resourceTitle } from "../_components/page-title";
 import { PolicyEditor } from "./_components/policy-editor";
 import { RATE_LIMIT_FIELDS } from "./_components/rate-limit-fields";
 
-export const metadata: Metadata = { title: "Resource policy" };
+export const generateMetadata = resourceTitle("Policy");
 const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-muted";
 
 export default async function PolicyPage({ params }: { params: Promise<{ id: string }> }) {

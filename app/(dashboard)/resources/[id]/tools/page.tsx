@@ -1,12 +1,12 @@
-import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Badge, Card } from "@/components/ui/card";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { getResource } from "@/lib/server/resources/get-resource";
+import { resourceTitle } from "../_components/page-title";
 import { ToolsEditor } from "./_components/tools-editor";
 
-export const metadata: Metadata = { title: "Resource tools" };
+export const generateMetadata = resourceTitle("Tools");
 const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-muted";
 
 export default async function ToolsPage({ params }: { params: Promise<{ id: string }> }) {
