@@ -105,7 +105,7 @@ test.describe("owner manages admins", () => {
     await form.getByRole("button", { name: "Add admin" }).click();
     await expect(form.getByText("Enter a valid email address.")).toBeVisible();
     await expect(form.getByText("Enter a name.")).toBeVisible();
-    await expect(form.getByText("At least 12 characters.")).toBeVisible();
+    await expect(form.getByText("At least 12 characters.", { exact: true })).toBeVisible();
     // malformed email and oversized name
     await form.getByLabel("Email").fill("not-an-email");
     await form.getByLabel("Name").fill("x".repeat(150));
