@@ -77,9 +77,11 @@ describe("createRedisRateLimiter (real Redis at 127.0.0.1:6379)", () => {
   let redis2: Redis;
   const prefix = `test:rl:${randomUUID()}:`;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     redis = new Redis({ host: "127.0.0.1", port: 6379 });
     redis2 = new Redis({ host: "127.0.0.1", port: 6379 });
+    // Connected first: a slow first call on a loaded machine would (by design) fall back to memory.
+    await Promise.all([redis.ping(), redis2.ping()]);
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);
@@ -89,8 +91,8 @@ describe("createRedisRateLimiter (real Redis at 127.0.0.1:6379)", () => {
   });
 
   it("shares one count between two limiter instances", async () => {
-    const a = createRedisRateLimiter(redis, { prefix });
-    const b = createRedisRateLimiter(redis2, { prefix });
+    const a = createRedisRateLimiter(redis, { prefix, timeoutMs: 5000 });
+    const b = createRedisRateLimiter(redis2, { prefix, timeoutMs: 5000 });
     expect(await a.hit("shared", 5, 60)).toMatchObject({ allowed: true, remaining: 4 });
     await a.hit("shared", 5, 60);
     await a.hit("shared", 5, 60);

@@ -19,7 +19,8 @@ function cache(overrides: Partial<JwksCacheOptions> = {}) {
     ttlSec: 300,
     graceSec: 600,
     forcedRefreshMinIntervalSec: 10,
-    fetchTimeoutMs: 500,
+    // Generous: a loopback fetch on a loaded CI machine can take longer than 0.5 s (the timeout tests set their own).
+    fetchTimeoutMs: 5000,
     maxJwksBytes: 512 * 1024,
     now: () => t,
     sink,

@@ -71,6 +71,8 @@ describe("MCP resources", () => {
     expect(dto.draft.rateLimits).toEqual({
       toolInvocationsPerMin: 100,
       resourceReadsPerMin: 500,
+      clientToolInvocationsPerMin: 0,
+      clientResourceReadsPerMin: 0,
       tokenRefreshPerHour: 10,
       failedAuthMax: 5,
       failedAuthWindowSec: 300,
