@@ -74,7 +74,7 @@ test.describe("sessions", () => {
 
     await page.goto("/settings/admins");
     const row = page.getByTestId(`admin-${email}`);
-    await row.getByRole("button", { name: `Sign out ${email} everywhere` }).click();
+    await row.getByRole("button", { name: `Sign out everywhere: ${email}` }).click();
     await expect(row.getByText("Signed out everywhere.")).toBeVisible();
 
     for (const session of [first, second]) {

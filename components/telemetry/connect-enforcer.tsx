@@ -31,11 +31,11 @@ export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
           ) : (
             <>
               Create an{" "}
-              <Link href="/idp-profiles" className="text-link hover:underline">
+              <Link href="/idp-profiles" className="text-link underline">
                 IdP profile
               </Link>{" "}
               and a{" "}
-              <Link href="/resources" className="text-link hover:underline">
+              <Link href="/resources" className="text-link underline">
                 resource
               </Link>
               , then publish its policy.
@@ -44,14 +44,18 @@ export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
         </li>
         <li>
           Issue an enforcer credential on the{" "}
-          <Link href={resourceId ? `/resources/${resourceId}` : "/resources"} className="text-link hover:underline">
+          <Link href={resourceId ? `/resources/${resourceId}` : "/resources"} className="text-link underline">
             resource page
           </Link>{" "}
           (shown once; store it as a secret).
         </li>
         <li>Embed the enforcer in your MCP server with the telemetry client:</li>
       </ol>
-      <pre className="mt-3 overflow-x-auto rounded-md bg-slate-950 p-3 text-xs leading-relaxed text-slate-100">
+      <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable code block must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
+        tabIndex={0}
+        className="mt-3 overflow-x-auto rounded-md bg-slate-950 p-3 text-xs leading-relaxed text-slate-100"
+      >
         <code>{SNIPPET}</code>
       </pre>
       <p className="mt-3 text-xs text-muted">

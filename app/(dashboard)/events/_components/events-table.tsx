@@ -38,7 +38,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
       <Card>
         <p className="text-sm text-muted">
           No events match these filters. Widen the range, or check that an enforcer is connected (see the{" "}
-          <Link href="/" className="text-link hover:underline">
+          <Link href="/" className="text-link underline">
             Overview
           </Link>
           ).

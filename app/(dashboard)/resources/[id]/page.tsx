@@ -102,7 +102,7 @@ export default async function ResourceOverviewPage({ params }: { params: Promise
             {steps.map((s, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a fixed, ordered list
               <li key={i} className="flex gap-2">
-                <span aria-hidden className={s.done ? "text-emerald-600" : "text-slate-400"}>
+                <span aria-hidden className={s.done ? "text-emerald-600" : "text-muted"}>
                   {s.done ? "✓" : `${i + 1}.`}
                 </span>
                 <span className={s.done ? "text-muted line-through decoration-slate-300" : ""}>{s.text}</span>

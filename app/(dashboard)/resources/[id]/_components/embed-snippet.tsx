@@ -29,6 +29,8 @@ const enforcer = createEnforcer({ policy: () => config.policy() });
 createServer(createNodeHandler(enforcer, (req, res) => transport.handleRequest(req, res, req.body))).listen(8080);`;
   return (
     <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable code block must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
+      tabIndex={0}
       className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100"
       data-testid="embed-snippet"
     >
