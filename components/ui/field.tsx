@@ -34,14 +34,18 @@ function FieldFrame({
   const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
-        {label}
+      {/* The marker sits beside the label, not in it: the field's name stays exactly the label (the
+          `required` attribute tells assistive technology). */}
+      <div className="flex items-baseline gap-0.5">
+        <label htmlFor={id} className="block text-sm font-medium text-slate-700 dark:text-slate-300">
+          {label}
+        </label>
         {required ? (
-          <span aria-hidden className="ml-0.5 text-red-700 dark:text-red-400">
+          <span aria-hidden className="text-sm text-red-700 dark:text-red-400">
             *
           </span>
         ) : null}
-      </label>
+      </div>
       {children(describedBy, errorId ? true : undefined)}
       {hint ? (
         <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">

@@ -74,7 +74,9 @@ export default async function AlertSettingsPage() {
                     <RuleSummary r={r} channels={channelNames} />
                     {canWrite ? (
                       <RuleEditor
-                        key={r.updatedAt}
+                        // Stable across saves: a key that changes with updatedAt remounted the form after every save
+                        // and took its "Saved." confirmation (and the keyboard focus) with it.
+                        key={r.id}
                         channels={channelOptions}
                         rule={{
                           ...r,
