@@ -132,7 +132,7 @@ export function RuleEditor({ rule, channels }: { rule: RuleView; channels: { id:
           <Button
             variant="danger"
             disabled={pending}
-            aria-label={`Delete ${rule.name}`}
+            aria-label={`Delete override: ${rule.name}`}
             onClick={() => start(async () => void setResult((await deleteRuleAction({ id: rule.id })) as never))}
           >
             Delete override
