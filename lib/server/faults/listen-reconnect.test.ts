@@ -35,7 +35,7 @@ describe("the LISTEN connection after a failover window", () => {
     const { createCredential } = await import("../enforcers/credentials");
     const { createTestResource, draftWith, setDraft, testActor, testCtx } = await import("../enforcers/test-fixtures");
     // Replica A runs the real config route and LISTENs; this process plays replica B (it publishes).
-    replica = await startServer(pgdb.url, { script: "lib/server/enforcers/test-control-plane.ts" });
+    replica = await startServer(pgdb.url, { script: "app/api/v1/enforcer/config/test-control-plane.ts" });
     const { resourceId } = await createTestResource();
     const { secret } = await createCredential(testActor, { resourceId, name: "listen" }, testCtx);
     const v1 = await publishConfig(testActor, { resourceId, note: "v1" }, testCtx);
