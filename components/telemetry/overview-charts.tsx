@@ -81,13 +81,13 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
                         />
                         <Link
                           href={explore({ outcome: "deny", reason })}
-                          className="font-mono text-xs text-link hover:underline"
+                          className="inline-flex min-h-6 items-center font-mono text-xs text-link hover:underline"
                         >
                           {reason}
                         </Link>
                         <Link
                           href={`/events/reasons#${reason}`}
-                          className="block pl-5 text-xs text-muted hover:underline"
+                          className="flex min-h-6 items-center pl-5 text-xs text-muted hover:underline"
                           title={reasonHelp(reason)?.fix}
                         >
                           {reasonHelp(reason)?.title ?? "Unknown reason"}: what it means
@@ -211,7 +211,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
                 <li key={r.client} className="flex justify-between py-0.5">
                   <Link
                     href={explore({ type: "rate_limit", client: r.client })}
-                    className="font-mono text-link hover:underline"
+                    className="inline-flex min-h-6 items-center font-mono text-link hover:underline"
                   >
                     {r.client}
                   </Link>
