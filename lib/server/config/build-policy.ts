@@ -10,6 +10,7 @@ import {
 import { ClaimProfile } from "@/lib/schemas/idp-profiles";
 import { ResourceDraft } from "@/lib/schemas/resources";
 import { AppError, type FieldErrors } from "../errors";
+import { derivedTokenEndpoint } from "../idp-profiles/derive";
 
 /** What a publish reads: the resource row, its IdP profile row and the stored draft (unparsed JSON). */
 export interface PublishSource {
@@ -39,17 +40,6 @@ function settingsJson(settings: string | undefined): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-/** The IdP's token endpoint for a downstream exchange, from the profile's own inputs (DOMAIN.md IdP table). */
-export function derivedTokenEndpoint(kind: string, settings: Record<string, unknown>): string | undefined {
-  const text = (key: string) => (typeof settings[key] === "string" ? (settings[key] as string) : undefined);
-  const tenantId = text("tenantId");
-  const domain = text("domain");
-  if (kind === "entra" && tenantId) return `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
-  if (kind === "okta" && domain) return `https://${domain}/oauth2/${text("authServerId") ?? "default"}/v1/token`;
-  if (kind === "auth0" && domain) return `https://${domain}/oauth/token`;
-  return undefined;
 }
 
 function claimSettingsOf(settings: string | undefined): ClaimSettings | undefined {

@@ -109,3 +109,14 @@ const DEFAULT_CLAIM_PROFILES: Record<IdpKind, (s: IdpKindSettings) => ClaimProfi
 };
 
 export const DEFAULT_ALGORITHMS: AsymmetricAlg[] = ["RS256"];
+
+/** The IdP's token endpoint for a downstream exchange, from the profile's own inputs (DOMAIN.md IdP table). */
+export function derivedTokenEndpoint(kind: string, settings: Record<string, unknown>): string | undefined {
+  const text = (key: string) => (typeof settings[key] === "string" ? (settings[key] as string) : undefined);
+  const tenantId = text("tenantId");
+  const domain = text("domain");
+  if (kind === "entra" && tenantId) return `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/token`;
+  if (kind === "okta" && domain) return `https://${domain}/oauth2/${text("authServerId") ?? "default"}/v1/token`;
+  if (kind === "auth0" && domain) return `https://${domain}/oauth/token`;
+  return undefined;
+}

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
-import { derivedTokenEndpoint } from "@/lib/server/config/build-policy";
+import { derivedTokenEndpoint } from "@/lib/server/idp-profiles/derive";
 import { getResource } from "@/lib/server/resources/get-resource";
 import { updateDownstreamsAction } from "../../actions";
 import { resourceTitle } from "../_components/page-title";
