@@ -87,6 +87,10 @@ const EnvSchema = z
       .transform((v) => v === "true"),
     /** How often the alert evaluator runs (one replica at a time); 60 s by default, as the rollups are per minute. */
     ALERT_EVAL_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    /** Audit streaming (lib/server/audit-stream): how often sinks are worked, and the retry backoff (doubling, ±50% jitter, capped). */
+    AUDIT_STREAM_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    AUDIT_STREAM_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+    AUDIT_STREAM_RETRY_MAX_MS: z.coerce.number().int().min(10).max(3_600_000).default(300_000),
     /** Set by Next during `next build`; the build needs no runtime secrets. */
     NEXT_PHASE: z.string().optional(),
   })

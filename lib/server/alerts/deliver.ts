@@ -23,8 +23,8 @@ export interface DeliverOptions {
   ids?: string[];
 }
 
-export function retryDelayMs(attempts: number, baseMs: number, random = Math.random): number {
-  const exp = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
+export function retryDelayMs(attempts: number, baseMs: number, random = Math.random, capMs = 30 * 60_000): number {
+  const exp = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), capMs);
   return Math.round(exp / 2 + random() * exp); // "equal jitter": between 0.5× and 1.5× the step
 }
 

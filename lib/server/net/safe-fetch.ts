@@ -199,6 +199,20 @@ function guardedLookup(p: Policy, url: () => string): LookupFunction {
   };
 }
 
+/**
+ * The same address rule for a raw socket (syslog over TCP/TLS): pass as `lookup` to net/tls.connect.
+ * An IP-literal host skips the lookup, so check it with `isHostAllowed` before connecting.
+ */
+export function guardedSocketLookup(target: string, opts: Pick<SafeFetchOptions, "allowPrivate"> = {}): LookupFunction {
+  return guardedLookup(policyOf(opts), () => target);
+}
+
+/** An IP literal is allowed by the address rule (host names: checked in the lookup). */
+export function isHostAllowed(host: string, opts: Pick<SafeFetchOptions, "allowPrivate"> = {}): boolean {
+  const bare = host.replace(/^\[|\]$/g, "");
+  return isIP(bare) === 0 || addressAllowed(bare, policyOf(opts));
+}
+
 export interface SafeRequestInit {
   method?: string;
   headers?: HeadersInit;
