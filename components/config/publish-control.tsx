@@ -46,7 +46,7 @@ export function PublishControl({
             className="mt-1 w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
           />
         </div>
-        <Button type="submit" disabled={pending}>
+        <Button type="submit" pending={pending}>
           {pending ? "Publishing…" : "Publish"}
         </Button>
       </div>

@@ -1,9 +1,12 @@
 import { CopyButton } from "./copy-button";
 
 /** A newly issued enforcer credential: shown this once, with a copy button. */
-export function SecretOnce({ secret, title }: { secret: string; title: string }) {
+export function SecretOnce({ secret, title, id }: { secret: string; title: string; id?: string }) {
   return (
-    <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40">
+    <div
+      id={id}
+      className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+    >
       <p className="font-medium">{title}</p>
       <p className="mt-1 text-xs text-slate-700 dark:text-slate-300">
         Copy it now: Portcullis stores only a hash and cannot show it again. Give it to the enforcer as

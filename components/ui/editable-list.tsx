@@ -1,7 +1,8 @@
 "use client";
 
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useRef, useState } from "react";
 import { Button } from "./button";
+import { StatusLine, useFocusNext } from "./focus-management";
 
 const th = "py-2 pr-3 text-left text-xs font-medium uppercase text-muted";
 
@@ -48,6 +49,22 @@ export function EditableList<T>({
   };
 }) {
   const [addError, setAddError] = useState<string>();
+  const [removed, setRemoved] = useState<string>();
+  const body = useRef<HTMLTableSectionElement>(null);
+  const addForm = useRef<HTMLFormElement>(null);
+  const focusNext = useFocusNext();
+  // After a removal, focus moves to the next row's Remove button (or the previous one, or the add form's
+  // first field when the list is empty), and the removal is announced: focus never falls to <body>.
+  const remove = (i: number) => {
+    const key = rowKey(rows[i] as T);
+    onChange(rows.filter((_, j) => j !== i));
+    setRemoved(`Removed ${noun} ${key}.`);
+    focusNext(() => {
+      const buttons = body.current?.querySelectorAll<HTMLElement>("button[data-remove]");
+      const next = buttons?.[Math.min(i, buttons.length - 1)];
+      return next ?? addForm.current?.querySelector<HTMLElement>("input,select,textarea,button");
+    });
+  };
   const update = (i: number) => (patch: Partial<T>) =>
     onChange(rows.map((row, j) => (j === i ? { ...row, ...patch } : row)));
   return (
@@ -67,15 +84,16 @@ export function EditableList<T>({
               </th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          <tbody ref={body} className="divide-y divide-slate-100 dark:divide-slate-800">
             {rows.map((row, i) => (
               <tr key={rowKey(row)} data-testid={rowTestId?.(row)}>
                 {cells(row, update(i), i)}
                 <td className="py-2 text-right">
                   <Button
                     variant="ghost"
+                    data-remove
                     aria-label={`Remove ${noun} ${rowKey(row)}`}
-                    onClick={() => onChange(rows.filter((_, j) => j !== i))}
+                    onClick={() => remove(i)}
                   >
                     Remove
                   </Button>
@@ -85,8 +103,10 @@ export function EditableList<T>({
           </tbody>
         </table>
       ) : null}
+      <StatusLine className="sr-only">{removed}</StatusLine>
       {add ? (
         <form
+          ref={addForm}
           className="mt-4"
           onSubmit={(e) => {
             e.preventDefault();

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { Notice } from "@/components/ui/card";
 import { TextField } from "@/components/ui/field";
+import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { IdpKind } from "@/lib/enforcer/policy";
 import { defaultClaimProfile } from "@/lib/server/idp-profiles/derive";
 import { createIdpProfileAction, updateIdpProfileAction } from "../actions";
@@ -15,6 +15,27 @@ import { IdpPreview } from "./idp-preview";
 
 type Result = Awaited<ReturnType<typeof createIdpProfileAction>> | null;
 
+const LABELS = {
+  kind: "Identity provider",
+  name: "Name",
+  tenantId: "Tenant ID",
+  tokenVersion: "Token version",
+  domain: "Domain",
+  authServerId: "Authorization server ID",
+  issuer: "Issuer URL",
+  issuers: "Issuer override",
+  discoveryUrl: "Discovery URL override",
+  jwksUri: "JWKS URI override",
+  algorithms: "Allowed algorithms",
+  claimProfile: "Claim settings",
+};
+const IDS = {
+  issuers: "issuersOverride",
+  discoveryUrl: "discoveryUrlOverride",
+  jwksUri: "jwksUriOverride",
+  claimProfile: "scopeClaims",
+};
+
 /** Create or edit an IdP profile: kind chooser, the kind's few inputs, live preview, advanced overrides. */
 export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues; profileId?: string }) {
   const router = useRouter();
@@ -24,6 +45,7 @@ export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues;
     setValues((v) => ({ ...v, kind, claim: claimValuesOf(defaultClaimProfile(kindSettingsOf({ ...v, kind }))) }));
   const [state, setState] = useState<Result>(null);
   const [pending, start] = useTransition();
+  const focusNext = useFocusNext();
   // onSubmit, not a form action: React resets a form after an action, which would fight the controlled inputs.
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -35,7 +57,12 @@ export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues;
       setState(result);
       if (result.ok) {
         if (profileId) router.refresh();
-        else router.push(`/idp-profiles/${result.data.id}`);
+        else {
+          const path = `/idp-profiles/${result.data.id}`;
+          router.push(path);
+          // The next step (Test connection) is on the new profile's page: focus its heading when it arrives.
+          focusNext(() => (location.pathname === path ? document.querySelector("h1") : null));
+        }
       }
     });
   };
@@ -47,10 +74,10 @@ export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues;
       aria-label={profileId ? "Edit IdP profile" : "New IdP profile"}
       noValidate
     >
-      {state?.ok && profileId ? (
-        <Notice tone="success">Saved {state.data.name}. Run Test connection to check the new settings.</Notice>
-      ) : null}
-      {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
+      <StatusLine>
+        {state?.ok && profileId ? `Saved ${state.data.name}. Run Test connection to check the new settings.` : null}
+      </StatusLine>
+      <ErrorSummary failure={state && !state.ok ? state : null} labels={LABELS} ids={IDS} />
       <fieldset>
         <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Identity provider</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-4">
@@ -80,6 +107,7 @@ export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues;
             value={values.name}
             onChange={(e) => set({ name: e.currentTarget.value })}
             errors={errors?.name}
+            required
             maxLength={100}
             placeholder="Contoso Entra (production)"
           />
@@ -88,7 +116,7 @@ export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues;
         </div>
         <IdpPreview values={values} />
       </div>
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" pending={pending}>
         {pending ? "Saving…" : profileId ? "Save changes" : "Create profile"}
       </Button>
     </form>

@@ -3,33 +3,42 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { StatusLine } from "@/components/ui/focus-management";
 import { testIdpConnectionAction } from "../actions";
 
-/** Runs Test connection on the server, then re-renders the page with the stored result. */
+/**
+ * Runs Test connection on the server, then re-renders the page with the stored result. The outcome is
+ * announced (role=status); focus stays on the button, which stays focusable while the test runs.
+ */
 export function TestConnectionButton({ profileId }: { profileId: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string>();
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [pending, start] = useTransition();
   return (
-    <div className="flex items-center gap-3">
+    <div className="flex flex-wrap items-center gap-3">
       <Button
         variant="secondary"
-        disabled={pending}
+        pending={pending}
         onClick={() =>
           start(async () => {
+            setMessage(undefined);
             const result = await testIdpConnectionAction({ id: profileId });
-            setError(result.ok ? undefined : result.error.message);
+            setMessage(
+              !result.ok
+                ? { ok: false, text: result.error.message }
+                : result.data.ok
+                  ? { ok: true, text: "Connection OK. Details under Test connection." }
+                  : { ok: false, text: "Connection failed. The cause is shown under Test connection." },
+            );
             router.refresh();
           })
         }
       >
         {pending ? "Testing…" : "Test connection"}
       </Button>
-      {error ? (
-        <span role="status" className="text-xs text-red-600 dark:text-red-400">
-          {error}
-        </span>
-      ) : null}
+      <StatusLine tone={message?.ok === false ? "error" : "success"} className="text-xs">
+        {pending ? "Testing the connection…" : message?.text}
+      </StatusLine>
     </div>
   );
 }

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { Notice } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
+import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { Checkbox, errorsFor, TextArea } from "@/components/ui/form-controls";
 import { AsymmetricAlg } from "@/lib/enforcer/policy";
 import { normalizeResourceUri } from "@/lib/server/resources/normalize-uri";
@@ -27,6 +27,18 @@ export interface ResourceFormValues {
   documentationUrl: string;
   allowedOrigins: string;
 }
+
+const LABELS = {
+  name: "Name",
+  uri: "Resource URI",
+  idpProfileId: "IdP profile",
+  audiences: "Accepted audiences",
+  algorithms: "Allowed algorithms",
+  clockToleranceSec: "Clock skew",
+  maxTokenLifetimeSec: "Max token lifetime",
+  documentationUrl: "Documentation URL",
+  allowedOrigins: "Allowed browser origins",
+};
 
 const lines = (t: string) =>
   t
@@ -51,6 +63,7 @@ export function ResourceForm({
     Awaited<ReturnType<typeof updateResourceAction>> | Awaited<ReturnType<typeof createResourceAction>> | null
   >(null);
   const [pending, start] = useTransition();
+  const focusNext = useFocusNext();
   const profile = profiles.find((p) => p.id === v.idpProfileId);
   const norm = v.uri.trim() ? normalizeResourceUri(v.uri) : null;
   const submit = (e: React.FormEvent) => {
@@ -73,7 +86,12 @@ export function ResourceForm({
       setState(result);
       if (result.ok) {
         if (resourceId) router.refresh();
-        else router.push(`/resources/${result.data.id}`);
+        else {
+          // The next step is on the new resource's page: focus its heading once it has arrived.
+          const path = `/resources/${result.data.id}`;
+          router.push(path);
+          focusNext(() => (location.pathname === path ? document.querySelector("h1") : null));
+        }
       }
     });
   };
@@ -85,10 +103,8 @@ export function ResourceForm({
       aria-label={resourceId ? "Resource settings" : "Register resource"}
       noValidate
     >
-      {state?.ok && resourceId ? (
-        <Notice tone="success">Settings saved to the draft. Publish to apply them.</Notice>
-      ) : null}
-      {state && !state.ok ? <Notice tone="error">{state.error.message}</Notice> : null}
+      <StatusLine>{state?.ok && resourceId ? "Settings saved to the draft. Publish to apply them." : null}</StatusLine>
+      <ErrorSummary failure={state && !state.ok ? state : null} labels={LABELS} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
           label="Name"
@@ -96,6 +112,7 @@ export function ResourceForm({
           value={v.name}
           onChange={(e) => set({ name: e.currentTarget.value })}
           errors={errors?.name}
+          required
           maxLength={100}
           placeholder="files"
         />
@@ -105,6 +122,7 @@ export function ResourceForm({
           value={v.idpProfileId}
           onChange={(e) => set({ idpProfileId: e.currentTarget.value })}
           errors={errors?.idpProfileId}
+          required
         >
           {profiles.map((p) => (
             <option key={p.id} value={p.id}>
@@ -119,6 +137,7 @@ export function ResourceForm({
         value={v.uri}
         onChange={(e) => set({ uri: e.currentTarget.value })}
         errors={errors?.uri}
+        required
         placeholder="https://mcp.example.com/mcp"
         hint={
           norm ? (
@@ -141,6 +160,7 @@ export function ResourceForm({
           value={v.audiences}
           onChange={(e) => set({ audiences: e.currentTarget.value })}
           errors={errorsFor(errors, "audiences")}
+          required
           hint={`One per line, matched exactly. ${audienceHint(profile?.kind)}`}
         />
         {profile && !v.audiences.trim() ? (
@@ -153,7 +173,7 @@ export function ResourceForm({
           </Button>
         ) : null}
       </div>
-      <fieldset>
+      <fieldset id="algorithms">
         <legend className="text-sm font-medium text-slate-700 dark:text-slate-300">Allowed algorithms</legend>
         <div className="mt-1 flex flex-wrap gap-4">
           {AsymmetricAlg.options.map((alg) => (
@@ -211,7 +231,7 @@ export function ResourceForm({
           hint="One per line. Empty: requests with an Origin header are refused."
         />
       </div>
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" pending={pending}>
         {pending ? "Saving…" : resourceId ? "Save settings" : "Register resource"}
       </Button>
     </form>

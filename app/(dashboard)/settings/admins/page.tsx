@@ -48,9 +48,10 @@ export default async function AdminsPage() {
                   {canManage ? (
                     <td className="py-2">
                       <AdminRowControls
-                        key={`${a.id}-${a.role}-${a.status}`}
+                        key={a.id}
                         adminId={a.id}
                         email={a.email}
+                        name={a.name || a.email}
                         role={a.role}
                         status={a.status}
                         passwordOff={a.sso && !a.passwordEnabled}

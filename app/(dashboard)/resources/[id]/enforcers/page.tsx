@@ -112,9 +112,12 @@ export default async function EnforcersPage({ params }: { params: Promise<{ id: 
                   <td className="py-2 pr-4 text-slate-600 dark:text-slate-400">{when(c.lastUsedAt)}</td>
                   {canManage ? (
                     <td className="py-2">
-                      {c.status === "active" || c.status === "expiring" ? (
-                        <CredentialRowControls resourceId={id} credentialId={c.id} name={c.name} />
-                      ) : null}
+                      <CredentialRowControls
+                        resourceId={id}
+                        credentialId={c.id}
+                        name={c.name}
+                        active={c.status === "active" || c.status === "expiring"}
+                      />
                     </td>
                   ) : null}
                 </tr>

@@ -1,69 +1,117 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { StatusLine, useFocusNext } from "@/components/ui/focus-management";
+import { InlineConfirm } from "@/components/ui/inline-confirm";
 import { changeRoleAction, enablePasswordAction, endSessionsAction, setStatusAction } from "../actions";
 
+type Role = "owner" | "admin" | "viewer";
+const EFFECT: Record<Role, string> = {
+  owner: "an owner? They will manage admins and everything else",
+  admin: "an admin? They will change all configuration, but not admins",
+  viewer: "a viewer? They will only read",
+};
+
+/**
+ * Role and status of one admin (issue 21 #4, issue 13 #13). Choosing a role changes nothing by itself:
+ * "Save role" asks "Make <name> an owner?" and only the confirmation saves. When the server refuses, the
+ * selector goes back to the stored role. Disable confirms too; every result is announced.
+ */
 export function AdminRowControls({
   adminId,
   email,
+  name,
   role,
   status,
   passwordOff,
 }: {
   adminId: string;
   email: string;
+  name: string;
   role: string;
   status: string;
   /** SSO-linked account whose local password was switched off */
   passwordOff: boolean;
 }) {
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  const [choice, setChoice] = useState(role);
+  const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [pending, start] = useTransition();
-  const run = (fn: () => Promise<{ ok: boolean; error?: { message: string } }>) =>
-    start(async () => {
-      const result = await fn();
-      setError(result.ok ? undefined : result.error?.message);
-      if (!result.ok) setNotice(undefined);
-    });
+  const select = useRef<HTMLSelectElement>(null);
+  const focusNext = useFocusNext();
+  useEffect(() => setChoice(role), [role]); // the stored role after a refresh
+  const report = (result: { ok: boolean; error?: { message: string } }, text: string) =>
+    setMessage(result.ok ? { ok: true, text } : { ok: false, text: result.error?.message ?? "That did not work." });
+  const selectId = `role-${adminId}`;
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <label className="sr-only" htmlFor={`role-${adminId}`}>
+      <label className="sr-only" htmlFor={selectId}>
         Role of {email}
       </label>
       <select
-        id={`role-${adminId}`}
-        defaultValue={role}
-        disabled={pending}
+        id={selectId}
+        ref={select}
+        value={choice}
         onChange={(e) => {
-          const next = e.currentTarget.value;
-          run(() => changeRoleAction({ adminId, role: next }));
+          setChoice(e.currentTarget.value);
+          setMessage(undefined);
         }}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
+        className="min-h-9 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
       >
         <option value="owner">owner</option>
         <option value="admin">admin</option>
         <option value="viewer">viewer</option>
       </select>
-      <Button
-        variant={status === "active" ? "secondary" : "primary"}
-        disabled={pending}
-        onClick={() => run(() => setStatusAction({ adminId, status: status === "active" ? "disabled" : "active" }))}
-        aria-label={`${status === "active" ? "Disable" : "Enable"} ${email}`}
-      >
-        {status === "active" ? "Disable" : "Enable"}
-      </Button>
+      {choice !== role ? (
+        <InlineConfirm
+          label="Save role"
+          openerLabel={`Save role of ${email}`}
+          openerVariant="primary"
+          confirmVariant="primary"
+          question={`Make ${name} ${EFFECT[choice as Role] ?? choice}.`}
+          confirmLabel={`Make ${choice}`}
+          pendingLabel="Saving…"
+          onConfirm={async () => {
+            const result = await changeRoleAction({ adminId, role: choice });
+            if (!result.ok) setChoice(role); // the selector shows what is stored, not what was refused
+            report(result, `${name} is now ${choice === "owner" ? "an owner" : `a ${choice}`}.`);
+            return { ok: result.ok, message: "", focus: () => select.current };
+          }}
+        />
+      ) : null}
+      {status === "active" ? (
+        <InlineConfirm
+          label="Disable"
+          openerLabel={`Disable ${email}`}
+          question={`Disable ${name}? They are signed out and cannot sign in until enabled.`}
+          confirmLabel={`Disable ${name}`}
+          pendingLabel="Disabling…"
+          onConfirm={async () => {
+            const result = await setStatusAction({ adminId, status: "disabled" });
+            report(result, `${name} is disabled.`);
+            return { ok: result.ok, message: "", focus: () => document.getElementById(`enable-${adminId}`) };
+          }}
+        />
+      ) : (
+        <Button
+          id={`enable-${adminId}`}
+          pending={pending}
+          onClick={() =>
+            start(async () => {
+              const result = await setStatusAction({ adminId, status: "active" });
+              report(result, `${name} is enabled.`);
+              focusNext(() => document.querySelector<HTMLElement>(`[aria-label="Disable ${email}"]`));
+            })
+          }
+          aria-label={`Enable ${email}`}
+        >
+          Enable
+        </Button>
+      )}
       <Button
         variant="secondary"
-        disabled={pending}
-        onClick={() =>
-          run(async () => {
-            const result = await endSessionsAction({ adminId });
-            if (result.ok) setNotice("Signed out everywhere.");
-            return result;
-          })
-        }
+        pending={pending}
+        onClick={() => start(async () => report(await endSessionsAction({ adminId }), "Signed out everywhere."))}
         aria-label={`Sign out everywhere: ${email}`} /* the visible text starts the name (WCAG 2.5.3) */
       >
         Sign out everywhere
@@ -71,23 +119,18 @@ export function AdminRowControls({
       {passwordOff ? (
         <Button
           variant="secondary"
-          disabled={pending}
-          onClick={() => run(() => enablePasswordAction({ adminId }))}
+          pending={pending}
+          onClick={() =>
+            start(async () => report(await enablePasswordAction({ adminId }), "Password sign-in allowed."))
+          }
           aria-label={`Allow password sign-in for ${email}`}
         >
           Allow password sign-in
         </Button>
       ) : null}
-      {notice ? (
-        <span role="status" className="text-xs text-slate-600 dark:text-slate-300">
-          {notice}
-        </span>
-      ) : null}
-      {error ? (
-        <span role="status" className="text-xs text-red-600 dark:text-red-400">
-          {error}
-        </span>
-      ) : null}
+      <StatusLine tone={message?.ok === false ? "error" : "success"} className="text-xs">
+        {message?.text}
+      </StatusLine>
     </div>
   );
 }

@@ -2,8 +2,8 @@
 
 import { useActionState, useRef } from "react";
 import { Button } from "@/components/ui/button";
-import { Notice } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
+import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { submitKeepingInput } from "@/components/ui/submit-keeping-input";
 import { createAdminAction } from "../actions";
 
@@ -11,9 +11,14 @@ type State = Awaited<ReturnType<typeof createAdminAction>> | null;
 
 export function CreateAdminForm() {
   const formRef = useRef<HTMLFormElement>(null);
+  const focusNext = useFocusNext();
   const [state, formAction, pending] = useActionState(async (_prev: State, data: FormData) => {
     const result = await createAdminAction(data);
-    if (result.ok) formRef.current?.reset();
+    if (result.ok) {
+      formRef.current?.reset();
+      // The next step is the new admin's row: its role selector.
+      focusNext(() => document.getElementById(`role-${result.data.id}`));
+    }
     return result;
   }, null);
   const fields = state && !state.ok ? state.fieldErrors : undefined;
@@ -25,15 +30,14 @@ export function CreateAdminForm() {
       aria-label="Add admin"
       noValidate
     >
-      {state?.ok ? (
-        <Notice tone="success">
-          Added {state.data.email} as {state.data.role}.
-        </Notice>
-      ) : null}
-      {state && !state.ok && !fields ? <Notice tone="error">{state.error.message}</Notice> : null}
+      <StatusLine>{state?.ok ? `Added ${state.data.email} as ${state.data.role}.` : null}</StatusLine>
+      <ErrorSummary
+        failure={state && !state.ok ? state : null}
+        labels={{ email: "Email", name: "Name", role: "Role", password: "Initial password" }}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="Email" name="email" type="email" errors={fields?.email} maxLength={400} />
-        <TextField label="Name" name="name" errors={fields?.name} maxLength={200} />
+        <TextField label="Email" name="email" type="email" required errors={fields?.email} maxLength={400} />
+        <TextField label="Name" name="name" required errors={fields?.name} maxLength={200} />
         <SelectField label="Role" name="role" defaultValue="viewer" errors={fields?.role}>
           <option value="viewer">viewer — read only</option>
           <option value="admin">admin — all configuration</option>
@@ -43,12 +47,13 @@ export function CreateAdminForm() {
           label="Initial password"
           name="password"
           type="password"
+          required
           autoComplete="new-password"
           errors={fields?.password}
           hint="At least 12 characters. Share it with the admin out of band."
         />
       </div>
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" pending={pending}>
         {pending ? "Adding…" : "Add admin"}
       </Button>
     </form>

@@ -3,6 +3,8 @@
 import { useState, useTransition } from "react";
 import { SecretOnce } from "@/components/config/secret-once";
 import { Button } from "@/components/ui/button";
+import { StatusLine } from "@/components/ui/focus-management";
+import { InlineConfirm } from "@/components/ui/inline-confirm";
 import { revokeCredentialAction, rotateCredentialAction } from "../actions";
 
 const OVERLAPS = [
@@ -13,21 +15,36 @@ const OVERLAPS = [
   { hours: 0, label: "no overlap" },
 ];
 
-/** Rotate (new secret shown once; the old one keeps working for the overlap) or revoke (at once, after a confirmation). */
+/**
+ * Rotate (new secret shown once; the old one keeps working for the overlap) or revoke (at once, after a
+ * confirmation). Rendered for revoked rows too: after a revoke the controls are replaced by the announced
+ * result, which takes focus (the shared focus pattern, components/ui/focus-management.tsx).
+ */
 export function CredentialRowControls({
   resourceId,
   credentialId,
   name,
+  active,
 }: {
   resourceId: string;
   credentialId: string;
   name: string;
+  /** false once revoked or expired: only the result of this row's last action is shown */
+  active: boolean;
 }) {
   const [overlap, setOverlap] = useState(24);
-  const [confirmRevoke, setConfirmRevoke] = useState(false);
   const [secret, setSecret] = useState<string>();
-  const [error, setError] = useState<string>();
+  const [rotated, setRotated] = useState<{ ok: boolean; text: string }>();
+  const [revoked, setRevoked] = useState<string>();
   const [pending, start] = useTransition();
+  const revokedId = `revoked-${credentialId}`;
+  if (!active || revoked) {
+    return (
+      <StatusLine id={revokedId} className="text-xs">
+        {revoked}
+      </StatusLine>
+    );
+  }
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2">
@@ -48,47 +65,39 @@ export function CredentialRowControls({
         </select>
         <Button
           variant="secondary"
-          disabled={pending}
+          pending={pending}
           aria-label={`Rotate ${name}`}
           onClick={() =>
             start(async () => {
               const r = await rotateCredentialAction({ resourceId, credentialId, overlapHours: overlap });
-              setError(r.ok ? undefined : r.error.message);
               setSecret(r.ok ? r.data.secret : undefined);
+              setRotated(
+                r.ok
+                  ? { ok: true, text: `New secret for ${name} shown below: copy it now.` }
+                  : { ok: false, text: r.error.message },
+              );
             })
           }
         >
-          Rotate
+          {pending ? "Rotating…" : "Rotate"}
         </Button>
-        {confirmRevoke ? (
-          <>
-            <Button
-              variant="danger"
-              disabled={pending}
-              onClick={() =>
-                start(async () => {
-                  const r = await revokeCredentialAction({ resourceId, credentialId });
-                  setConfirmRevoke(false);
-                  setError(r.ok ? undefined : r.error.message);
-                })
-              }
-            >
-              Confirm revoke
-            </Button>
-            <Button variant="ghost" onClick={() => setConfirmRevoke(false)}>
-              Cancel
-            </Button>
-          </>
-        ) : (
-          <Button variant="ghost" aria-label={`Revoke ${name}`} onClick={() => setConfirmRevoke(true)}>
-            Revoke
-          </Button>
-        )}
-        {error ? (
-          <span role="status" className="text-xs text-red-600 dark:text-red-400">
-            {error}
-          </span>
-        ) : null}
+        <InlineConfirm
+          label="Revoke"
+          openerLabel={`Revoke ${name}`}
+          openerVariant="ghost"
+          question={`Revoke ${name}? Enforcers using it are refused at once.`}
+          confirmLabel="Confirm revoke"
+          pendingLabel="Revoking…"
+          onConfirm={async () => {
+            const r = await revokeCredentialAction({ resourceId, credentialId });
+            if (!r.ok) return { ok: false, message: r.error.message };
+            setRevoked(`Revoked ${name}. Enforcers using it are refused from now on.`);
+            return { ok: true, message: "", focus: () => document.getElementById(revokedId) };
+          }}
+        />
+        <StatusLine tone={rotated?.ok === false ? "error" : "success"} className="text-xs">
+          {rotated?.text}
+        </StatusLine>
       </div>
       {secret ? <SecretOnce secret={secret} title={`New credential for "${name}"`} /> : null}
     </div>

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import { Card, Notice } from "@/components/ui/card";
+import { Card } from "@/components/ui/card";
 import { EditableList } from "@/components/ui/editable-list";
+import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { errorsFor, inputClass } from "@/components/ui/form-controls";
 import type { ResourceDraft } from "@/lib/schemas/resources";
 import { updateToolsAction } from "../../../actions";
@@ -35,6 +36,7 @@ export function ToolsEditor({
   const [dirty, setDirty] = useState(false);
   const [result, setResult] = useState<Awaited<ReturnType<typeof updateToolsAction>> | null>(null);
   const [pending, start] = useTransition();
+  const focusNext = useFocusNext();
   const errors = result && !result.ok ? result.fieldErrors : undefined;
   const update = (next: Row[]) => {
     setRows(next);
@@ -63,11 +65,18 @@ export function ToolsEditor({
       if (res.ok) {
         setDirty(false);
         router.refresh();
+        // Saved to the draft: the next step is Publish (in the resource's header).
+        focusNext(() => document.querySelector<HTMLElement>('form[aria-label="Publish"] button[type="submit"]'));
       }
     });
   return (
     <div className="space-y-6">
       <Card title="Tool allowlist">
+        <ErrorSummary
+          failure={result && !result.ok ? result : null}
+          labels={{ tools: "Tools", unlistedTools: "Tools not in the list" }}
+          ids={{ unlistedTools: "unlisted" }}
+        />
         <EditableList
           noun="tool"
           columns={["Tool", "Enabled", "Required scopes (all of)", "Description"]}
@@ -169,14 +178,11 @@ export function ToolsEditor({
           </select>
         </div>
         <div className="mt-4 flex flex-wrap items-center gap-3">
-          <Button onClick={save} disabled={pending}>
+          <Button onClick={save} pending={pending}>
             {pending ? "Saving…" : "Save tools"}
           </Button>
-          {dirty ? <span className="text-xs text-amber-700 dark:text-amber-400">Unsaved changes</span> : null}
-          {result?.ok && !dirty ? (
-            <Notice tone="success">Tools saved to the draft. Publish to apply them.</Notice>
-          ) : null}
-          {result && !result.ok ? <Notice tone="error">{result.error.message}</Notice> : null}
+          {dirty ? <span className="text-xs text-amber-800 dark:text-amber-400">Unsaved changes</span> : null}
+          <StatusLine>{result?.ok && !dirty ? "Tools saved to the draft. Publish to apply them." : null}</StatusLine>
         </div>
       </Card>
       <Card title="Import from a running MCP server">
