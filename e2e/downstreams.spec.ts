@@ -45,15 +45,21 @@ test.describe("Downstream APIs (admin)", () => {
     await page.getByLabel("Client authentication").selectOption("client_secret_post");
     await page.getByLabel("Variable name").fill("graph secret");
     await page.getByRole("button", { name: "Save downstream APIs" }).click();
-    await expect(page.getByText("Enter an environment variable name, e.g. GRAPH_OBO_SECRET.")).toBeVisible();
+    await expect(page.getByText("Enter an environment variable name, e.g. PORTCULLIS_OBO_GRAPH_SECRET.")).toBeVisible();
     await expect(page.getByLabel("Variable name")).toHaveAttribute("aria-invalid", "true");
-    await page.getByLabel("Variable name").fill("GRAPH_OBO_SECRET");
+    await page.getByLabel("Variable name").fill("PORTCULLIS_OBO_GRAPH_SECRET");
+    // Security: an override off the IdP's origin would receive users' tokens and the client secret: refused.
+    await page.getByLabel("Token endpoint").fill("https://attacker.example/collect");
+    await page.getByRole("button", { name: "Save downstream APIs" }).click();
+    await expect(page.getByText(/The token endpoint must be on the IdP's origin/)).toBeVisible();
+    await expect(page.getByLabel("Token endpoint")).toHaveAttribute("aria-invalid", "true");
+    await page.getByLabel("Token endpoint").fill("");
     await page.getByRole("button", { name: "Save downstream APIs" }).click();
     await expect(page.getByText("Downstream APIs saved to the draft.")).toBeVisible();
     await page.screenshot({ path: "/tmp/downstreams.png", fullPage: true });
     await page.reload();
     await expect(page.getByLabel("Name", { exact: true })).toHaveValue("graph");
-    await expect(page.getByLabel("Variable name")).toHaveValue("GRAPH_OBO_SECRET");
+    await expect(page.getByLabel("Variable name")).toHaveValue("PORTCULLIS_OBO_GRAPH_SECRET");
 
     const form = page.getByRole("form", { name: "Publish" });
     await form.getByRole("button", { name: "Publish" }).click();
@@ -68,7 +74,7 @@ test.describe("Downstream APIs (admin)", () => {
         tokenEndpoint: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
         clientId: "11111111-2222-3333-4444-555555555555",
         clientAuth: "client_secret_post",
-        secretFrom: { env: "GRAPH_OBO_SECRET" },
+        secretFrom: { env: "PORTCULLIS_OBO_GRAPH_SECRET" },
       },
     ]);
   });

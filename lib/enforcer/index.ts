@@ -76,7 +76,13 @@ export {
   type OboToken,
 } from "./obo/client.js";
 // obo/: on-behalf-of token exchange
-export { oboCredentialsFromPolicy, type SecretSource } from "./obo/credentials.js";
+export {
+  DEFAULT_OBO_ENV_PREFIX,
+  type OboCredentialOptions,
+  oboCredentialsFromPolicy,
+  type SecretSource,
+} from "./obo/credentials.js";
+export { idpOrigins } from "./obo/endpoint-guard.js";
 export * from "./policy.js";
 export { encodeTelemetryBatch } from "./telemetry/batch.js";
 export {

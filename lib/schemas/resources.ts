@@ -75,7 +75,10 @@ export const DownstreamDef = z.object({
       env: z
         .string()
         .trim()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "Enter an environment variable name, e.g. GRAPH_OBO_SECRET.")
+        .regex(
+          /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+          "Enter an environment variable name, e.g. PORTCULLIS_OBO_GRAPH_SECRET.",
+        )
         .optional(),
       file: z.string().trim().min(1, "Enter a file path, e.g. /run/secrets/graph.").max(1000).optional(),
     })

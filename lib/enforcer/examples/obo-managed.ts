@@ -12,8 +12,9 @@ const config = createConfigClient({
 await config.start();
 
 export const obo = createOboClient({
-  downstreams: () => config.policy()?.obo ?? [],
-  // Reads $GRAPH_OBO_SECRET (or the file) named by the policy, or signs a private_key_jwt assertion.
-  credentials: (downstream) => oboCredentialsFromPolicy(downstream),
+  // The policy's obo list; a token endpoint off its IdP's origins is refused (allowTokenEndpointOrigins widens it).
+  policy: () => config.policy(),
+  // Reads $PORTCULLIS_OBO_… or a file in secretDir, as the policy names it; anything else is refused.
+  credentials: (downstream) => oboCredentialsFromPolicy(downstream, { secretDir: "/run/secrets/portcullis-obo" }),
   sink: noopSink, // or the telemetry client, so the OBO panel has data
 });

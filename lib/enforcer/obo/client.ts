@@ -11,8 +11,10 @@
  * bundle is distributed to every enforcer and is not a secret store).
  */
 import { createHash } from "node:crypto";
+import type { EnforcerPolicy } from "../policy.js";
 import { safeEmit } from "../telemetry/sink.js";
 import type { TelemetrySink } from "../telemetry/types.js";
+import { assertTokenEndpointAllowed } from "./endpoint-guard.js";
 import { OboConsentRequiredError, OboError } from "./errors.js";
 import { requestToken } from "./request.js";
 import type { OboClientCredentials, OboDownstreamConfig, OboToken } from "./types.js";
@@ -22,8 +24,16 @@ export type { OboClientCredentials, OboDownstreamConfig, OboToken } from "./type
 
 /** Options of {@link createOboClient}. @example const opts: OboClientOptions = { downstreams: policy.obo, credentials, sink }; */
 export interface OboClientOptions {
-  /** The downstreams (`policy.obo`), or a getter so policy swaps take effect. */
-  downstreams: readonly OboDownstreamConfig[] | (() => readonly OboDownstreamConfig[]);
+  /** Downstreams defined in code (trusted as written), or a getter. Give this or `policy`, not both. */
+  downstreams?: readonly OboDownstreamConfig[] | (() => readonly OboDownstreamConfig[]);
+  /**
+   * Downstreams managed by the control plane: the current policy (a config client's `policy()`). Its `obo` list is
+   * used, and a token endpoint off the policy IdP's origins is refused (`token_endpoint_refused`) unless listed in
+   * `allowTokenEndpointOrigins`: the bundle's author must not be able to send this server's secrets elsewhere.
+   */
+  policy?: () => EnforcerPolicy | undefined;
+  /** Token endpoint origins trusted besides the IdP's own, with `policy` (e.g. `["https://oauth2.googleapis.com"]`). */
+  allowTokenEndpointOrigins?: readonly string[];
   /** Credentials for every downstream, or per downstream. */
   credentials: OboClientCredentials | ((downstream: OboDownstreamConfig) => OboClientCredentials);
   sink?: TelemetrySink;
@@ -63,10 +73,20 @@ export function createOboClient(opts: OboClientOptions): OboClient {
   const skewSec = opts.refreshSkewSec ?? 60;
   const cache = new Map<string, CacheEntry>();
   const inflight = new Map<string, Promise<OboToken>>();
-  const downstreams =
-    typeof opts.downstreams === "function"
+  if ((opts.downstreams === undefined) === (opts.policy === undefined))
+    throw new TypeError("createOboClient: give either downstreams (code) or policy (control plane), not both");
+  const allowedOrigins = opts.allowTokenEndpointOrigins ?? [];
+  const policyOf = opts.policy;
+  const downstreams = policyOf
+    ? () => policyOf()?.obo ?? []
+    : typeof opts.downstreams === "function"
       ? opts.downstreams
       : () => opts.downstreams as readonly OboDownstreamConfig[];
+  /** With a managed policy, refuse a token endpoint the IdP does not own before any secret is read. */
+  function checkEndpoint(downstream: OboDownstreamConfig): void {
+    const idp = policyOf?.()?.idp;
+    if (idp) assertTokenEndpointAllowed(downstream, idp, allowedOrigins);
+  }
   const credentialsFor =
     typeof opts.credentials === "function" ? opts.credentials : () => opts.credentials as OboClientCredentials;
 
@@ -91,6 +111,7 @@ export function createOboClient(opts: OboClientOptions): OboClient {
   async function fetchAndCache(key: string, userToken: string, downstream: OboDownstreamConfig): Promise<OboToken> {
     const started = now();
     try {
+      checkEndpoint(downstream);
       const token = await requestToken(userToken, downstream, credentialsFor(downstream), {
         fetch: opts.fetch ?? fetch,
         nowSec: () => Math.floor(now() / 1000),

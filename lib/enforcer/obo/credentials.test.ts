@@ -44,10 +44,13 @@ const downstream = (extra: Record<string, unknown>) =>
     ...extra,
   });
 
+const secretDir = mkdtempSync(join(tmpdir(), "obo-"));
+
 async function exchangeWith(d: ReturnType<typeof downstream>, env: Record<string, string> = {}) {
   const obo = createOboClient({
     downstreams: [d],
-    credentials: (x) => oboCredentialsFromPolicy(x, { env, readFile: (p) => readFileSync(p, "utf8") }),
+    credentials: (x) =>
+      oboCredentialsFromPolicy(x, { secretDir, source: { env, readFile: (p) => readFileSync(p, "utf8") } }),
   });
   const user = await idp.mintAccessToken({ sub: "alice", scopes: ["mcp:tools"] });
   return { result: await obo.exchange(user, "graph"), user };
@@ -58,38 +61,41 @@ describe("OBO credentials from the policy", () => {
     const d = downstream({
       clientId: "portcullis-obo",
       clientAuth: "client_secret_post",
-      secretFrom: { env: "OBO_SECRET" },
+      secretFrom: { env: "PORTCULLIS_OBO_SECRET" },
     });
-    const { result, user } = await exchangeWith(d, { OBO_SECRET: "portcullis-obo-secret" });
+    const { result, user } = await exchangeWith(d, { PORTCULLIS_OBO_SECRET: "portcullis-obo-secret" });
     expect(decodeJwt(result.accessToken).sub).toBe(decodeJwt(user).sub);
   });
 
   it("client_secret_basic (the default) with the secret in a file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "obo-"));
-    writeFileSync(join(dir, "secret"), "portcullis-obo-secret\n", { mode: 0o600 });
-    const d = downstream({ clientId: "portcullis-obo", secretFrom: { file: join(dir, "secret") } });
+    writeFileSync(join(secretDir, "secret"), "portcullis-obo-secret\n", { mode: 0o600 });
+    const d = downstream({ clientId: "portcullis-obo", secretFrom: { file: join(secretDir, "secret") } });
     const { result } = await exchangeWith(d);
     expect(decodeJwt(result.accessToken).aud).toBe("api://downstream-api");
   });
 
   it("private_key_jwt: a fresh RFC 7523 assertion signed with the key from the variable", async () => {
     const pem = ec.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
-    const d = downstream({ clientId: "obo-pkjwt", clientAuth: "private_key_jwt", secretFrom: { env: "OBO_KEY" } });
-    const { result, user } = await exchangeWith(d, { OBO_KEY: pem });
+    const d = downstream({
+      clientId: "obo-pkjwt",
+      clientAuth: "private_key_jwt",
+      secretFrom: { env: "PORTCULLIS_OBO_KEY" },
+    });
+    const { result, user } = await exchangeWith(d, { PORTCULLIS_OBO_KEY: pem });
     expect(decodeJwt(result.accessToken).sub).toBe(decodeJwt(user).sub);
   });
 
   it("a missing secret names the variable, never a value", () => {
-    const d = downstream({ clientId: "portcullis-obo", secretFrom: { env: "OBO_SECRET" } });
+    const d = downstream({ clientId: "portcullis-obo", secretFrom: { env: "PORTCULLIS_OBO_SECRET" } });
     const err = (() => {
       try {
-        oboCredentialsFromPolicy(d, { env: {}, readFile: () => "" });
+        oboCredentialsFromPolicy(d, { source: { env: {}, readFile: () => "" } });
       } catch (e) {
         return e;
       }
     })();
     expect(err).toBeInstanceOf(OboError);
-    expect((err as Error).message).toContain("environment variable OBO_SECRET");
+    expect((err as Error).message).toContain("environment variable PORTCULLIS_OBO_SECRET");
     expect(() => oboCredentialsFromPolicy(downstream({ secretFrom: { env: "X" } }))).toThrow(/no clientId/);
   });
 

@@ -11,7 +11,11 @@ export type OboErrorCode =
   | "invalid_grant"
   | "exchange_rejected"
   | "idp_unavailable"
-  | "invalid_response";
+  | "invalid_response"
+  /** The policy names a secret variable or file the MCP server's code does not allow. */
+  | "secret_location_refused"
+  /** The policy names a token endpoint outside the IdP's origins and the MCP server's code does not allow it. */
+  | "token_endpoint_refused";
 
 /**
  * An exchange failed. Messages carry the IdP's `error`/`error_description` but never a token or a secret.

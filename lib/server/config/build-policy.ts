@@ -1,4 +1,5 @@
 import "server-only";
+import { idpOrigins } from "@/lib/enforcer/obo/endpoint-guard";
 import {
   type ClaimSettings,
   ConfigBundle,
@@ -11,6 +12,7 @@ import { ClaimProfile } from "@/lib/schemas/idp-profiles";
 import { ResourceDraft } from "@/lib/schemas/resources";
 import { AppError, type FieldErrors } from "../errors";
 import { derivedTokenEndpoint } from "../idp-profiles/derive";
+import { tokenEndpointOriginProblem } from "../idp-profiles/token-endpoint-origin";
 
 /** What a publish reads: the resource row, its IdP profile row and the stored draft (unparsed JSON). */
 export interface PublishSource {
@@ -24,6 +26,7 @@ export interface PublishSource {
     requireTokenType: string | null;
     /** The profile's settings JSON (its `claimProfile` is published as `idp.claims`). */
     settings?: string;
+    discoveryUrl?: string;
   };
   draft: string;
 }
@@ -127,6 +130,14 @@ export function buildPolicy(source: PublishSource): EnforcerPolicy {
         ],
       });
     }
+    const offOrigin = tokenEndpointOriginProblem(tokenEndpoint, {
+      ...source.idp,
+      settings: source.idp.settings ?? "{}",
+    });
+    if (offOrigin)
+      invalid("A downstream API's token endpoint is not the IdP's.", {
+        [`draft.downstreams.${i}.tokenEndpoint`]: [offOrigin],
+      });
     return {
       name: d.name,
       grant: d.grant,
@@ -189,5 +200,13 @@ export function validatePolicy(policy: unknown, resourceId: string): EnforcerPol
   });
   if (!probe.success)
     invalid("The policy does not pass the enforcer's schema.", issuesToFields("", probe.error.issues));
+  // Security: also for a rollback to a bundle signed before token endpoints were bound to the IdP's origins.
+  const origins = idpOrigins(probe.data.policy.idp);
+  probe.data.policy.obo.forEach((d, i) => {
+    if (!origins.has(new URL(d.tokenEndpoint).origin))
+      invalid("A downstream API's token endpoint is not the IdP's.", {
+        [`obo.${i}.tokenEndpoint`]: [`${d.tokenEndpoint} is not on the IdP's origin (${[...origins].join(", ")})`],
+      });
+  });
   return probe.data.policy;
 }

@@ -22,6 +22,7 @@ export async function loadDraftPolicy(client: Db | Tx, resourceId: string): Prom
           kind: true,
           issuers: true,
           jwksUri: true,
+          discoveryUrl: true,
           algorithms: true,
           requireTokenType: true,
           settings: true,

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { UpdateDownstreamsInput } from "@/lib/schemas/resources";
+import { validatePolicy } from "../config/build-policy";
 import { publishConfig } from "../config/publish";
 import { getConfigVersion } from "../config/versions";
 import { db } from "../db";
@@ -17,7 +18,7 @@ const graph = {
   scope: "https://graph.microsoft.com/.default",
   clientId: "11111111-2222-3333-4444-555555555555",
   clientAuth: "client_secret_post",
-  secretFrom: { env: "GRAPH_OBO_SECRET" },
+  secretFrom: { env: "PORTCULLIS_OBO_GRAPH_SECRET" },
 };
 
 describe("downstream APIs", () => {
@@ -48,7 +49,7 @@ describe("downstream APIs", () => {
         tokenEndpoint: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`,
         clientId: graph.clientId,
         clientAuth: "client_secret_post",
-        secretFrom: { env: "GRAPH_OBO_SECRET" },
+        secretFrom: { env: "PORTCULLIS_OBO_GRAPH_SECRET" },
       },
     ]);
   });
@@ -63,6 +64,54 @@ describe("downstream APIs", () => {
     const err = await publishConfig(testActor, { resourceId, note: "" }, testCtx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).fieldErrors).toHaveProperty("draft.downstreams.0.tokenEndpoint");
+  });
+
+  it("refuses a token endpoint off the IdP profile's origin, on save and on publish (security)", async () => {
+    const { resourceId } = await createTestResource();
+    const attacker = { ...graph, grant: "token_exchange", tokenEndpoint: "https://attacker.example/collect" };
+    const err = await updateResourceDownstreams(
+      testActor,
+      UpdateDownstreamsInput.parse({ id: resourceId, downstreams: [attacker] }),
+      testCtx,
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).fieldErrors?.["downstreams.0.tokenEndpoint"]?.[0]).toMatch(/must be on the IdP's origin/);
+    const row = await db().mcpResource.findUniqueOrThrow({ where: { id: resourceId }, select: { draft: true } });
+    expect(JSON.parse(row.draft).downstreams ?? []).toEqual([]);
+
+    // A draft stored before the check (or a profile whose origin changed since) is refused at publish.
+    const draft = JSON.parse(row.draft);
+    await db().mcpResource.update({
+      where: { id: resourceId },
+      data: { draft: JSON.stringify({ ...draft, downstreams: [attacker] }) },
+    });
+    const pub = await publishConfig(testActor, { resourceId, note: "" }, testCtx).catch((e: unknown) => e);
+    expect((pub as AppError).fieldErrors?.["draft.downstreams.0.tokenEndpoint"]?.[0]).toMatch(/IdP's origin/);
+
+    // The IdP's own origin is fine.
+    const own = await db().idpProfile.findFirstOrThrow({ where: { resources: { some: { id: resourceId } } } });
+    const origin = new URL(own.jwksUri).origin;
+    await updateResourceDownstreams(
+      testActor,
+      UpdateDownstreamsInput.parse({
+        id: resourceId,
+        downstreams: [{ ...attacker, tokenEndpoint: `${origin}/token` }],
+      }),
+      testCtx,
+    );
+    const v = await publishConfig(testActor, { resourceId, note: "" }, testCtx);
+    expect((await getConfigVersion(resourceId, v.version)).bundle.policy.obo[0]?.tokenEndpoint).toBe(`${origin}/token`);
+  });
+
+  it("a rollback target whose token endpoint is off its IdP's origin is refused", async () => {
+    const { resourceId } = await createTestResource();
+    const v = await publishConfig(testActor, { resourceId, note: "" }, testCtx);
+    const { bundle } = await getConfigVersion(resourceId, v.version);
+    const tampered = {
+      ...bundle.policy,
+      obo: [{ name: "x", grant: "token_exchange", scope: "s", tokenEndpoint: "https://attacker.example/t" }],
+    };
+    expect(() => validatePolicy(tampered, resourceId)).toThrow(/not the IdP's/);
   });
 
   it("refuses bad input with messages that say what is expected", () => {

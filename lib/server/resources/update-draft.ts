@@ -9,8 +9,9 @@ import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
 import { AppError, type FieldErrors } from "../errors";
+import { tokenEndpointOriginProblem } from "../idp-profiles/token-endpoint-origin";
 import type { RequestContext } from "../request-context";
-import { parseDraft, resourceSelect, toResourceDto } from "./dto";
+import { parseDraft, type ResourceRow, resourceSelect, toResourceDto } from "./dto";
 import type { ResourceDto } from "./types";
 
 /** Load the draft, apply `change`, validate, store and audit (before/after) in one transaction. */
@@ -18,14 +19,14 @@ async function changeDraft(
   actor: Actor,
   id: string,
   action: string,
-  change: (draft: ResourceDraft) => ResourceDraft,
+  change: (draft: ResourceDraft, row: ResourceRow) => ResourceDraft,
   ctx: RequestContext,
 ): Promise<ResourceDto> {
   return db().$transaction(async (tx) => {
     const row = await tx.mcpResource.findUnique({ where: { id }, select: resourceSelect });
     if (!row) throw new AppError("not_found", "No such resource.");
     const before = parseDraft(row.draft);
-    const after = ResourceDraft.parse(change(before));
+    const after = ResourceDraft.parse(change(before, row));
     const updated = await tx.mcpResource.update({
       where: { id },
       data: { draft: JSON.stringify(after) },
@@ -139,7 +140,17 @@ export async function updateResourceDownstreams(
     actor,
     input.id,
     "resource.downstreams_updated",
-    (draft) => ({ ...draft, downstreams: input.downstreams }),
+    (draft, row) => {
+      // Security: an overridden token endpoint stays on the IdP's origin (it receives users' tokens and secrets).
+      const errors: FieldErrors = {};
+      input.downstreams.forEach((d, i) => {
+        const problem = d.tokenEndpoint && tokenEndpointOriginProblem(d.tokenEndpoint, row.idpProfile);
+        if (problem) errors[`downstreams.${i}.tokenEndpoint`] = [problem];
+      });
+      if (Object.keys(errors).length)
+        throw new AppError("invalid_input", "A token endpoint is not on the IdP's origin.", { fieldErrors: errors });
+      return { ...draft, downstreams: input.downstreams };
+    },
     ctx,
   );
 }

@@ -175,8 +175,8 @@ export function DownstreamsEditor({
                   placeholder={derivedTokenEndpoint ?? "https://idp.example.com/oauth2/token"}
                   hint={
                     derivedTokenEndpoint
-                      ? `Empty: ${derivedTokenEndpoint} (from the IdP profile).`
-                      : "Required: a generic OIDC profile does not say where its token endpoint is."
+                      ? `Empty: ${derivedTokenEndpoint} (from the IdP profile). An override must stay on the IdP's origin.`
+                      : "Required, on the IdP's origin: a generic OIDC profile does not say where its token endpoint is."
                   }
                   errors={err(i, "tokenEndpoint")}
                   onChange={(e) => update(i, { tokenEndpoint: e.currentTarget.value })}
@@ -221,8 +221,12 @@ export function DownstreamsEditor({
                   required
                   value={r.secretRef}
                   maxLength={1000}
-                  placeholder={r.secretKind === "env" ? "GRAPH_OBO_SECRET" : "/run/secrets/graph-obo"}
-                  hint="Read by the enforcer on the MCP server's host. Never enter the secret itself here."
+                  placeholder={r.secretKind === "env" ? "PORTCULLIS_OBO_GRAPH_SECRET" : "graph-obo"}
+                  hint={
+                    r.secretKind === "env"
+                      ? "Read on the MCP server's host; the enforcer reads only variables starting with PORTCULLIS_OBO_ unless its code allows another prefix. Never enter the secret itself here."
+                      : "A file in the secret directory the MCP server's code allows (secretDir); other paths are refused. Never enter the secret itself here."
+                  }
                   errors={err(i, "secretFrom")}
                   onChange={(e) => update(i, { secretRef: e.currentTarget.value })}
                 />
