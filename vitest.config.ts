@@ -30,7 +30,6 @@ export default defineConfig({
         test: {
           name: "db",
           include: ["lib/server/**/*.test.ts", "app/**/*.test.ts"],
-          exclude: ["lib/server/faults/**"],
           environment: "node",
           globalSetup: ["lib/server/test/global-setup.ts"],
           setupFiles: ["lib/server/test/setup.ts"],
@@ -43,10 +42,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: "faults",
-          include: ["lib/server/faults/**/*.test.ts"],
+          include: ["e2e/faults/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["lib/server/faults/global-setup.ts"],
-          setupFiles: ["lib/server/faults/setup.ts"],
+          globalSetup: ["e2e/faults/global-setup.ts"],
+          setupFiles: ["e2e/faults/setup.ts"],
           fileParallelism: false,
         },
       },

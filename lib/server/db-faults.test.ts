@@ -4,7 +4,7 @@ import { toAppError } from "./errors";
 
 /**
  * The shapes storage faults arrive in (issue 23 §5-6): driver errors, Prisma's wrappers of adapter
- * errors, socket errors and messages. The real faults are provoked in lib/server/faults/.
+ * errors, socket errors and messages. The real faults are provoked in e2e/faults/.
  */
 const sqlite = (code: string, message: string) => Object.assign(new Error(message), { code });
 const prisma = (code: string, cause?: unknown) =>

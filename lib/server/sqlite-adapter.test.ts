@@ -7,7 +7,7 @@ import { isPostgres } from "./env";
 /**
  * The guarded SQLite adapter (issue 23 §5, prisma/orm#29933), without root: a COMMIT made to fail by a
  * deferred foreign key, which leaves SQLite inside the open transaction exactly like a full disk can.
- * The full-disk run itself is lib/server/faults/sqlite-full-disk.test.ts.
+ * The full-disk run itself is e2e/faults/sqlite-full-disk.test.ts.
  */
 const file = () => inject("databaseUrl").replace(/^file:/, "");
 /** A second connection: what another process (or a restart) would see. */
