@@ -1,6 +1,7 @@
 import "server-only";
 import type { AdminIdInput, ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
 import { changeRoleOrStatus } from "./admin-guard";
+import { revokeTokensOfAdmin } from "./api-tokens/tokens";
 import { writeAudit } from "./audit";
 import { hashPassword } from "./auth/password";
 import type { Actor } from "./auth/session";
@@ -97,13 +98,20 @@ async function guardedChange(
   return db().$transaction(async (tx) => {
     const result = await changeRoleOrStatus(tx, adminId, { [field]: value }, "refuse");
     if (result.changed) {
+      // Disabling an admin revokes their API tokens in the same transaction (issue 14).
+      const revokedApiAccess =
+        field === "status" && value === "disabled" ? await revokeTokensOfAdmin(tx, adminId, "owner_disabled") : 0;
       await writeAudit(tx, {
         actor,
         action,
         targetType: "admin",
         targetId: adminId,
         before: { email: result.before.email, [field]: result.before[field] },
-        after: { email: result.after.email, [field]: result.after[field] },
+        after: {
+          email: result.after.email,
+          [field]: result.after[field],
+          ...(revokedApiAccess > 0 ? { revokedApiAccess } : {}),
+        },
         ctx,
       });
     }

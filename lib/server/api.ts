@@ -1,6 +1,7 @@
 import "server-only";
 import type { ZodType } from "zod";
-import type { Permission } from "./auth/permissions";
+import { authenticateApiToken, bearerOf } from "./api-tokens/authenticate";
+import { can, type Permission } from "./auth/permissions";
 import { type Actor, requireActor } from "./auth/session";
 import { env } from "./env";
 import { AppError, toAppError } from "./errors";
@@ -110,14 +111,42 @@ export function requireSameOrigin(request: Request, req: RequestContext, credent
   assertSameOrigin(verdict, expected);
 }
 
-/** Wrap an admin route handler: same-origin check on writes, permission check, then the handler, errors mapped. */
+/**
+ * The actor of an admin API request: a personal API token when an Authorization header is present
+ * (the cookie is then ignored, and no same-origin check applies: a bearer token is no ambient
+ * credential), else the session cookie after the same-origin check. Same permission check either way.
+ */
+async function authenticate(request: Request, req: RequestContext, permission: Permission): Promise<Actor> {
+  const bearer = bearerOf(request);
+  if (bearer === null) {
+    // Before the session is even read: a forged write learns nothing, not even whether the cookie is valid.
+    requireSameOrigin(request, req);
+    return requireActor(permission);
+  }
+  requireSameOrigin(request, req, "bearer");
+  const token = await authenticateApiToken(bearer, req);
+  req.apiTokenId = token.tokenId;
+  log.info(
+    {
+      requestId: req.requestId,
+      ip: req.ip,
+      apiTokenId: token.tokenId,
+      adminId: token.actor.id,
+      method: request.method,
+    },
+    "api token used",
+  );
+  if (!can(token.actor.role, permission) || !token.permissions.has(permission))
+    throw new AppError("forbidden", `This API token does not allow ${permission}.`);
+  return token.actor;
+}
+
+/** Wrap an admin route handler: authentication (token or session), permission check, then the handler, errors mapped. */
 export function withAdmin<C = Record<string, string>>(permission: Permission, handler: Handler<C>) {
   return async (request: Request, route: { params: Promise<C> }): Promise<Response> => {
     const req = contextFromHeaders(request.headers);
     try {
-      // Before the session is even read: a forged write learns nothing, not even whether the cookie is valid.
-      requireSameOrigin(request, req);
-      const actor = await requireActor(permission);
+      const actor = await authenticate(request, req, permission);
       return await handler(request, { actor, req, params: await route.params });
     } catch (err) {
       return errorResponse(err, req.requestId);

@@ -55,6 +55,8 @@ interface HashedFields {
   after: string | null;
   requestId: string | null;
   ip: string | null;
+  /** The API token the actor used (issue 14); null for a session. */
+  apiTokenId?: string | null;
 }
 
 /** The bytes a row's hash covers. */
@@ -71,6 +73,8 @@ export function canonicalRow(prevHash: string, f: HashedFields): string {
     f.after,
     f.requestId,
     f.ip,
+    // Only when set: rows written before tokens existed (and session rows) hash exactly as before.
+    ...(f.apiTokenId ? [f.apiTokenId] : []),
   ]);
 }
 
@@ -107,6 +111,7 @@ export async function writeAudit(tx: Tx, input: AuditInput): Promise<void> {
     after: toJson(input.after),
     requestId: input.ctx?.requestId ?? null,
     ip: input.ctx?.ip ?? null,
+    apiTokenId: input.ctx?.apiTokenId ?? null,
   };
   const hashAlg = key ? KEYED_ALG : LEGACY_ALG;
   const hash = rowHash(hashAlg, key, prevHash, fields) ?? "";

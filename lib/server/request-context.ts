@@ -10,6 +10,8 @@ export interface RequestContext {
   ip: string | null;
   /** The X-Request-Id the client sent, kept apart and labelled as the client's (logs only). */
   clientRequestId?: string;
+  /** The admin API token that authenticated this request (issue 14): audit rows name it. */
+  apiTokenId?: string;
 }
 
 /**

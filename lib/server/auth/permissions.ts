@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "admins.manage",
   "alerts.read",
   "alerts.write",
+  // Personal admin API tokens (issue 14): create, list and revoke one's own. Never granted to a token.
+  "tokens.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,4 +39,18 @@ export function isRole(value: unknown): value is Role {
 
 export function can(role: string, permission: Permission): boolean {
   return isRole(role) && GRANTS[role].has(permission);
+}
+
+/** Higher is more: a token's role may not rank above its owner's. */
+export function roleRank(role: Role): number {
+  return ROLES.length - ROLES.indexOf(role);
+}
+
+/** Every permission a role grants, in PERMISSIONS order. */
+export function permissionsOf(role: Role): Permission[] {
+  return PERMISSIONS.filter((p) => GRANTS[role].has(p));
+}
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === "string" && (PERMISSIONS as readonly string[]).includes(value);
 }
