@@ -1,20 +1,12 @@
 import { createElement, type ReactNode } from "react";
 
-/** Chart colours: readable on white and on slate-900, distinct for up to 10 series. */
-export const SERIES_COLORS = [
-  "#dc2626", // red
-  "#d97706", // amber
-  "#7c3aed", // violet
-  "#db2777", // pink
-  "#0891b2", // cyan
-  "#65a30d", // lime
-  "#ea580c", // orange
-  "#4f46e5", // indigo
-  "#0d9488", // teal
-  "#a16207", // yellow-brown
-];
-export const OK_COLOR = "#16a34a";
-export const NEUTRAL_COLOR = "#64748b";
+/**
+ * Chart colours as theme tokens (app/globals.css --color-series-*): light and dark values, each at least 3:1
+ * against the card surface. Colour is never the only difference: see patterns.tsx.
+ */
+export const SERIES_COLORS = Array.from({ length: 10 }, (_, i) => `var(--color-series-${i + 1})`);
+export const OK_COLOR = "var(--color-series-ok)";
+export const NEUTRAL_COLOR = "var(--color-series-neutral)";
 
 /**
  * Tooltip styles from the theme tokens (globals.css): Recharts' default tooltip is white with the label in

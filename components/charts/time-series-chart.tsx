@@ -1,7 +1,9 @@
 "use client";
 
+import { useId } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatTick, legendText, TOOLTIP_STYLE, TOOLTIP_TEXT_STYLE } from "./palette";
+import { cssSafeId, patternFill, SeriesPatterns } from "./patterns";
 
 export interface Series {
   key: string;
@@ -29,6 +31,7 @@ export function TimeSeriesChart({
   stacked?: boolean;
   height?: number;
 }) {
+  const prefix = cssSafeId(useId());
   return (
     <figure aria-label={label} className="m-0">
       <div style={{ height }} aria-hidden>
@@ -49,12 +52,14 @@ export function TimeSeriesChart({
               itemStyle={TOOLTIP_TEXT_STYLE}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
-            {series.map((s) => (
+            <SeriesPatterns prefix={prefix} colors={series.map((s) => s.color)} />
+            {series.map((s, i) => (
               <Bar
                 key={s.key}
                 dataKey={s.key}
                 name={s.label}
-                fill={s.color}
+                fill={patternFill(prefix, i)}
+                stroke={s.color}
                 stackId={stacked ? "a" : undefined}
                 isAnimationActive={false}
               />

@@ -1,32 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { CategoryBarChart } from "@/components/charts/category-bar-chart";
+import { ChartCard } from "@/components/charts/chart-card";
 import { NEUTRAL_COLOR, OK_COLOR, seriesColor } from "@/components/charts/palette";
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
-import { Card } from "@/components/ui/card";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 import type { OverviewData } from "@/lib/schemas/telemetry";
+import { authTable, jwksTable, n, oboTable, oboText, rateLimitTable, toolsTable, toolsText } from "./overview-text";
 import { reasonHelp } from "./reasons";
-
-/** A chart's card: the shared Card, two columns wide when asked. */
-function ChartCard({
-  title,
-  summary,
-  children,
-  wide,
-}: {
-  title: string;
-  summary?: ReactNode;
-  children: ReactNode;
-  wide?: boolean;
-}) {
-  return (
-    <Card title={title} summary={summary} className={wide ? "lg:col-span-2" : ""}>
-      {children}
-    </Card>
-  );
-}
 
 const NoData = () => <p className="py-8 text-center text-sm text-muted">No data in this range.</p>;
 
@@ -48,7 +30,21 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
   );
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <ChartCard title="Authentication outcomes" summary={`${data.stepMinutes}-minute buckets, UTC`} wide>
+      <ChartCard
+        title="Authentication outcomes"
+        summary={`${data.stepMinutes}-minute buckets, UTC`}
+        wide
+        text={
+          data.kpis.requests === 0
+            ? undefined
+            : `${n(data.kpis.requests)} requests: ${n(data.kpis.requests - data.kpis.denied)} allowed, ${n(data.kpis.denied)} denied${
+                data.reasonTotals[0]
+                  ? `; most failures: ${data.reasonTotals[0].reason} (${n(data.reasonTotals[0].count)})`
+                  : ""
+              }.`
+        }
+        table={authTable(data)}
+      >
         {data.kpis.requests === 0 ? (
           <NoData />
         ) : (
@@ -107,7 +103,9 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
 
       <ChartCard
         title="JWKS refreshes"
-        summary={`${jwksTotals.scheduled} scheduled · ${jwksTotals.forced} forced · ${jwksTotals.initial} initial · ${jwksTotals.errors} failed`}
+        summary={`${data.stepMinutes}-minute buckets, UTC`}
+        text={`${jwksTotals.scheduled} scheduled · ${jwksTotals.forced} forced · ${jwksTotals.initial} initial · ${jwksTotals.errors} failed.`}
+        table={jwksTotals.scheduled + jwksTotals.forced + jwksTotals.initial === 0 ? undefined : jwksTable(data)}
       >
         {jwksTotals.scheduled + jwksTotals.forced + jwksTotals.initial === 0 ? (
           <NoData />
@@ -131,54 +129,36 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
         )}
       </ChartCard>
 
-      <ChartCard title="OBO exchange latency" summary="p50 / p95 / p99 per downstream, IdP round trips only">
+      <ChartCard
+        title="OBO exchange latency"
+        summary="p50 / p95 / p99 per downstream, IdP round trips only"
+        text={oboText(data.obo)}
+        tableOpen
+        table={oboTable(data)}
+      >
         {data.obo.length === 0 ? (
           <NoData />
         ) : (
-          <>
-            <CategoryBarChart
-              label="On-behalf-of exchange latency percentiles per downstream API"
-              data={data.obo}
-              category="downstream"
-              unit="ms"
-              series={[
-                { key: "p50", label: "p50", color: seriesColor(4) },
-                { key: "p95", label: "p95", color: seriesColor(1) },
-                { key: "p99", label: "p99", color: seriesColor(0) },
-              ]}
-            />
-            <table className="mt-3 w-full text-left text-xs">
-              <thead className="text-muted">
-                <tr>
-                  <th className="py-1 font-medium">Downstream</th>
-                  <th className="py-1 text-right font-medium">Exchanges</th>
-                  <th className="py-1 text-right font-medium">Errors</th>
-                  <th className="py-1 text-right font-medium">p50</th>
-                  <th className="py-1 text-right font-medium">p95</th>
-                  <th className="py-1 text-right font-medium">p99</th>
-                </tr>
-              </thead>
-              <tbody className="tabular-nums">
-                {data.obo.map((o) => (
-                  <tr key={o.downstream}>
-                    <td className="py-1 font-mono">{o.downstream}</td>
-                    <td className="py-1 text-right">{o.exchanges}</td>
-                    <td className="py-1 text-right">{o.errors}</td>
-                    <td className="py-1 text-right">{o.p50 ?? "–"} ms</td>
-                    <td className="py-1 text-right">{o.p95 ?? "–"} ms</td>
-                    <td className={`py-1 text-right ${(o.p99 ?? 0) > 2000 ? "font-semibold text-red-600" : ""}`}>
-                      {o.overflow ? "> " : ""}
-                      {o.p99 ?? "–"} ms
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
+          <CategoryBarChart
+            label="On-behalf-of exchange latency percentiles per downstream API"
+            data={data.obo}
+            category="downstream"
+            unit="ms"
+            series={[
+              { key: "p50", label: "p50", color: seriesColor(4) },
+              { key: "p95", label: "p95", color: seriesColor(1) },
+              { key: "p99", label: "p99", color: seriesColor(0) },
+            ]}
+          />
         )}
       </ChartCard>
 
-      <ChartCard title="Tool invocations by tool" summary={`${data.kpis.toolCalls} allowed calls`}>
+      <ChartCard
+        title="Tool invocations by tool"
+        summary={`${data.kpis.toolCalls} allowed calls`}
+        text={toolsText(data.tools)}
+        table={toolsTable(data)}
+      >
         {data.tools.length === 0 ? (
           <NoData />
         ) : (
@@ -195,7 +175,16 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
         )}
       </ChartCard>
 
-      <ChartCard title="Rate-limit hits by client" summary={`${data.kpis.rateLimitHits} hits`}>
+      <ChartCard
+        title="Rate-limit hits by client"
+        summary={`${data.kpis.rateLimitHits} hits`}
+        text={
+          data.rateLimits[0]
+            ? `${n(data.kpis.rateLimitHits)} hits from ${data.rateLimits.length} client${data.rateLimits.length === 1 ? "" : "s"}; most: ${data.rateLimits[0].client} (${n(data.rateLimits[0].hits)}).`
+            : undefined
+        }
+        table={rateLimitTable(data)}
+      >
         {data.rateLimits.length === 0 ? (
           <NoData />
         ) : (
@@ -227,24 +216,26 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
         {data.clientSoftware.length === 0 ? (
           <NoData />
         ) : (
-          <table className="w-full text-xs" aria-label="Requests by client software (MCP clientInfo)">
-            <thead>
-              <tr className="text-left text-muted">
-                <th className="py-1 font-medium">Client</th>
-                <th className="py-1 font-medium">Version</th>
-                <th className="py-1 text-right font-medium">Requests</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.clientSoftware.map((s) => (
-                <tr key={`${s.name}\u0000${s.version}`}>
-                  <td className="py-0.5">{s.name}</td>
-                  <td className="py-0.5 font-mono">{s.version || "—"}</td>
-                  <td className="py-0.5 text-right tabular-nums">{s.requests}</td>
+          <ScrollRegion label="Requests by client software (scrollable)">
+            <table className="w-full text-xs" aria-label="Requests by client software (MCP clientInfo)">
+              <thead>
+                <tr className="text-left text-muted">
+                  <th className="py-1 font-medium">Client</th>
+                  <th className="py-1 font-medium">Version</th>
+                  <th className="py-1 text-right font-medium">Requests</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.clientSoftware.map((s) => (
+                  <tr key={`${s.name}\u0000${s.version}`}>
+                    <td className="py-0.5">{s.name}</td>
+                    <td className="py-0.5 font-mono">{s.version || "—"}</td>
+                    <td className="py-0.5 text-right tabular-nums">{s.requests}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
         )}
       </ChartCard>
     </div>

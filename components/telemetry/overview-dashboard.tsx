@@ -98,7 +98,8 @@ export function OverviewDashboard({
               </select>
             </label>
           )}
-          <p className="pb-1.5 text-xs text-muted" aria-live="polite">
+          {/* Not a live region (issue 21): a line that changes every 5 s must not speak every 5 s. */}
+          <p className="pb-1.5 text-xs text-muted">
             {query.isError ? "Update failed; retrying" : "Live"} · updated{" "}
             {/* Rendered only after mount: the server's clock and the browser's differ, and a
                 time in the server HTML would never match the hydrating client (React #418). */}
@@ -106,14 +107,17 @@ export function OverviewDashboard({
           </p>
         </div>
       </div>
-      {data.neverReceived ? (
-        <ConnectEnforcer resourceId={fixedResourceId ?? (resource || undefined)} />
-      ) : (
-        <>
-          <Kpis data={data} />
-          <OverviewCharts data={data} />
-        </>
-      )}
+      {/* aria-busy while another range or resource loads (the previous numbers stay on screen meanwhile). */}
+      <div aria-busy={query.isPlaceholderData && query.isFetching} className="space-y-6">
+        {data.neverReceived ? (
+          <ConnectEnforcer resourceId={fixedResourceId ?? (resource || undefined)} />
+        ) : (
+          <>
+            <Kpis data={data} />
+            <OverviewCharts data={data} />
+          </>
+        )}
+      </div>
     </div>
   );
 }
