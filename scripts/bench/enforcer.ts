@@ -15,7 +15,7 @@
  *
  * Targets (issue 3): validator ≥ 0.6× raw; HTTP distinct ≥ 3× express-oauth2-jwt-bearer;
  * HTTP repeated ≥ 0.8× bare; cache-hit p50 < 20 µs.
- * Env: BENCH_ONLY=micro|http, BENCH_CASES=bare,portcullis-hit,…, BENCH_MICRO_MS, BENCH_HTTP_MS,
+ * Env: BENCH_ONLY=micro|http, BENCH_MICRO_ROUNDS (interleaved rounds of raw / fast-jwt / validator), BENCH_CASES=bare,portcullis-hit,…, BENCH_MICRO_MS, BENCH_HTTP_MS,
  * BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { availableParallelism, loadavg } from "node:os";
@@ -25,11 +25,12 @@ import { createBenchKeys, MCP_BODY, mintTokens, serveJwks } from "./bench-keys.j
 import { compileForBench } from "./compile.js";
 import { type HttpCase, type HttpSummary, measureHttpRounds } from "./http-rounds.js";
 import { buildRequest } from "./load-generator.js";
-import type { runMicro as RunMicro } from "./micro.js";
+import type { RatioInterval, runMicro as RunMicro } from "./micro.js";
 import { canPin, pinSelfToCpu1 } from "./server-process.js";
 
 const TOKENS = 1000;
 const MICRO_MS = Number(process.env.BENCH_MICRO_MS ?? 1500);
+const MICRO_ROUNDS = Number(process.env.BENCH_MICRO_ROUNDS ?? 6);
 const HTTP_MS = Number(process.env.BENCH_HTTP_MS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FIRST_WARMUP_MS = 1000;
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   if (only !== "http") {
     const microUrl = pathToFileURL(join(outDir, "scripts", "bench", "micro.js")).href;
     const { runMicro } = (await import(microUrl)) as { runMicro: typeof RunMicro };
-    const micro = await runMicro(keys, tokens, jwksUri, MICRO_MS);
+    const report = await runMicro(keys, tokens, jwksUri, MICRO_MS, MICRO_ROUNDS);
+    const micro = report.results;
     const raw = micro[0]?.opsPerSec ?? Number.NaN;
     console.log("In process                                      ops/s/core  CPU µs/op   p50 µs   × raw   target");
     for (const [i, r] of micro.entries()) {
@@ -74,6 +76,17 @@ async function main(): Promise<void> {
         `${r.name.padEnd(49)} ${fmt(r.opsPerSec).padStart(8)} ${fmt(r.usPerOp, 2).padStart(9)} ${fmt(r.p50Us, 2).padStart(8)} ${fmt(r.opsPerSec / raw, 2).padStart(6)}×   ${target}`,
       );
     }
+    const iv = (x: RatioInterval) => `${fmt(x.median, 3)}× (rounds ${fmt(x.min, 3)}–${fmt(x.max, 3)})`;
+    console.log(
+      `\nHead to head, ${report.rounds} interleaved ABBA rounds (ratios of CPU time per check, within each round):`,
+    );
+    console.log(`  fast-jwt ÷ raw crypto.verify               ${iv(report.fastVsRaw)}`);
+    console.log(
+      `  Portcullis validator ÷ raw crypto.verify   ${iv(report.oursVsRaw)}   target ≥ 0.90×  ${verdict(report.oursVsRaw.median >= 0.9)}`,
+    );
+    console.log(
+      `  Portcullis validator ÷ fast-jwt            ${iv(report.oursVsFast)}   target ≥ 1.00× (at least fast-jwt)  ${verdict(report.oursVsFast.median >= 1)}`,
+    );
   }
 
   if (only !== "micro") {
