@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { TelemetryOverviewPanel } from "@/app/(dashboard)/_components/telemetry-overview-panel";
 import { Card, PageHeader } from "@/components/ui/card";
+import { UtcTime } from "@/components/ui/utc-time-label";
 import { parseSearchParams, type SearchParams } from "@/lib/schemas/search-params";
 import { OverviewQuery } from "@/lib/schemas/telemetry";
 import { listAuditEvents } from "@/lib/server/audit-query";
@@ -41,7 +42,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               <li key={e.seq} className="flex justify-between gap-4 py-2">
                 <span className="font-mono text-xs">{e.action}</span>
                 <span className="text-muted">
-                  {e.actorEmail} · {e.at.replace("T", " ").slice(0, 16)}
+                  {e.actorEmail} · <UtcTime at={e.at} precision="minute" />
                 </span>
               </li>
             ))}

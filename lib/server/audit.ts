@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { auditChainKey, KEYED_ALG, keyedHash, LEGACY_ALG, readCheckpoint, writeCheckpoint } from "./audit-anchor";
+import { redactForAudit } from "./audit-redact";
 import { lockSigningKeys } from "./config/signing-key";
 import { type Db, db, type Tx } from "./db";
 import { isPostgres } from "./env";
@@ -13,8 +14,8 @@ import type { RequestContext } from "./request-context";
  * recomputing the chain is detected too. Rows are written inside the same transaction as the
  * mutation they describe.
  */
+export { auditChanges, isSecretKey, redactForAudit } from "./audit-redact";
 export const GENESIS_HASH = "0".repeat(64);
-const SECRET_KEYS = /hash|secret|password|private|token/i;
 
 export interface AuditActor {
   id: string | null;
@@ -28,18 +29,6 @@ export interface AuditInput {
   before?: unknown;
   after?: unknown;
   ctx?: RequestContext | null;
-}
-
-/** Drop secret-looking fields before they reach the trail (it is readable by viewers). */
-export function redactForAudit(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactForAudit);
-  if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redactForAudit(v)]),
-    );
-  }
-  return value;
 }
 
 const toJson = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(redactForAudit(v)));

@@ -37,7 +37,9 @@ describe("downstream APIs", () => {
     const audit = await db().auditEvent.findFirst({
       where: { action: "resource.downstreams_updated", targetId: resourceId },
     });
-    expect(JSON.parse(audit?.after ?? "{}").draft.downstreams[0].name).toBe("graph");
+    expect(JSON.parse(audit?.after ?? "{}").changes).toEqual([
+      expect.objectContaining({ path: "draft.downstreams[graph]", kind: "added" }),
+    ]);
 
     const v = await publishConfig(testActor, { resourceId, note: "" }, testCtx);
     const { bundle } = await getConfigVersion(resourceId, v.version);

@@ -170,8 +170,16 @@ describe("MCP resources", () => {
       "resource.tools_updated",
     ]);
     const toolsRow = rows[3];
-    expect(JSON.parse(toolsRow?.before ?? "{}").draft.tools).toEqual([]);
-    expect(JSON.parse(toolsRow?.after ?? "{}").draft.tools).toHaveLength(2);
+    // The field-level diff (issue 13 #9), not the whole draft twice.
+    expect(toolsRow?.before).toBeNull();
+    expect(JSON.parse(toolsRow?.after ?? "{}").changes).toEqual([
+      { path: "draft.tools[read_file]", kind: "added", after: { name: "read_file", enabled: true, scopes: [] } },
+      {
+        path: "draft.tools[write_file]",
+        kind: "added",
+        after: { name: "write_file", enabled: false, scopes: ["files:write"] },
+      },
+    ]);
   });
 
   it("refuses a scope with spaces, unknown scopes and removing a scope a tool needs", async () => {
@@ -257,7 +265,10 @@ describe("MCP resources", () => {
     const kept = await updateResourcePolicy(actor, UpdatePolicyInput.parse(input), ctx);
     expect([kept.draft.baselineScopes, kept.draft.toolsNeedingScope]).toEqual([["mcp:tools:read"], "hide"]);
     const last = (await audits(id)).at(-2);
-    expect(JSON.parse(last?.after ?? "{}").draft.baselineScopes).toEqual(["mcp:tools:read"]);
+    expect(JSON.parse(last?.after ?? "{}").changes).toEqual([
+      { path: "draft.baselineScopes", kind: "added", after: "mcp:tools:read" },
+      { path: "draft.toolsNeedingScope", kind: "changed", before: "show", after: "hide" },
+    ]);
     const unknown = await attempt(() =>
       updateResourcePolicy(actor, UpdatePolicyInput.parse({ ...input, baselineScopes: ["files:nope"] }), ctx),
     );

@@ -1,6 +1,6 @@
 import "server-only";
 import { type CreateResourceInput, ResourceDraft, type UpdateResourceInput } from "@/lib/schemas/resources";
-import { writeAudit } from "../audit";
+import { auditChanges, writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { db, type Tx } from "../db";
 import { AppError, isUniqueViolation } from "../errors";
@@ -95,8 +95,12 @@ export async function updateResource(
         action: "resource.updated",
         targetType: "resource",
         targetId: row.id,
-        before: { name: before.name, uri: before.uri, idpProfileId: before.idpProfileId, draft: beforeDraft },
-        after: { name: row.name, uri, idpProfileId: row.idpProfileId, draft },
+        after: {
+          changes: auditChanges(
+            { name: before.name, uri: before.uri, idpProfileId: before.idpProfileId, draft: beforeDraft },
+            { name: row.name, uri, idpProfileId: row.idpProfileId, draft },
+          ),
+        },
         ctx,
       });
       return toResourceDto(row);

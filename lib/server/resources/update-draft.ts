@@ -5,7 +5,7 @@ import {
   type UpdatePolicyInput,
   type UpdateToolsInput,
 } from "@/lib/schemas/resources";
-import { writeAudit } from "../audit";
+import { auditChanges, writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
 import { AppError, type FieldErrors } from "../errors";
@@ -14,7 +14,7 @@ import type { RequestContext } from "../request-context";
 import { parseDraft, type ResourceRow, resourceSelect, toResourceDto } from "./dto";
 import type { ResourceDto } from "./types";
 
-/** Load the draft, apply `change`, validate, store and audit (before/after) in one transaction. */
+/** Load the draft, apply `change`, validate, store and audit (its field-level diff) in one transaction. */
 async function changeDraft(
   actor: Actor,
   id: string,
@@ -37,8 +37,8 @@ async function changeDraft(
       action,
       targetType: "resource",
       targetId: id,
-      before: { draft: before },
-      after: { draft: after },
+      // The field-level diff (path, before, after), not the whole draft twice (issue 13 #9).
+      after: { changes: auditChanges({ draft: before }, { draft: after }) },
       ctx,
     });
     return toResourceDto(updated);

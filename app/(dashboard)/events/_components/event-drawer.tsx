@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useRef } from "react";
 import { reasonHelp } from "@/components/telemetry/reasons";
+import { utcTime } from "@/components/ui/utc-time";
 import type { EventDto } from "@/lib/schemas/telemetry";
 
 /**
@@ -21,7 +22,7 @@ export function EventDrawer({ event, onClose }: { event: EventDto | null; onClos
   const fields: [string, string][] = event
     ? [
         ["Event id", String(event.id)],
-        ["Time (UTC)", event.at],
+        ["Time", utcTime(event.at)],
         ["Resource", `${event.resourceName} (${event.resourceId})`],
         ["Enforcer instance", event.instanceId || "–"],
         ["Type", event.type],

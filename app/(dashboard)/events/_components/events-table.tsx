@@ -4,6 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Badge, Card } from "@/components/ui/card";
+import { UtcTime } from "@/components/ui/utc-time-label";
 import type { EventDto } from "@/lib/schemas/telemetry";
 import { EventDrawer } from "./event-drawer";
 
@@ -53,7 +54,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
           <caption className="sr-only">Telemetry events, newest first</caption>
           <thead className="text-xs uppercase text-muted">
             <tr>
-              <th className="py-2 pr-3 font-medium">Time (UTC)</th>
+              <th className="py-2 pr-3 font-medium">Time</th>
               <th className="py-2 pr-3 font-medium">Resource</th>
               <th className="py-2 pr-3 font-medium">Type</th>
               <th className="py-2 pr-3 font-medium">Outcome</th>
@@ -69,7 +70,9 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {events.map((e) => (
               <tr key={e.id} data-event-id={e.id}>
-                <td className="whitespace-nowrap py-2 pr-3 tabular-nums">{e.at.replace("T", " ").slice(0, 19)}</td>
+                <td className="whitespace-nowrap py-2 pr-3 tabular-nums">
+                  <UtcTime at={e.at} />
+                </td>
                 <td className="py-2 pr-3">{e.resourceName}</td>
                 <td className="py-2 pr-3 font-mono text-xs">{e.type}</td>
                 <td className="py-2 pr-3">

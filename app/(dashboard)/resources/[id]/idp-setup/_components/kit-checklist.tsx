@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
+import { UtcTime } from "@/components/ui/utc-time-label";
 import type { Kit } from "@/lib/server/exports/kit-types";
 import type { KitCheck, KitVerification } from "@/lib/server/idp-kit/verify";
 
@@ -92,7 +93,9 @@ export function KitChecklist({ resourceId, kit }: { resourceId: string; kit: Kit
             {busy ? "Verifying…" : "Verify against the IdP"}
           </Button>
           {result ? (
-            <span className="text-xs text-muted">Checked {result.checkedAt.replace("T", " ").slice(0, 19)} UTC</span>
+            <span className="text-xs text-muted">
+              Checked <UtcTime at={result.checkedAt} />
+            </span>
           ) : null}
         </div>
         {error ? (
