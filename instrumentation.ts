@@ -12,6 +12,7 @@ export async function register(): Promise<void> {
     console.error("alert rule seeding failed:", err instanceof Error ? err.message : err),
   );
   await import("@/lib/server/alerts/jobs"); // registers the alert evaluator and delivery retries
+  await import("@/lib/server/audit-stream/jobs"); // registers audit streaming to the SIEM sinks
   const { startBackgroundJobs } = await import("@/lib/server/jobs");
   startBackgroundJobs();
 }

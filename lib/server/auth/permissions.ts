@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "admins.manage",
   "alerts.read",
   "alerts.write",
+  // Audit streaming sinks (issue 14): create, change, delete, send test. Reading them is audit.read.
+  "audit.stream",
   // Personal admin API tokens (issue 14): create, list and revoke one's own. Never granted to a token.
   "tokens.manage",
 ] as const;
