@@ -2,10 +2,13 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, request, test } from "@playwright/test";
 import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";
+import { resourceWithTraffic } from "./fixtures/traffic";
+import { startTestIdp } from "./idp/test-idp";
 
 /**
  * Issue 21: axe-core (WCAG 2.0-2.2 A and AA tags) on every page reachable from the navigation,
- * every tab of a resource and an IdP profile, as owner, in the light and the dark theme.
+ * every tab of a resource and an IdP profile, as owner and as viewer, in the light and the dark theme,
+ * with chart data present (a real enforcer sends telemetry first: e2e/fixtures/traffic.ts).
  * No rule is disabled. The dark theme is chosen the way the app does when nothing is saved:
  * the system preference (app/layout.tsx's theme script reads prefers-color-scheme).
  */
@@ -13,32 +16,25 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 test.use({ storageState: asRole("owner") });
 
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 let resourceId = "";
 let resourceName = "";
 let profileId = "";
 let profileName = "";
 
 test.beforeAll(async () => {
+  const testInfo = test.info();
+  testInfo.setTimeout(90_000);
+  // Ports 5162-5163 of this suite's range, one per parallel worker.
+  const idp = await startTestIdp({ shape: "oidc", port: 5162 + testInfo.parallelIndex });
   const api = await request.newContext({ baseURL: E2E.baseUrl, storageState: asRole("owner") });
-  profileName = `A11y IdP ${unique()}`;
-  const p = await api.post("/api/v1/idp-profiles", {
-    data: { name: profileName, kind: "entra", tenantId: "c0ffee00-0000-4000-8000-00000000c0de", tokenVersion: "v2" },
-  });
-  expect(p.status()).toBe(201);
-  profileId = (await p.json()).idpProfile.id;
-  resourceName = `a11y-${unique()}`;
-  const r = await api.post("/api/v1/resources", {
-    data: {
-      name: resourceName,
-      uri: `https://${resourceName}.example.com/mcp`,
-      idpProfileId: profileId,
-      audiences: ["api://a11y"],
-    },
-  });
-  expect(r.status()).toBe(201);
-  resourceId = (await r.json()).resource.id;
-  await api.dispose();
+  try {
+    const { resource, profile } = await resourceWithTraffic(api, idp, "a11y");
+    ({ id: resourceId, name: resourceName } = resource);
+    ({ id: profileId, name: profileName } = profile);
+  } finally {
+    await api.dispose();
+    await idp.close();
+  }
 });
 
 const PAGES: { name: string; path: () => string }[] = [
@@ -62,6 +58,7 @@ const PAGES: { name: string; path: () => string }[] = [
   { name: "Audit trail", path: () => "/audit" },
   { name: "Alert rules", path: () => "/settings/alerts" },
   { name: "Admins", path: () => "/settings/admins" },
+  { name: "API tokens", path: () => "/settings/api-tokens" },
 ];
 
 async function violations(page: Page): Promise<string[]> {
@@ -73,19 +70,27 @@ async function violations(page: Page): Promise<string[]> {
   );
 }
 
-for (const theme of ["light", "dark"] as const) {
-  test.describe(`axe, ${theme} theme`, () => {
-    test.use({ colorScheme: theme });
-    for (const p of PAGES) {
-      test(`${p.name} has no WCAG 2.2 A/AA violations`, async ({ page }) => {
-        await page.goto(p.path());
-        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-        await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
-        await page.waitForLoadState("networkidle");
-        expect(await violations(page)).toEqual([]);
-      });
-    }
-  });
+for (const role of ["owner", "viewer"] as const) {
+  for (const theme of ["light", "dark"] as const) {
+    test.describe(`axe as ${role}, ${theme} theme`, () => {
+      test.use({ colorScheme: theme, storageState: asRole(role) });
+      for (const p of PAGES) {
+        test(`${p.name} has no WCAG 2.2 A/AA violations`, async ({ page }) => {
+          await page.goto(p.path());
+          await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+          await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b)/);
+          await page.waitForLoadState("networkidle");
+          if (p.name === "Overview" || p.name === "Resource overview") {
+            // Chart data present: the charts are drawn, and their tables are checked too.
+            await expect(page.locator("figure svg").first()).toBeVisible();
+            for (const b of await page.getByRole("button", { name: "Show as table" }).all()) await b.click();
+          }
+          expect(await violations(page)).toEqual([]);
+          expect(await page.locator("main").count()).toBe(1);
+        });
+      }
+    });
+  }
 }
 
 test.describe("page furniture", () => {
@@ -105,15 +110,61 @@ test.describe("page furniture", () => {
     await page.goto(`/idp-profiles/${profileId}`);
     await expect(page).toHaveTitle(`${profileName} · IdP profiles · Portcullis`);
   });
+
+  test("charts are no tab stops; the live timestamp is not a live region; loading is aria-busy", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("figure svg").first()).toBeVisible();
+    const hiddenStops = await page.evaluate(
+      () =>
+        [...document.querySelectorAll("[aria-hidden=true] *")].filter(
+          (el) => (el as HTMLElement).tabIndex >= 0 && !(el as HTMLElement).closest("[hidden]"),
+        ).length,
+    );
+    expect(hiddenStops).toBe(0);
+    const stamp = page.getByText(/Live · updated/);
+    await expect(stamp).toBeVisible();
+    expect(await stamp.evaluate((el) => el.closest("[aria-live],[role=status],[role=log]") === null)).toBe(true);
+    // Each chart says itself in words and offers its numbers as a table.
+    const card = page.getByRole("region", { name: "Authentication outcomes" });
+    await expect(card.getByText(/^\d+ requests: \d+ allowed, \d+ denied; most failures: token_expired/)).toBeVisible();
+    const show = card.getByRole("button", { name: "Show as table" });
+    await expect(show).toHaveAttribute("aria-expanded", "false");
+    await show.click();
+    await expect(card.getByRole("button", { name: "Hide table" })).toHaveAttribute("aria-expanded", "true");
+    const table = card.getByRole("table", { name: /Allowed requests and failures by reason/ });
+    await expect(table.getByRole("columnheader", { name: "token_expired" })).toBeVisible();
+  });
+
+  test("404 and 403 pages have their own titles and one <main>", async ({ page, browser }) => {
+    await page.goto("/resources/no-such-resource");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Not found");
+    await expect(page).toHaveTitle("Not found · Portcullis");
+    expect(await page.locator("main").count()).toBe(1);
+    const ctx = await browser.newContext({ storageState: asRole("viewer") });
+    const viewer = await ctx.newPage();
+    await viewer.goto(`${E2E.baseUrl}/resources/new`);
+    await expect(viewer.getByRole("heading", { level: 1 })).toHaveText("Access denied");
+    await expect(viewer).toHaveTitle("Access denied · Portcullis");
+    expect(await viewer.locator("main").count()).toBe(1);
+    await ctx.close();
+  });
 });
 
+// Screenshots to look at (issue 21): the Overview and a resource tab, both themes, at 1280 and 320 px.
 for (const theme of ["light", "dark"] as const) {
-  test.describe(`screenshot, ${theme} theme`, () => {
-    test.use({ colorScheme: theme });
-    test(`the Overview, ${theme} theme`, async ({ page }) => {
-      await page.goto("/");
-      await page.waitForLoadState("networkidle");
-      await page.screenshot({ path: `/tmp/a11y-overview-${theme}.png`, fullPage: true });
+  for (const width of [1280, 320]) {
+    test.describe(`screenshots, ${theme} theme, ${width} px`, () => {
+      test.use({ colorScheme: theme, viewport: { width, height: 800 } });
+      test(`Overview and resource overview, ${theme}, ${width} px`, async ({ page }) => {
+        await page.goto("/");
+        await expect(page.locator("figure svg").first()).toBeVisible();
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: `/tmp/a11y-overview-${theme}-${width}.png`, fullPage: true });
+        await page.goto(`/resources/${resourceId}`);
+        await expect(page.locator("figure svg").first()).toBeVisible();
+        await page.waitForLoadState("networkidle");
+        await page.screenshot({ path: `/tmp/a11y-resource-${theme}-${width}.png`, fullPage: true });
+      });
     });
-  });
+  }
 }

@@ -1,4 +1,5 @@
 import { QueryProvider } from "@/components/providers/query-provider";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { NAV_ITEMS } from "@/components/shell/nav";
 import { NavLinks } from "@/components/shell/nav-links";
 import { SignOutButton, ThemeToggle } from "@/components/shell/user-menu";
@@ -34,15 +35,19 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-3 dark:border-slate-800 dark:bg-slate-900">
-          <span className="text-sm" data-testid="current-admin">
+        {/* Below 768 px the sidebar gives way to the Menu button; the header wraps instead of clipping the email. */}
+        <header className="relative flex flex-wrap items-center justify-end gap-x-3 gap-y-2 border-b border-slate-200 bg-white px-4 py-3 sm:px-6 dark:border-slate-800 dark:bg-slate-900">
+          <div className="mr-auto">
+            <MobileNav items={NAV_ITEMS} badges={{ "/alerts": firing }} />
+          </div>
+          <span className="min-w-0 break-all text-sm" data-testid="current-admin">
             {actor.email}
           </span>
           <Badge tone={actor.role === "viewer" ? "slate" : "blue"}>{actor.role}</Badge>
           <ThemeToggle />
           <SignOutButton />
         </header>
-        <main id="main" tabIndex={-1} className="flex-1 px-6 py-6 focus:outline-none">
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-6">
           <QueryProvider>{children}</QueryProvider>
         </main>
       </div>
