@@ -155,7 +155,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
 
       <ChartCard
         title="Tool invocations by tool"
-        summary={`${data.kpis.toolCalls} allowed calls`}
+        summary={`${data.kpis.toolCalls} allowed of ${data.kpis.toolCallsTotal} calls`}
         text={toolsText(data.tools)}
         table={toolsTable(data)}
       >

@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { utcTime } from "@/components/ui/utc-time";
 import { type OverviewData, RANGE_KEYS, RANGES, type RangeKey } from "@/lib/schemas/telemetry";
 import { ConnectEnforcer } from "./connect-enforcer";
 import { OverviewCharts } from "./overview-charts";
@@ -103,7 +104,7 @@ export function OverviewDashboard({
             {query.isError ? "Update failed; retrying" : "Live"} · updated{" "}
             {/* Rendered only after mount: the server's clock and the browser's differ, and a
                 time in the server HTML would never match the hydrating client (React #418). */}
-            {mounted ? `${new Date(query.dataUpdatedAt || Date.now()).toISOString().slice(11, 19)} UTC` : "just now"}
+            {mounted ? utcTime(query.dataUpdatedAt || Date.now()) : "just now"}
           </p>
         </div>
       </div>
@@ -124,18 +125,20 @@ export function OverviewDashboard({
 
 function Kpis({ data }: { data: OverviewData }) {
   const k = data.kpis;
+  const n = (v: number) => v.toLocaleString("en-US");
   const pct = k.successRate === null ? "–" : `${(k.successRate * 100).toFixed(k.successRate >= 0.999 ? 1 : 2)}%`;
-  const items: [string, string, string?][] = [
-    ["Requests", k.requests.toLocaleString("en-US")],
-    ["Success rate", pct],
-    ["Failures", k.denied.toLocaleString("en-US"), k.denied > 0 ? "text-red-600 dark:text-red-400" : undefined],
-    ["Tool calls", k.toolCalls.toLocaleString("en-US")],
-    ["Active clients", k.activeClients.toLocaleString("en-US")],
-    ["Enforcers online", k.enforcersOnline.toLocaleString("en-US")],
+  // [label, value, tone, caption]: the caption says what exactly is counted (issue 13 #14).
+  const items: [string, string, string | undefined, string][] = [
+    ["Requests", n(k.requests), undefined, "in the range"],
+    ["Success rate", pct, undefined, "allowed of all requests"],
+    ["Failures", n(k.denied), k.denied > 0 ? "text-red-600 dark:text-red-400" : undefined, "denied requests"],
+    ["Tool calls", n(k.toolCalls), undefined, `allowed, of ${n(k.toolCallsTotal)} attempted`],
+    ["Active clients", n(k.activeClients), undefined, "distinct client ids"],
+    ["Enforcers online", n(k.enforcersOnline), undefined, "seen in the last 2 min"],
   ];
   return (
     <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3 xl:grid-cols-6">
-      {items.map(([label, value, tone]) => (
+      {items.map(([label, value, tone, caption]) => (
         <div
           key={label}
           className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
@@ -143,6 +146,9 @@ function Kpis({ data }: { data: OverviewData }) {
           <dt className="text-xs font-medium uppercase tracking-wide text-muted">{label}</dt>
           <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone ?? ""}`} data-kpi={label}>
             {value}
+          </dd>
+          <dd className="mt-0.5 text-xs text-muted" data-kpi-caption={label}>
+            {caption}
           </dd>
         </div>
       ))}

@@ -91,9 +91,13 @@ export interface OverviewData {
     allowed: number;
     denied: number;
     successRate: number | null;
+    /** Tool calls the enforcers allowed. */
     toolCalls: number;
+    /** Every tool call attempted (allowed + denied), issue 13 #14. */
+    toolCallsTotal: number;
     activeClients: number;
     rateLimitHits: number;
+    /** Instances seen (heartbeat, config poll or telemetry) in the last 2 minutes, whatever the range. */
     enforcersOnline: number;
   };
   /** One point per step: `allowed` plus one key per deny reason (see `reasons`). */

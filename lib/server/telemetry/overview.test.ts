@@ -82,6 +82,7 @@ describe("overview", () => {
       denied: 5,
       successRate: 14 / 19,
       toolCalls: 10,
+      toolCallsTotal: 11,
       activeClients: 3,
       rateLimitHits: 7,
       enforcersOnline: 0,

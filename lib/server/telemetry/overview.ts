@@ -151,6 +151,7 @@ export async function getOverview(
       denied: sum("decision", "deny"),
       successRate: requests ? allowed / requests : null,
       toolCalls: toolRows.reduce((s, t) => s + t.allowed, 0),
+      toolCallsTotal: toolRows.reduce((s, t) => s + t.allowed + t.denied, 0),
       activeClients: num(clients[0]?.n),
       rateLimitHits: sum("rate_limit"),
       enforcersOnline: online,
