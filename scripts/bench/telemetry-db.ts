@@ -2,46 +2,22 @@
  * One backend's half of `npm run bench:telemetry` (run by telemetry.ts in its own process, since the
  * control plane's env and Prisma client are per process):
  *   node --import tsx --import ./scripts/bench/server-only-hook.mjs scripts/bench/telemetry-db.ts <sqlite|postgres> <size,size,…>
- * Uses its own database (data/bench-telemetry.db or PostgreSQL `portcullis_bench_telemetry`), never
- * the dev one. Prints progress on stderr and one `RESULT {json}` line on stdout.
+ * Measures ingest, the telemetry route and the Overview queries; the database it measures is made and
+ * filled by telemetry-db-load.ts. Prints progress on stderr and one `RESULT {json}` line on stdout.
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import pg from "pg";
 import { median } from "./stats";
-import { backfillHoursSql, type Dialect, generateSql, PERM_N, rollupSql, SPAN_MS } from "./telemetry-data";
+import { type Dialect, PERM_N, SPAN_MS } from "./telemetry-data";
+import { createLoader, dropDatabase, prepareDatabase } from "./telemetry-db-load";
 
 const dialect = (process.argv[2] ?? "sqlite") as Dialect;
 const sizes = (process.argv[3] ?? "1000000,10000000").split(",").map(Number);
 const INGEST_BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 60);
-const PG_ADMIN = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "portcullis_bench_telemetry";
 const log = (msg: string) => process.stderr.write(`[${dialect}] ${msg}\n`);
 
-/** The bench's SQLite file and its journals (creating data/ on a fresh clone). */
-function removeSqliteFiles(): void {
-  mkdirSync("data", { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
-}
-
-async function prepareDatabase(): Promise<string> {
-  if (dialect === "sqlite") {
-    removeSqliteFiles();
-    return "file:./data/bench-telemetry.db";
-  }
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${PG_DB}"`);
-  await admin.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${PG_DB}`;
-  return u.toString();
-}
-
-const url = await prepareDatabase();
+const url = await prepareDatabase(dialect);
 Object.assign(process.env, {
   DATABASE_URL: url,
   LOG_LEVEL: "silent",
@@ -55,12 +31,12 @@ const { db } = await import("@/lib/server/db");
 const { ingestBatch } = await import("@/lib/server/telemetry/ingest");
 const { receiveTelemetry } = await import("@/lib/server/telemetry/receive");
 const { getOverview } = await import("@/lib/server/telemetry/overview");
-const { generateCredential } = await import("@/lib/server/enforcers/credential-format");
 const { RANGE_KEYS } = await import("@/lib/schemas/telemetry");
 type WireEvent = import("@/lib/server/telemetry/wire").WireEvent;
 
 const END = Date.now();
 const START = END - SPAN_MS;
+const { seedCredential, load } = createLoader(db, dialect, START, log);
 
 /** A batch shaped like the generated data (see telemetry-data.ts), at "now". */
 function batch(seed: number, size = 1000): WireEvent[] {
@@ -151,67 +127,6 @@ async function measureRoute(credential: string): Promise<number> {
   return Math.round((INGEST_BATCHES * 1000) / ((performance.now() - started) / 1000));
 }
 
-async function seedCredential(): Promise<string> {
-  const idp = await db().idpProfile.create({
-    data: {
-      name: "bench",
-      kind: "oidc",
-      settings: "{}",
-      issuers: "[]",
-      discoveryUrl: "https://idp.example.com/.well-known/openid-configuration",
-      jwksUri: "https://idp.example.com/jwks",
-    },
-  });
-  await db().mcpResource.create({
-    data: {
-      id: "bench-res-0",
-      name: "bench-0",
-      uri: "https://bench.example.com/mcp",
-      idpProfileId: idp.id,
-      draft: "{}",
-    },
-  });
-  const c = generateCredential();
-  await db().enforcerCredential.create({
-    data: { resourceId: "bench-res-0", name: "bench", prefix: c.prefix, secretHash: c.secretHash },
-  });
-  return c.token;
-}
-
-async function maxId(): Promise<number> {
-  const r = await db().telemetryEvent.aggregate({ _max: { id: true } });
-  return r._max.id ?? 0;
-}
-
-/** Generates raw rows n in [from, to) and their rollups, in chunks of 500k. */
-async function load(from: number, to: number): Promise<void> {
-  const CHUNK = 500_000;
-  for (let a = from; a < to; a += CHUNK) {
-    const b = Math.min(to, a + CHUNK);
-    const before = await maxId();
-    const t0 = performance.now();
-    await db().$executeRawUnsafe(generateSql(dialect, a, b, START));
-    const after = await maxId();
-    const t1 = performance.now();
-    await db().$transaction(
-      async (tx) => {
-        for (const sql of rollupSql(dialect, before + 1, after)) await tx.$executeRawUnsafe(sql);
-      },
-      { timeout: 600_000, maxWait: 60_000 },
-    );
-    const secs = (x: number) => (x / 1000).toFixed(1);
-    log(
-      `loaded ${b.toLocaleString("en-US")} events (raw ${secs(t1 - t0)} s, rollups ${secs(performance.now() - t1)} s)`,
-    );
-  }
-  // The first whole day of generated data: older hourly/daily rows are the backfilled weeks.
-  const startDay = Math.ceil(START / 86_400_000) * 1440;
-  for (const sql of backfillHoursSql(startDay)) await db().$executeRawUnsafe(sql);
-  // Statistics for the planners; on PostgreSQL also the visibility map (index-only scans), as
-  // autovacuum keeps it in a running system.
-  await db().$executeRawUnsafe(dialect === "postgres" ? "VACUUM ANALYZE" : "ANALYZE");
-}
-
 interface OverviewTiming {
   range: string;
   scope: string;
@@ -285,14 +200,5 @@ for (const size of sizes) {
 }
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 await db().$disconnect();
-if (!process.env.BENCH_KEEP) {
-  if (dialect === "sqlite") {
-    removeSqliteFiles();
-  } else {
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
+if (!process.env.BENCH_KEEP) await dropDatabase(dialect);
 process.exit(0);
