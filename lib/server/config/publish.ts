@@ -19,7 +19,7 @@ import { type ConfigVersionDto, getConfigVersion } from "./versions";
  * the long-polls. Version numbers come from `max + 1` under a per-resource lock (PostgreSQL advisory
  * lock; SQLite has a single writer) with the (resourceId, version) unique constraint as the backstop.
  */
-interface Commit {
+export interface Commit {
   resourceId: string;
   note: string;
   rolledBackFrom: number | null;
@@ -30,70 +30,84 @@ async function lockResource(tx: Tx, resourceId: string): Promise<void> {
   if (isPostgres()) await tx.$executeRaw`SELECT pg_advisory_xact_lock(727350103, hashtext(${resourceId}))`;
 }
 
+/**
+ * Write the next version inside the caller's transaction. `audit: false` when the caller audits the whole
+ * change (configuration as code: one change set). The caller calls notifyLocally after the commit.
+ */
+export async function writeVersionInTransaction(
+  tx: Tx,
+  actor: Actor,
+  commit: Commit,
+  key: ActiveSigningKey,
+  ctx: RequestContext,
+  opts: { audit: boolean } = { audit: true },
+) {
+  await lockResource(tx, commit.resourceId);
+  const policy = await commit.policyFor(tx);
+  const last = await tx.configVersion.findFirst({
+    where: { resourceId: commit.resourceId },
+    orderBy: { version: "desc" },
+    select: { version: true },
+  });
+  const version = (last?.version ?? 0) + 1;
+  const bundle = ConfigBundle.parse({
+    version,
+    resourceId: commit.resourceId,
+    publishedAt: new Date().toISOString(),
+    publishedBy: actor.email,
+    policy,
+  });
+  const signed = await signBundle(bundle, key);
+  const created = await tx.configVersion.create({
+    data: {
+      resourceId: commit.resourceId,
+      version,
+      bundle: JSON.stringify(bundle),
+      jws: signed.jws,
+      etag: signed.etag,
+      kid: signed.kid,
+      publishedById: actor.id,
+      publishedByEmail: actor.email,
+      note: commit.note,
+      rolledBackFrom: commit.rolledBackFrom,
+    },
+    select: {
+      version: true,
+      etag: true,
+      kid: true,
+      publishedAt: true,
+      publishedByEmail: true,
+      note: true,
+      rolledBackFrom: true,
+    },
+  });
+  const rollback = commit.rolledBackFrom !== null;
+  if (opts.audit)
+    await writeAudit(tx, {
+      actor,
+      action: rollback ? "config.rolled_back" : "config.published",
+      targetType: "resource",
+      targetId: commit.resourceId,
+      before: last ? { version: last.version } : null,
+      after: {
+        version,
+        note: commit.note,
+        kid: signed.kid,
+        etag: signed.etag,
+        ...(rollback ? { rolledBackFrom: commit.rolledBackFrom } : {}),
+      },
+      ctx,
+    });
+  await notifyInTransaction(tx, commit.resourceId);
+  return created;
+}
+
 async function commitVersion(actor: Actor, commit: Commit, ctx: RequestContext): Promise<ConfigVersionDto> {
   // Read the key before the transaction: the transaction must not wait on another connection.
   const key: ActiveSigningKey = await getActiveSigningKey();
   for (let attempt = 0; ; attempt++) {
     try {
-      const row = await db().$transaction(async (tx) => {
-        await lockResource(tx, commit.resourceId);
-        const policy = await commit.policyFor(tx);
-        const last = await tx.configVersion.findFirst({
-          where: { resourceId: commit.resourceId },
-          orderBy: { version: "desc" },
-          select: { version: true },
-        });
-        const version = (last?.version ?? 0) + 1;
-        const bundle = ConfigBundle.parse({
-          version,
-          resourceId: commit.resourceId,
-          publishedAt: new Date().toISOString(),
-          publishedBy: actor.email,
-          policy,
-        });
-        const signed = await signBundle(bundle, key);
-        const created = await tx.configVersion.create({
-          data: {
-            resourceId: commit.resourceId,
-            version,
-            bundle: JSON.stringify(bundle),
-            jws: signed.jws,
-            etag: signed.etag,
-            kid: signed.kid,
-            publishedById: actor.id,
-            publishedByEmail: actor.email,
-            note: commit.note,
-            rolledBackFrom: commit.rolledBackFrom,
-          },
-          select: {
-            version: true,
-            etag: true,
-            kid: true,
-            publishedAt: true,
-            publishedByEmail: true,
-            note: true,
-            rolledBackFrom: true,
-          },
-        });
-        const rollback = commit.rolledBackFrom !== null;
-        await writeAudit(tx, {
-          actor,
-          action: rollback ? "config.rolled_back" : "config.published",
-          targetType: "resource",
-          targetId: commit.resourceId,
-          before: last ? { version: last.version } : null,
-          after: {
-            version,
-            note: commit.note,
-            kid: signed.kid,
-            etag: signed.etag,
-            ...(rollback ? { rolledBackFrom: commit.rolledBackFrom } : {}),
-          },
-          ctx,
-        });
-        await notifyInTransaction(tx, commit.resourceId);
-        return created;
-      });
+      const row = await db().$transaction((tx) => writeVersionInTransaction(tx, actor, commit, key, ctx));
       notifyLocally(commit.resourceId);
       return { ...row, publishedAt: row.publishedAt.toISOString() };
     } catch (err) {

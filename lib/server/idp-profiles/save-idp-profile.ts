@@ -12,7 +12,7 @@ import type { IdpProfileDto, IdpSettings } from "./types";
 const NAME_TAKEN = "An IdP profile with this name already exists.";
 
 /** The columns a create/update writes, computed from the validated input. */
-function columnsFor(input: CreateIdpProfileInput) {
+export function columnsFor(input: CreateIdpProfileInput) {
   const { name, issuers, discoveryUrl, jwksUri, algorithms, claimProfile, ...kindInput } = input;
   const kindSettings = kindInput as IdpKindSettings;
   const overrides: IdpSettings["overrides"] = {

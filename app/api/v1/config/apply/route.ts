@@ -1,0 +1,21 @@
+import { ConfigApplyBody } from "@/lib/schemas/config-document";
+import { json, readJson, withAdmin } from "@/lib/server/api";
+import { CHANGE_PERMISSIONS, requirePermissions } from "@/lib/server/config-as-code/access";
+import { applyConfig } from "@/lib/server/config-as-code/apply";
+import { parseConfigDocument } from "@/lib/server/config-as-code/parse";
+
+export const dynamic = "force-dynamic";
+const MAX_BODY = 8 * 1024 * 1024;
+
+/**
+ * Apply a document in one transaction, all or nothing, audited as one change set (`config.applied`).
+ * Body: `{ "document", "publish"?: boolean, "planId"?: "<from plan>", "note"?: string }`; with `planId` a
+ * state that changed since the plan is refused (409).
+ */
+export const POST = withAdmin("resources.write", async (request, { actor, req }) => {
+  const body = await readJson(request, ConfigApplyBody, MAX_BODY);
+  requirePermissions(actor, body.publish ? [...CHANGE_PERMISSIONS, "config.publish"] : CHANGE_PERMISSIONS);
+  const doc = parseConfigDocument(body.document);
+  const result = await applyConfig(actor, doc, { publish: body.publish, planId: body.planId, note: body.note }, req);
+  return json(result);
+});

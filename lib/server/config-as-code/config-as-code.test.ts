@@ -1,0 +1,305 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import YAML from "yaml";
+import { POST as applyRoute } from "@/app/api/v1/config/apply/route";
+import { GET as exportRoute } from "@/app/api/v1/config/export/route";
+import { POST as planRoute } from "@/app/api/v1/config/plan/route";
+import type { Actor } from "../auth/session";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { clickTogether, fixtureActor } from "./fixtures";
+import { type FreshDb, freshDatabase } from "./fresh-db";
+import type { ConfigPlan, PlanChange } from "./plan";
+
+/**
+ * Configuration as code against real, empty databases (SQLite, or PostgreSQL with TEST_DB=postgres),
+ * through the route handlers as machines call them. Only the session lookup is replaced (no browser
+ * here); the role → permission checks are the real ones.
+ */
+const session = vi.hoisted(() => ({ actor: null as Actor | null }));
+vi.mock("@/lib/server/auth/session", async () => {
+  const { can } = await import("@/lib/server/auth/permissions");
+  return {
+    requireActor: async (permission: string) => {
+      if (!session.actor) throw new AppError("unauthorized", "Sign in first.");
+      if (!can(session.actor.role, permission as never)) throw new AppError("forbidden", "Not allowed.");
+      return session.actor;
+    },
+  };
+});
+const viewer: Actor = { ...fixtureActor, id: "cac-viewer", role: "viewer" };
+
+const base = "http://127.0.0.1/api/v1/config";
+const noParams = { params: Promise.resolve({}) };
+async function exportText(format = "yaml"): Promise<string> {
+  const res = await exportRoute(new Request(`${base}/export?format=${format}`), noParams);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+const post = (route: typeof planRoute, path: string, body: unknown) =>
+  route(
+    new Request(`${base}/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+    noParams,
+  );
+async function plan(document: unknown, publish = false): Promise<ConfigPlan> {
+  const res = await post(planRoute, "plan", { document, publish });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(JSON.stringify(body));
+  return body as ConfigPlan;
+}
+const apply = (document: unknown, extra: Record<string, unknown> = {}) =>
+  post(applyRoute, "apply", { document, ...extra });
+const find = (p: ConfigPlan, type: string, name: string, action: string): PlanChange | undefined =>
+  p.changes.find((c) => c.type === type && c.name === name && c.action === action);
+const counts = async () => ({
+  audit: await db().auditEvent.count(),
+  versions: await db().configVersion.count(),
+  resources: await db().mcpResource.count(),
+});
+
+let source: FreshDb;
+let target: FreshDb;
+let exported = "";
+
+beforeAll(async () => {
+  session.actor = fixtureActor;
+  [source, target] = await Promise.all([freshDatabase(), freshDatabase()]);
+  source.use();
+  await clickTogether();
+  exported = await exportText();
+  target.use();
+}, 180_000);
+afterAll(async () => {
+  await target?.dispose();
+  await source?.dispose();
+});
+beforeEach(() => {
+  session.actor = fixtureActor;
+});
+
+describe("configuration as code", () => {
+  it("exports a stable YAML document with names, not ids, and no secrets", async () => {
+    source.use();
+    try {
+      expect(await exportText()).toBe(exported);
+      const doc = YAML.parse(exported);
+      expect(doc.apiVersion).toBe("portcullis/v1");
+      expect(doc.idpProfiles.map((p: { name: string }) => p.name)).toEqual(["corp-entra", "okta-dev"]);
+      const files = doc.resources.find((r: { name: string }) => r.name === "files");
+      expect(files.idpProfile).toBe("corp-entra");
+      expect(files.tools.map((t: { name: string }) => t.name)).toEqual(["delete_file", "read_file", "search"]);
+      expect(files.downstreams[0].secretFrom).toEqual({ env: "GRAPH_OBO_SECRET" });
+      expect(files.status).toEqual({ publishedVersion: 1, unpublishedChanges: false });
+      expect(doc.alertRules.length).toBeGreaterThan(10);
+      expect(exported).not.toMatch(/"?id"?:|c[a-z0-9]{24}/);
+      const json = JSON.parse(await exportText("json"));
+      expect(json).toEqual(doc);
+    } finally {
+      target.use();
+    }
+  });
+
+  it("round trip: export → apply on an empty database (with publish) → the same export, byte for byte", async () => {
+    const before = await counts();
+    expect(before.resources).toBe(0);
+    const res = await apply(exported, { publish: true });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.applied).toBe(true);
+    expect(body.published).toEqual([
+      { resource: "files", version: 1 },
+      { resource: "search", version: 1 },
+    ]);
+    // One change set: one audit row for the whole apply.
+    const after = await counts();
+    expect(after.audit - before.audit).toBe(1);
+    const row = await db().auditEvent.findFirstOrThrow({ where: { action: "config.applied" } });
+    expect(row.targetId).toBe(body.changeSetId);
+    expect(JSON.parse(row.after ?? "{}").summary).toMatchObject({ create: expect.any(Number), publish: 2 });
+    expect(await exportText()).toBe(exported);
+  });
+
+  it("is idempotent: the same document again changes nothing and writes nothing", async () => {
+    const before = await counts();
+    const exportBefore = await exportText();
+    const p = await plan(exportBefore, true);
+    expect(p.changes).toEqual([]);
+    const res = await apply(exportBefore, { publish: true });
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    expect(body).toMatchObject({ applied: false, changeSetId: null, published: [] });
+    expect(await counts()).toEqual(before);
+    expect(await exportText()).toBe(exportBefore);
+  });
+
+  it("plans the exact changes of an edited document, with field diffs, and applies them", async () => {
+    const doc = YAML.parse(await exportText());
+    const files = doc.resources.find((r: { name: string }) => r.name === "files");
+    files.tools.find((t: { name: string }) => t.name === "search").scopes = ["mcp:tools:execute"];
+    files.tools.push({ name: "write_file", enabled: true, scopes: ["mcp:tools:admin"] });
+    files.policy.rateLimits.toolInvocationsPerMin = 30;
+    doc.resources = doc.resources.filter((r: { name: string }) => r.name !== "search");
+    doc.idpProfiles = doc.idpProfiles.filter((p: { name: string }) => p.name !== "okta-dev");
+    doc.idpProfiles.push({ name: "auth0-prod", kind: "auth0", domain: "acme.eu.auth0.com" });
+    const rule = doc.alertRules.find((r: { kind: string; reason?: string }) => r.kind === "auth_failures" && !r.reason);
+    rule.threshold = 75;
+    const p = await plan(doc, true);
+    expect(p.summary).toEqual({ create: 1, update: 2, delete: 2, publish: 1 });
+    expect(find(p, "resource", "files", "update")?.changes).toEqual([
+      { path: "policy.rateLimits.toolInvocationsPerMin", kind: "changed", before: 100, after: 30 },
+      { path: "tools[search].scopes", kind: "added", after: "mcp:tools:execute" },
+      {
+        path: "tools[write_file]",
+        kind: "added",
+        after: { name: "write_file", enabled: true, scopes: ["mcp:tools:admin"] },
+      },
+    ]);
+    expect(find(p, "alert_rule", "auth_failures//", "update")?.changes).toEqual([
+      { path: "threshold", kind: "changed", before: 50, after: 75 },
+    ]);
+    expect(find(p, "resource", "search", "delete")).toBeDefined();
+    expect(find(p, "idp_profile", "okta-dev", "delete")).toBeDefined();
+    expect(find(p, "idp_profile", "auth0-prod", "create")?.changes).toContainEqual({
+      path: "domain",
+      kind: "added",
+      after: "acme.eu.auth0.com",
+    });
+    const res = await apply(doc, { publish: true, planId: p.planId });
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.published).toEqual([{ resource: "files", version: 2 }]);
+    const now = YAML.parse(await exportText());
+    expect(now.resources.map((r: { name: string }) => r.name)).toEqual(["files"]);
+    expect(now.resources[0].policy.rateLimits.toolInvocationsPerMin).toBe(30);
+    expect(now.idpProfiles.map((r: { name: string }) => r.name)).toEqual(["auth0-prod", "corp-entra"]);
+    // The same plan again is stale: the state it was made against is gone.
+    const stale = await apply(doc, { publish: true, planId: p.planId });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).error.code).toBe("conflict");
+  });
+
+  it("a failing apply rolls back everything: a publish that fails after every other write leaves no trace", async () => {
+    const before = await counts();
+    const exportBefore = await exportText();
+    const doc = YAML.parse(exportBefore);
+    doc.resources[0].tools.push({ name: "rename_file", enabled: true, scopes: [] });
+    doc.alertRules[0].threshold = 9;
+    // A generic OIDC profile without a JWKS URI (it would come from Test connection): cannot be published yet.
+    doc.idpProfiles.push({ name: "plain-oidc", kind: "oidc", issuer: "https://idp.example.test/" });
+    doc.resources.push({
+      name: "notes",
+      uri: "https://notes.example.test/mcp",
+      idpProfile: "plain-oidc",
+      audiences: ["notes"],
+    });
+    const p = await plan(doc, true);
+    expect(p.summary.create).toBe(2);
+    const res = await apply(doc, { publish: true });
+    const body = await res.json();
+    expect(res.status).toBe(422);
+    expect(body.error.message).toMatch(/^Resource notes cannot be published, nothing was applied/);
+    expect(await counts()).toEqual(before);
+    expect(await exportText()).toBe(exportBefore);
+    // Without publish the same document applies (the draft may wait for its Test connection).
+    const ok = await apply(doc);
+    expect(ok.status).toBe(200);
+    expect((await counts()).resources).toBe(before.resources + 1);
+  });
+});
+
+describe("configuration as code: bad documents and roles", () => {
+  const good = () => YAML.parse(exported);
+  // biome-ignore lint/suspicious/noExplicitAny: each case edits the parsed YAML freely, as a person edits the file.
+  type Loose = Record<string, any>;
+  const cases: [string, string, (d: Loose) => unknown, RegExp][] = [
+    ["unknown key", "resources[0].tools[0].scoeps", (d) => (d.resources[0].tools[0].scoeps = []), /Unknown key/],
+    ["unknown top-level key", "resourses", (d) => (d.resourses = []), /Unknown key/],
+    [
+      "wrong type",
+      "resources[1].tools[0].enabled",
+      (d) => (d.resources[1].tools = [{ name: "x", enabled: "yes" }]),
+      /boolean/,
+    ],
+    ["wrong type in a rule", "alertRules[2].threshold", (d) => (d.alertRules[2].threshold = "lots"), /number/],
+    ["missing name", "resources[0].tools[1].name", (d) => delete d.resources[0].tools[1].name, /./],
+    [
+      "dangling IdP profile",
+      "resources[1].idpProfile",
+      (d) => (d.resources[1].idpProfile = "nope"),
+      /No IdP profile named nope/,
+    ],
+    [
+      "dangling scope",
+      "resources[0].tools[0].scopes[0]",
+      (d) => (d.resources[0].tools[0].scopes = ["mcp:files"]),
+      /Unknown scope mcp:files/,
+    ],
+    [
+      "dangling resource",
+      "alertRules[0].resource",
+      (d) => (d.alertRules[0].resource = "ghost"),
+      /No resource named ghost/,
+    ],
+    [
+      "dangling channel",
+      "alertRules[0].channels[0]",
+      (d) => (d.alertRules[0].channels = ["pager"]),
+      /No alert channel named pager/,
+    ],
+    [
+      "duplicate tool",
+      "resources[0].tools[3].name",
+      (d) => d.resources[0].tools.push({ ...d.resources[0].tools[0] }),
+      /listed twice/,
+    ],
+    ["bad URI", "resources[0].uri", (d) => (d.resources[0].uri = "http://files.example.test/mcp"), /https/],
+    [
+      "bad method key",
+      'resources[0].policy.methods["tools call"]',
+      (d) => (d.resources[0].policy.methods["tools call"] = { anyOf: [] }),
+      /method name/,
+    ],
+    ["wrong apiVersion", "apiVersion", (d) => (d.apiVersion = "v2"), /portcullis\/v1/],
+  ];
+  it.each(cases)("%s → 422 naming %s", async (_label, path, mutate, message) => {
+    const doc = good();
+    mutate(doc);
+    const before = await counts();
+    for (const route of [planRoute, applyRoute] as const) {
+      const res = await post(route, route === planRoute ? "plan" : "apply", { document: YAML.stringify(doc) });
+      const body = await res.json();
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(body.error.code).toBe("invalid_input");
+      expect(Object.keys(body.error.fields)).toContain(path);
+      expect(body.error.fields[path].join(" ")).toMatch(message);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a YAML syntax error names the line", async () => {
+    const res = await post(planRoute, "plan", { document: "apiVersion: portcullis/v1\nresources:\n  - name: [\n" });
+    const body = await res.json();
+    expect(res.status).toBe(422);
+    expect(body.error.fields.document[0]).toMatch(/line \d+/);
+  });
+
+  it("viewers may export but not plan or apply; nobody signed in gets 401", async () => {
+    session.actor = viewer;
+    expect((await exportRoute(new Request(`${base}/export`), noParams)).status).toBe(200);
+    expect((await post(planRoute, "plan", { document: exported })).status).toBe(403);
+    expect((await apply(exported)).status).toBe(403);
+    session.actor = null;
+    expect((await exportRoute(new Request(`${base}/export`), noParams)).status).toBe(401);
+  });
+
+  it("unknown export formats and body keys are refused with the field named", async () => {
+    const res = await exportRoute(new Request(`${base}/export?format=xml`), noParams);
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.fields).toHaveProperty("format");
+    const bad = await post(applyRoute, "apply", { document: exported, publsh: true });
+    expect(bad.status).toBe(422);
+  });
+});

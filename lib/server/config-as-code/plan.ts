@@ -1,0 +1,121 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type { ConfigDocument } from "@/lib/schemas/config-document";
+import { type DiffEntry, diffJson } from "../config/diff";
+import { type Db, db, type Tx } from "../db";
+import { type DesiredState, desiredStateOf } from "./desired";
+import { documentOf } from "./export";
+import { type CurrentState, readState } from "./state";
+
+/**
+ * Plan: the exact changes that applying a document would make, per object (create, update, delete, and
+ * publish when asked), each update with its field diffs. The plan id hashes the current state and the
+ * desired one: apply recomputes it inside its transaction and refuses a plan made against another state.
+ */
+export type ObjectType = "idp_profile" | "resource" | "alert_rule" | "alert_channel";
+export interface PlanChange {
+  type: ObjectType;
+  /** The object's name (alert rules: kind/reason/resource). */
+  name: string;
+  action: "create" | "update" | "delete" | "publish";
+  /** Field diffs: every field of a create or delete, the changed fields of an update. */
+  changes: DiffEntry[];
+}
+export interface ConfigPlan {
+  planId: string;
+  changes: PlanChange[];
+  summary: { create: number; update: number; delete: number; publish: number };
+}
+
+function compare<V>(
+  type: ObjectType,
+  current: Map<string, { view: V }>,
+  desired: Map<string, V> | null,
+  opts: { deletes: boolean } = { deletes: true },
+): PlanChange[] {
+  if (!desired) return [];
+  const out: PlanChange[] = [];
+  for (const [name, want] of desired) {
+    const have = current.get(name);
+    const changes = diffJson(have?.view ?? undefined, want);
+    if (!have) out.push({ type, name, action: "create", changes: diffJson({}, want) });
+    else if (changes.length) out.push({ type, name, action: "update", changes });
+  }
+  if (opts.deletes)
+    for (const [name, have] of current)
+      if (!desired.has(name)) out.push({ type, name, action: "delete", changes: diffJson(have.view, {}) });
+  return out;
+}
+
+/** Resources to publish: those the apply creates or changes, those on a changed IdP profile, and drafts not yet published. */
+function publishes(state: CurrentState, desired: DesiredState, changes: PlanChange[]): PlanChange[] {
+  const touched = new Set(changes.filter((c) => c.type === "resource" && c.action !== "delete").map((c) => c.name));
+  const idpsChanged = new Set(
+    changes.filter((c) => c.type === "idp_profile" && c.action === "update").map((c) => c.name),
+  );
+  const names = desired.resources ? [...desired.resources.keys()] : [...state.resources.keys()];
+  const out: PlanChange[] = [];
+  for (const name of names) {
+    const now = state.resources.get(name);
+    const idp = desired.resources?.get(name)?.view.idpProfile ?? now?.view.idpProfile ?? "";
+    if (touched.has(name) || idpsChanged.has(idp) || now?.unpublishedChanges)
+      out.push({
+        type: "resource",
+        name,
+        action: "publish",
+        changes: [
+          {
+            path: "version",
+            kind: now?.publishedVersion ? "changed" : "added",
+            before: now?.publishedVersion ?? undefined,
+            after: (now?.publishedVersion ?? 0) + 1,
+          },
+        ],
+      });
+  }
+  return out;
+}
+
+export function planOf(state: CurrentState, desired: DesiredState, publish: boolean): ConfigPlan {
+  const changes = [
+    ...compare("idp_profile", state.idps, desired.idps),
+    ...compare(
+      "resource",
+      state.resources,
+      desired.resources ? new Map([...desired.resources].map(([k, v]) => [k, v.view])) : null,
+    ),
+    ...compare("alert_rule", state.rules, desired.rules),
+    // Channels hold secrets: the document tunes existing ones, never creates or deletes them.
+    ...compare("alert_channel", state.channels, desired.channels, { deletes: false }),
+  ];
+  // Rules of a resource that goes away go with it (unless the document manages rules: then they are listed already).
+  if (!desired.rules && desired.resources)
+    for (const [key, rule] of state.rules)
+      if (rule.view.resource && !desired.resources.has(rule.view.resource))
+        changes.push({ type: "alert_rule", name: key, action: "delete", changes: diffJson(rule.view, {}) });
+  if (publish) changes.push(...publishes(state, desired, changes));
+  const count = (a: PlanChange["action"]) => changes.filter((c) => c.action === a).length;
+  const planId = createHash("sha256")
+    .update(JSON.stringify({ current: documentOf(state), desired: serializeDesired(desired), publish }))
+    .digest("hex");
+  return {
+    planId,
+    changes,
+    summary: { create: count("create"), update: count("update"), delete: count("delete"), publish: count("publish") },
+  };
+}
+
+function serializeDesired(d: DesiredState) {
+  const list = <V>(m: Map<string, V> | null) => (m ? [...m.values()] : null);
+  return {
+    idps: list(d.idps),
+    resources: d.resources ? [...d.resources.values()].map((r) => r.view) : null,
+    rules: list(d.rules),
+    channels: list(d.channels),
+  };
+}
+
+export async function planConfig(doc: ConfigDocument, publish: boolean, client: Db | Tx = db()): Promise<ConfigPlan> {
+  const state = await readState(client);
+  return planOf(state, desiredStateOf(doc, state), publish);
+}
