@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { CodeBlock } from "@/components/ui/code-block";
 
 const SNIPPET = `import { createConfigClient, createEnforcer, createEnforcerMetrics, createTelemetryClient, fanOutSink } from "portcullis/enforcer";
 
@@ -51,13 +52,7 @@ export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {
         </li>
         <li>Embed the enforcer in your MCP server with the telemetry client:</li>
       </ol>
-      <pre
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable code block must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
-        tabIndex={0}
-        className="mt-3 overflow-x-auto rounded-md bg-slate-950 p-3 text-xs leading-relaxed text-slate-100"
-      >
-        <code>{SNIPPET}</code>
-      </pre>
+      <CodeBlock label="Enforcer with telemetry (TypeScript)" code={SNIPPET} className="mt-3" />
       <p className="mt-3 text-xs text-muted">
         Events are batched (≤ 1,000 per second, gzip) and kept in memory while the control plane is unreachable; a
         request never waits for telemetry.

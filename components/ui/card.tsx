@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from "react";
+import { CardBody } from "./card-body";
 
 export function Card({
   title,
@@ -33,7 +34,7 @@ export function Card({
           {actions}
         </header>
       ) : null}
-      <div className="p-4">{children}</div>
+      <CardBody label={typeof title === "string" ? title : undefined}>{children}</CardBody>
     </section>
   );
 }

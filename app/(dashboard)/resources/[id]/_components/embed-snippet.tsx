@@ -1,3 +1,5 @@
+import { CodeBlock } from "@/components/ui/code-block";
+
 /** How to put the enforcer in front of an MCP server (Node http + the official SDK transport). */
 export function EmbedSnippet({
   controlPlaneUrl,
@@ -27,14 +29,5 @@ await config.start();
 // Fails closed (503) until a config is loaded; tokens, scopes, tools and rate limits per request.
 const enforcer = createEnforcer({ policy: () => config.policy() });
 createServer(createNodeHandler(enforcer, (req, res) => transport.handleRequest(req, res, req.body))).listen(8080);`;
-  return (
-    <pre
-      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable code block must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable)
-      tabIndex={0}
-      className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100"
-      data-testid="embed-snippet"
-    >
-      <code>{code}</code>
-    </pre>
-  );
+  return <CodeBlock label="Embed snippet (TypeScript)" code={code} testId="embed-snippet" />;
 }
