@@ -132,6 +132,12 @@ test.describe("publish and distribute (admin)", () => {
 
     // Several more publishes, each measured from publishedAt (server) to applied (client), same clock.
     for (let i = 0; i < 5; i++) {
+      // Each publish ships a change (an unchanged draft is refused: "nothing to publish", issue 13 #5).
+      const tools = await page.request.put(`/api/v1/resources/${resource.id}/tools`, {
+        data: { unlistedTools: "deny", tools: [{ name: "search" }, { name: `latency_${i}` }] },
+      });
+      expect(tools.status()).toBe(200);
+      await page.reload();
       const v = await publishInUi(page, `latency ${i}`);
       await expect.poll(() => applied.at(-1)?.version, { timeout: 2000 }).toBe(v);
     }
@@ -225,6 +231,9 @@ test.describe("publish and distribute (viewer)", () => {
       const owner = await browser.newContext({ storageState: asRole("owner") });
       const resource = await createResource(owner.request, idp);
       expect((await owner.request.post(`/api/v1/resources/${resource.id}/publish`, { data: {} })).status()).toBe(201);
+      await owner.request.put(`/api/v1/resources/${resource.id}/tools`, {
+        data: { unlistedTools: "deny", tools: [{ name: "search" }] },
+      });
       expect((await owner.request.post(`/api/v1/resources/${resource.id}/publish`, { data: {} })).status()).toBe(201);
       const cred = await owner.request.post(`/api/v1/resources/${resource.id}/credentials`, {
         data: { name: "viewer-visible" },

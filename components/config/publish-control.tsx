@@ -2,6 +2,7 @@
 
 import { useActionState, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { LengthLimit } from "@/components/ui/length-limit";
 import { submitKeepingInput } from "@/components/ui/submit-keeping-input";
 import type { PublishActionResult } from "@/lib/schemas/config";
 
@@ -17,15 +18,18 @@ export function PublishControl({
 }: {
   resourceId: string;
   /** The server action (passed in by the route that owns it: components never import from `app/`). */
-  publish: (input: { resourceId: string; note: FormDataEntryValue }) => Promise<PublishActionResult>;
+  publish: (input: { resourceId: string; note: FormDataEntryValue; confirm?: boolean }) => Promise<PublishActionResult>;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, formAction, pending] = useActionState(async (_prev: State, data: FormData) => {
-    const result = await publish({ resourceId, note: data.get("note") ?? "" });
+    // Issue 13 #5: the server names a risk first; "Publish anyway" sends the same publish with confirm.
+    const result = await publish({ resourceId, note: data.get("note") ?? "", confirm: data.get("confirm") === "yes" });
     if (result.ok) formRef.current?.reset(); // a failed publish keeps the note
     return result;
   }, null);
-  const problems = state && !state.ok ? Object.entries(state.fieldErrors ?? {}) : [];
+  const needsConfirm = state && !state.ok && state.error.code === "confirmation_required";
+  const problems = state && !state.ok && !needsConfirm ? Object.entries(state.fieldErrors ?? {}) : [];
+  const risks = needsConfirm ? (state.fieldErrors?.confirm ?? []) : [];
   return (
     <form
       ref={formRef}
@@ -41,10 +45,11 @@ export function PublishControl({
           <input
             id="publish-note"
             name="note"
-            maxLength={500}
+            aria-describedby="publish-note-limit"
             placeholder="What changed (optional)"
             className="mt-1 w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
           />
+          <LengthLimit forId="publish-note" max={500} compact />
         </div>
         <Button type="submit" pending={pending}>
           {pending ? "Publishing…" : "Publish"}
@@ -56,7 +61,22 @@ export function PublishControl({
             Published version {state.data.version}. Enforcers pick it up within a second.
           </span>
         ) : null}
-        {state && !state.ok ? (
+        {needsConfirm ? (
+          <div className="text-left text-amber-900 dark:text-amber-200">
+            <p className="font-medium">Publish anyway?</p>
+            <ul className="mt-1 list-disc pl-4">
+              {risks.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+            <div className="mt-2 text-right">
+              <Button type="submit" name="confirm" value="yes" variant="danger" pending={pending} autoFocus>
+                Publish anyway
+              </Button>
+            </div>
+          </div>
+        ) : null}
+        {state && !state.ok && !needsConfirm ? (
           <div className="text-red-700 dark:text-red-400">
             <p>{state.error.message}</p>
             {problems.length > 0 ? (

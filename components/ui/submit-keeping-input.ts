@@ -12,7 +12,8 @@ import { type FormEvent, startTransition } from "react";
 export function submitKeepingInput(action: (data: FormData) => void) {
   return (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // With the submitter, so a named button (e.g. "Publish anyway", name=confirm) is part of the data.
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     startTransition(() => action(data));
   };
 }

@@ -5,7 +5,12 @@ const ResourceId = z.string().trim().min(1, "Choose a resource.").max(100);
 const Note = z.string().trim().max(500, "At most 500 characters.").default("");
 const VersionNumber = z.coerce.number({ error: "Enter a version number." }).int().min(1, "Versions start at 1.");
 
-export const PublishInput = z.object({ resourceId: ResourceId, note: Note });
+export const PublishInput = z.object({
+  resourceId: ResourceId,
+  note: Note,
+  /** Publish although the server named a risk (issue 13 #5: failed Test connection, newly imported tools enabled). */
+  confirm: z.boolean().optional(),
+});
 export type PublishInput = z.infer<typeof PublishInput>;
 
 export const RollbackInput = z.object({ resourceId: ResourceId, version: VersionNumber, note: Note });

@@ -28,6 +28,8 @@ export const ToolDef = z.object({
   enabled: z.boolean().default(true),
   scopes: z.array(ScopeName).max(50).default([]),
   description: z.string().max(2000).optional(),
+  /** Set by an import for a tool the server did not list before (issue 13 #5): it arrives disabled; publishing it enabled asks first. */
+  importedNew: z.boolean().optional(),
 });
 
 const optionalText = (max: number, message: string) =>

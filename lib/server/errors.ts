@@ -1,5 +1,7 @@
 import "server-only";
 import { ZodError } from "zod";
+// Importing the map also installs it (z.config) for every schema parsed on the server.
+import { adminMessage } from "@/lib/schemas/error-map";
 import { classifyDbFault } from "./db-faults";
 
 /**
@@ -13,6 +15,12 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** Publish of a draft that equals the live version (issue 13 #5). */
+  nothing_to_publish: 409,
+  /** A risky publish that needs `confirm` (issue 13 #5): the message names the risk. */
+  confirmation_required: 409,
+  /** A change to an archived resource (issue 13 #7): restore it first. */
+  resource_archived: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -40,11 +48,12 @@ export class AppError extends Error {
   }
 }
 
+/** Field errors keyed by path, in the admin's words (lib/schemas/error-map.ts: never zod's own texts). */
 export function fieldErrorsOf(err: ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of err.issues) {
     const key = issue.path.join(".") || "_";
-    out[key] = [...(out[key] ?? []), issue.message];
+    out[key] = [...(out[key] ?? []), adminMessage(issue)];
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { ConfigBundle, type EnforcerPolicy } from "@/lib/enforcer/policy";
 import type { PublishInput, RollbackInput } from "@/lib/schemas/config";
+import type { ResourceDraft } from "@/lib/schemas/resources";
 import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { db, type Tx } from "../db";
@@ -8,8 +9,11 @@ import { notifyInTransaction, notifyLocally } from "../enforcers/notifier";
 import { isPostgres } from "../env";
 import { isUniqueViolation } from "../errors";
 import type { RequestContext } from "../request-context";
+import { parseDraft } from "../resources/dto";
 import { validatePolicy } from "./build-policy";
 import { loadDraftPolicy } from "./draft-policy";
+import { clearImportMarks, currentDraft, publishablePolicy, storedDraftOf } from "./publish-guard";
+import { draftOfVersion, resetDraftForRollback } from "./rollback-draft";
 import { signBundle } from "./sign-bundle";
 import { type ActiveSigningKey, getActiveSigningKey } from "./signing-key";
 import { type ConfigVersionDto, getConfigVersion } from "./versions";
@@ -24,6 +28,10 @@ export interface Commit {
   note: string;
   rolledBackFrom: number | null;
   policyFor: (tx: Tx) => Promise<EnforcerPolicy>;
+  /** The draft JSON stored with the version, so a rollback can restore it (issue 13 #4). */
+  draftFor?: (tx: Tx) => Promise<string>;
+  /** Runs in the version's transaction after it is written (a rollback resets the draft here). */
+  afterWrite?: (tx: Tx, version: number) => Promise<void>;
 }
 
 async function lockResource(tx: Tx, resourceId: string): Promise<void> {
@@ -58,6 +66,7 @@ export async function writeVersionInTransaction(
     policy,
   });
   const signed = await signBundle(bundle, key);
+  const draft = commit.draftFor ? await commit.draftFor(tx) : null;
   const created = await tx.configVersion.create({
     data: {
       resourceId: commit.resourceId,
@@ -70,6 +79,7 @@ export async function writeVersionInTransaction(
       publishedByEmail: actor.email,
       note: commit.note,
       rolledBackFrom: commit.rolledBackFrom,
+      draft,
     },
     select: {
       version: true,
@@ -98,6 +108,7 @@ export async function writeVersionInTransaction(
       },
       ctx,
     });
+  await commit.afterWrite?.(tx, version);
   await notifyInTransaction(tx, commit.resourceId);
   return created;
 }
@@ -118,7 +129,10 @@ async function commitVersion(actor: Actor, commit: Commit, ctx: RequestContext):
   }
 }
 
-/** Publish the resource's current draft as the next version. */
+/**
+ * Publish the resource's current draft as the next version, unguarded (tests, seeds, benchmarks). Admins publish
+ * through {@link publishDraft}, which refuses an unchanged draft and asks to confirm a risky one.
+ */
 export async function publishConfig(actor: Actor, input: PublishInput, ctx: RequestContext): Promise<ConfigVersionDto> {
   return commitVersion(
     actor,
@@ -127,6 +141,23 @@ export async function publishConfig(actor: Actor, input: PublishInput, ctx: Requ
       note: input.note,
       rolledBackFrom: null,
       policyFor: (tx) => loadDraftPolicy(tx, input.resourceId),
+      draftFor: (tx) => currentDraft(tx, input.resourceId),
+    },
+    ctx,
+  );
+}
+
+/** What the Publish button and `POST /api/v1/resources/{id}/publish` do (issue 13 #5 guardrails). */
+export async function publishDraft(actor: Actor, input: PublishInput, ctx: RequestContext): Promise<ConfigVersionDto> {
+  return commitVersion(
+    actor,
+    {
+      resourceId: input.resourceId,
+      note: input.note,
+      rolledBackFrom: null,
+      policyFor: (tx) => publishablePolicy(tx, input.resourceId, { confirmed: input.confirm === true }),
+      draftFor: (tx) => currentDraft(tx, input.resourceId),
+      afterWrite: (tx) => clearImportMarks(tx, input.resourceId),
     },
     ctx,
   );
@@ -137,9 +168,12 @@ export async function rollbackConfig(
   actor: Actor,
   input: RollbackInput,
   ctx: RequestContext,
-): Promise<ConfigVersionDto> {
+): Promise<ConfigVersionDto & { draftSnapshot: string | null }> {
   const old = await getConfigVersion(input.resourceId, input.version);
-  return commitVersion(
+  const oldDraft = await storedDraftOf(input.resourceId, input.version);
+  let target: ResourceDraft | undefined;
+  let draftSnapshot: string | null = null;
+  const version = await commitVersion(
     actor,
     {
       resourceId: input.resourceId,
@@ -147,7 +181,22 @@ export async function rollbackConfig(
       rolledBackFrom: input.version,
       // Re-validated: the old policy must still pass today's schema before it is signed again.
       policyFor: async () => validatePolicy(old.bundle.policy, input.resourceId),
+      // Issue 13 #4: the draft becomes the rolled-back version's; the one it replaces is kept as a snapshot.
+      draftFor: async (tx) => {
+        target = draftOfVersion(oldDraft, old.bundle.policy, parseDraft(await currentDraft(tx, input.resourceId)));
+        return JSON.stringify(target);
+      },
+      afterWrite: async (tx, newVersion) => {
+        if (!target) return;
+        draftSnapshot = await resetDraftForRollback(
+          tx,
+          actor,
+          { resourceId: input.resourceId, target, toVersion: input.version, newVersion },
+          ctx,
+        );
+      },
     },
     ctx,
   );
+  return { ...version, draftSnapshot };
 }

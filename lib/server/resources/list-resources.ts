@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db";
-import { draftStatusOf } from "./draft-status";
+import { contentChanged } from "./draft-status";
 import { parseDraft } from "./dto";
 import type { ResourceListItem } from "./types";
 
@@ -14,18 +14,40 @@ export async function listResources(): Promise<ResourceListItem[]> {
         idpProfileId: true,
         draft: true,
         updatedAt: true,
-        idpProfile: { select: { name: true, kind: true } },
+        archivedAt: true,
+        idpProfile: {
+          select: {
+            name: true,
+            kind: true,
+            issuers: true,
+            jwksUri: true,
+            discoveryUrl: true,
+            algorithms: true,
+            requireTokenType: true,
+            settings: true,
+          },
+        },
       },
       orderBy: [{ name: "asc" }],
     }),
-    db().configVersion.groupBy({ by: ["resourceId"], _max: { version: true, publishedAt: true } }),
+    db().configVersion.groupBy({ by: ["resourceId"], _max: { version: true } }),
   ]);
-  const latest = new Map(versions.map((v) => [v.resourceId, v._max]));
+  const pairs = versions.flatMap((v) =>
+    v._max.version != null ? [{ resourceId: v.resourceId, version: v._max.version }] : [],
+  );
+  const latestRows = pairs.length
+    ? await db().configVersion.findMany({
+        where: { OR: pairs },
+        select: { resourceId: true, version: true, publishedAt: true, bundle: true },
+      })
+    : [];
+  const latest = new Map(latestRows.map((v) => [v.resourceId, v]));
   return rows.map((r) => {
     const v = latest.get(r.id);
-    const status = draftStatusOf(
-      r.updatedAt,
-      v?.version != null && v.publishedAt != null ? { version: v.version, publishedAt: v.publishedAt } : null,
+    // Issue 13 #4: by content, as on the resource's own page.
+    const changed = contentChanged(
+      { resource: { id: r.id, name: r.name, uri: r.uri }, idp: r.idpProfile, draft: r.draft },
+      v?.bundle ?? null,
     );
     return {
       id: r.id,
@@ -35,7 +57,10 @@ export async function listResources(): Promise<ResourceListItem[]> {
       idpProfileName: r.idpProfile.name,
       idpKind: r.idpProfile.kind,
       toolCount: parseDraft(r.draft).tools.length,
-      ...status,
+      latestVersion: v?.version ?? null,
+      latestPublishedAt: v?.publishedAt.toISOString() ?? null,
+      hasUnpublishedChanges: changed,
+      archivedAt: r.archivedAt?.toISOString() ?? null,
       updatedAt: r.updatedAt.toISOString(),
     };
   });

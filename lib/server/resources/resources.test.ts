@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CreateIdpProfileInput } from "@/lib/schemas/idp-profiles";
 import { CreateResourceInput, UpdatePolicyInput, UpdateToolsInput } from "@/lib/schemas/resources";
 import type { Actor } from "../auth/session";
+import { publishConfig } from "../config/publish";
 import { db } from "../db";
 import { toAppError } from "../errors";
 import { createIdpProfile } from "../idp-profiles/save-idp-profile";
@@ -276,37 +277,31 @@ describe("MCP resources", () => {
     expect(UpdatePolicyInput.safeParse({ ...input, toolsNeedingScope: "maybe" }).success).toBe(false);
   });
 
-  it("shows unpublished changes until a version is published after the last edit", async () => {
+  it("shows unpublished changes by content: until the draft equals the latest version (issue 13 #4)", async () => {
     const res = await create(base());
     if (!res.ok) throw new Error("create failed");
     const id = res.data.id;
-    expect(await getDraftStatus(id)).toEqual({
+    expect(await getDraftStatus(id)).toMatchObject({
       latestVersion: null,
       latestPublishedAt: null,
       hasUnpublishedChanges: true,
     });
-    await db().configVersion.create({
-      data: {
-        resourceId: id,
-        version: 1,
-        bundle: "{}",
-        jws: "x",
-        etag: `"${uid()}"`,
-        kid: "k",
-        publishedByEmail: actor.email,
-        publishedAt: new Date(Date.now() + 1000),
-      },
-    });
-    expect(await getDraftStatus(id)).toMatchObject({ latestVersion: 1, hasUnpublishedChanges: false });
+    await publishConfig(actor, { resourceId: id, note: "" }, ctx);
+    expect(await getDraftStatus(id)).toMatchObject({ latestVersion: 1, hasUnpublishedChanges: false, changeCount: 0 });
     expect((await listResources()).find((r) => r.id === id)).toMatchObject({
       latestVersion: 1,
       hasUnpublishedChanges: false,
     });
-    await db().configVersion.updateMany({
-      where: { resourceId: id },
-      data: { publishedAt: new Date(Date.now() - 60_000) },
-    });
+    const draft = (await getResource(id))?.draft;
     await updateResourceTools(actor, UpdateToolsInput.parse({ id, unlistedTools: "allow", tools: [] }), ctx);
-    expect((await getDraftStatus(id)).hasUnpublishedChanges).toBe(true);
+    expect(await getDraftStatus(id)).toMatchObject({ hasUnpublishedChanges: true, changeCount: 1 });
+    expect((await listResources()).find((r) => r.id === id)?.hasUnpublishedChanges).toBe(true);
+    // Undoing the edit is no change, whatever the timestamps say.
+    await updateResourceTools(
+      actor,
+      UpdateToolsInput.parse({ id, unlistedTools: draft?.unlistedTools, tools: draft?.tools }),
+      ctx,
+    );
+    expect(await getDraftStatus(id)).toMatchObject({ hasUnpublishedChanges: false, changeCount: 0 });
   });
 });

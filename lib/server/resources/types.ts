@@ -24,12 +24,18 @@ export interface ResourceListItem {
   latestVersion: number | null;
   latestPublishedAt: string | null;
   hasUnpublishedChanges: boolean;
+  /** Archived (issue 13 #7): enforcers deny everything; null when active. */
+  archivedAt: string | null;
   updatedAt: string;
 }
 
 export interface DraftStatus {
   latestVersion: number | null;
   latestPublishedAt: string | null;
-  /** McpResource.updatedAt is later than the latest ConfigVersion.publishedAt (or nothing was ever published). */
+  /** The draft would publish a policy other than the latest version's (compared by content), or nothing is published. */
   hasUnpublishedChanges: boolean;
+  /** How many policy fields differ from the latest version; null when the draft cannot be built. */
+  changeCount: number | null;
+  /** Why the draft cannot be published as it is. */
+  draftProblem?: string;
 }

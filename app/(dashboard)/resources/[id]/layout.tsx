@@ -6,6 +6,7 @@ import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { getDraftStatus } from "@/lib/server/resources/draft-status";
 import { getResource } from "@/lib/server/resources/get-resource";
+import { DraftBadge } from "./_components/draft-badge";
 import { ResourceTabs } from "./_components/resource-tabs";
 import { publishAction } from "./history/actions";
 
@@ -44,11 +45,7 @@ export default async function ResourceLayout({
             ) : (
               <Badge>never published</Badge>
             )}
-            {status.hasUnpublishedChanges ? (
-              <Badge tone="amber">Draft has unpublished changes</Badge>
-            ) : (
-              <Badge tone="green">Draft published</Badge>
-            )}
+            <DraftBadge resourceId={id} status={status} />
           </div>
         </div>
         {can(actor.role, "config.publish") ? <PublishControl resourceId={id} publish={publishAction} /> : null}

@@ -7,7 +7,10 @@ import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { type VersionDiff as Diff, diffConfigVersions, listConfigVersions } from "@/lib/server/config/versions";
 import { AppError } from "@/lib/server/errors";
+import { listDraftSnapshots } from "@/lib/server/resources/draft-snapshots";
+import { diffVersionToDraft } from "@/lib/server/resources/draft-status";
 import { resourceTitle } from "../_components/page-title";
+import { DraftSnapshots } from "./_components/draft-snapshots";
 import { RollbackButton } from "./_components/rollback-button";
 
 export const generateMetadata = resourceTitle("Config history");
@@ -48,16 +51,26 @@ export default async function HistoryPage({
   }
   const query = await searchParams;
   const latest = versions[0]?.version ?? 1;
-  const to = Number(query.to) || latest;
-  const from = Number(query.from) || Math.max(1, to - 1);
-  let diff: Diff | null = null;
+  // `to=draft` compares a version with what the draft would publish (the header's "Draft differs" link).
+  const toDraft = query.to === "draft";
+  const to = toDraft ? latest : Number(query.to) || latest;
+  const from = Number(query.from) || (toDraft ? latest : Math.max(1, to - 1));
+  let diff: { title: string; changes: Diff["changes"] } | null = null;
   let diffError: string | null = null;
   try {
-    diff = await diffConfigVersions(id, from, to);
+    if (toDraft) {
+      const d = await diffVersionToDraft(id, from);
+      diff = { title: `Changes from v${from} to the draft`, changes: d.changes };
+    } else {
+      const d = await diffConfigVersions(id, from, to);
+      diff = { title: `Changes from v${d.from.version} to v${d.to.version}`, changes: d.changes };
+    }
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     diffError = err.message;
   }
+  const snapshots = await listDraftSnapshots(id);
+  const canWrite = can(actor.role, "resources.write");
   return (
     <div className="space-y-6">
       <Card title={`${versions.length} version${versions.length === 1 ? "" : "s"}`}>
@@ -85,7 +98,9 @@ export default async function HistoryPage({
                 <td className="py-2 pr-4 font-mono text-xs text-muted">{v.kid}</td>
                 {canPublish ? (
                   <td className="py-2">
-                    {v.version === latest ? null : <RollbackButton resourceId={id} version={v.version} />}
+                    {v.version === latest ? null : (
+                      <RollbackButton resourceId={id} version={v.version} liveVersion={latest} />
+                    )}
                   </td>
                 ) : null}
               </tr>
@@ -94,8 +109,14 @@ export default async function HistoryPage({
         </table>
       </Card>
       <Card title="Compare versions">
-        {/* A plain GET form: the diff is rendered on the server, and the URL can be shared. */}
-        <form method="get" className="mb-4 flex flex-wrap items-end gap-3" aria-label="Compare versions">
+        {/* A plain GET form: the diff is rendered on the server, and the URL can be shared. Keyed by the pair, so
+            after a rollback or a link the selectors always show the pair whose diff is below (issue 13 #4). */}
+        <form
+          key={`${from}-${toDraft ? "draft" : to}`}
+          method="get"
+          className="mb-4 flex flex-wrap items-end gap-3"
+          aria-label="Compare versions"
+        >
           <div>
             <label htmlFor="diff-from" className="text-sm font-medium">
               From
@@ -112,7 +133,8 @@ export default async function HistoryPage({
             <label htmlFor="diff-to" className="text-sm font-medium">
               To
             </label>
-            <select id="diff-to" name="to" defaultValue={to} className={selectClass}>
+            <select id="diff-to" name="to" defaultValue={toDraft ? "draft" : to} className={selectClass}>
+              <option value="draft">draft</option>
               {versions.map((v) => (
                 <option key={v.version} value={v.version}>
                   v{v.version}
@@ -127,13 +149,12 @@ export default async function HistoryPage({
         {diffError ? <p className="text-sm text-red-700">{diffError}</p> : null}
         {diff ? (
           <>
-            <h3 className="mb-2 text-sm font-medium">
-              Changes from v{diff.from.version} to v{diff.to.version}
-            </h3>
+            <h3 className="mb-2 text-sm font-medium">{diff.title}</h3>
             <VersionDiff changes={diff.changes} />
           </>
         ) : null}
       </Card>
+      <DraftSnapshots resourceId={id} snapshots={snapshots} canRestore={canWrite} />
     </div>
   );
 }
