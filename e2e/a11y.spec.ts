@@ -57,6 +57,7 @@ const PAGES: { name: string; path: () => string }[] = [
   { name: "Alerts", path: () => "/alerts" },
   { name: "Audit trail", path: () => "/audit" },
   { name: "Alert rules", path: () => "/settings/alerts" },
+  { name: "Audit streaming", path: () => "/settings/audit-streaming" },
   { name: "Admins", path: () => "/settings/admins" },
   { name: "API tokens", path: () => "/settings/api-tokens" },
 ];

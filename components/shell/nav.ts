@@ -10,5 +10,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit trail" },
   { href: "/settings/alerts", label: "Alert rules" },
+  { href: "/settings/audit-streaming", label: "Audit streaming" },
   { href: "/settings/admins", label: "Admins" },
+  { href: "/settings/api-tokens", label: "API tokens" },
 ];

@@ -1,0 +1,135 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "@playwright/test";
+import { asRole } from "./fixtures/roles";
+
+/**
+ * Settings → Audit streaming in Chromium: an admin adds a webhook sink pointing at a loopback
+ * receiver started here, copies the signing secret shown once, sends a test event (the receiver's
+ * answer is announced), watches the server's own background job stream the audit trail (signed JSON
+ * Lines) and the status turn to "delivered", then pauses and deletes the sink; bad input gets an error
+ * summary that takes focus. Viewers see the status and no controls.
+ */
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+type Line = { id: string; type: string; action?: string };
+
+test.describe("audit streaming", () => {
+  test.use({ storageState: asRole("admin") });
+  const hits: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const receiver = createServer((req, res) => {
+    let text = "";
+    req.on("data", (c: Buffer) => {
+      text += c.toString("utf8");
+    });
+    req.on("end", () => {
+      hits.push({ headers: req.headers, body: text });
+      res.writeHead(204).end();
+    });
+  });
+  test.beforeAll(async () => {
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  });
+  test.afterAll(async () => {
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+  });
+
+  test("add a webhook sink, send a test event, watch the audit trail arrive, pause and delete", async ({ page }) => {
+    test.setTimeout(90_000);
+    const name = `siem-${unique()}`;
+    const path = `/siem/${name}`;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${path}`;
+    const lines = () =>
+      hits
+        .filter((h) => h.headers["portcullis-delivery"] && h.body.includes(name))
+        .flatMap((h) =>
+          h.body
+            .trimEnd()
+            .split("\n")
+            .map((l) => JSON.parse(l) as Line),
+        );
+
+    await page.goto("/settings/audit-streaming");
+    await expect(page.getByRole("heading", { level: 1, name: "Audit streaming" })).toBeVisible();
+    const form = page.getByRole("form", { name: "Add a sink" });
+
+    // Bad input: the summary takes focus and names each field.
+    await form.getByLabel("URL").fill("ftp://nowhere");
+    await form.getByRole("button", { name: "Add sink" }).click();
+    const summary = page.getByTestId("error-summary");
+    await expect(summary).toBeFocused();
+    await expect(summary).toContainText("Name: Enter a name.");
+    await expect(form.getByLabel("URL")).toHaveValue("ftp://nowhere"); // input kept
+
+    await form.getByLabel("Name").fill(name);
+    await form.getByLabel("URL").fill(url);
+    await form.getByRole("checkbox", { name: "Also send enforcer denials" }).check();
+    await form.getByRole("button", { name: "Add sink" }).click();
+    const secretBox = page.locator("#new-sink-secret");
+    await expect(secretBox).toBeFocused();
+    const secret = (await page.getByTestId("sink-signing-secret").textContent()) ?? "";
+    expect(secret).toMatch(/^whsec_/);
+
+    const row = page.getByTestId(`sink-${name}`);
+    await expect(row).toContainText("HTTPS webhook (JSON Lines, signed)");
+    await expect(row).toContainText("audit + denials");
+    await expect(row).toContainText(new URL(url).origin);
+    expect(await row.textContent()).not.toContain(path); // only the origin is shown
+
+    // Send test event: the receiver's answer, announced beside the button.
+    await row.getByRole("button", { name: `Send test event to ${name}` }).click();
+    await expect(row.getByRole("status").filter({ hasText: "accepted" })).toContainText(`accepted by ${name}.`);
+    const sample = hits.find((h) => h.body.includes(`audit sink \\"${name}\\"`));
+    expect(sample?.headers["portcullis-event"]).toBe("audit.batch");
+    const [t, v1] = String(sample?.headers["portcullis-signature"]).split(",");
+    const ts = t?.slice(2) ?? "";
+    expect(v1).toBe(`v1=${createHmac("sha256", secret).update(`${ts}.${sample?.body}`).digest("hex")}`);
+
+    // The server's background job streams the trail: the sink's creation and its test, in order.
+    await expect
+      .poll(() => lines().map((l) => l.action), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(["audit_sink.create", "audit_sink.test"]));
+    const actions = lines().map((l) => l.action);
+    expect(actions.indexOf("audit_sink.create")).toBeLessThan(actions.indexOf("audit_sink.test"));
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId(`sink-${name}`)).not.toContainText("Last delivered never");
+    }).toPass({ timeout: 20_000 });
+
+    // Pause: the toggle keeps focus and says what happened.
+    const pause = page.getByTestId(`sink-${name}`).getByRole("button", { name: `Pause ${name}` });
+    await pause.click();
+    await expect(page.getByTestId(`sink-${name}`).getByRole("button", { name: `Resume ${name}` })).toBeFocused();
+    await expect(page.getByTestId(`sink-${name}`)).toContainText("paused");
+
+    // Delete behind a confirmation; the row leaves the list and the change is audited.
+    await page
+      .getByTestId(`sink-${name}`)
+      .getByRole("button", { name: `Delete ${name}` })
+      .click();
+    await page.getByTestId(`sink-${name}`).getByRole("button", { name: "Confirm delete" }).click();
+    await expect(page.getByTestId(`sink-${name}`)).toHaveCount(0);
+    const audit = await page.request.get("/api/v1/audit?targetType=audit_sink&limit=20");
+    const { events } = (await audit.json()) as {
+      events: { action: string; after: string | null; before: string | null }[];
+    };
+    const mine = events.filter((e) => `${e.after}${e.before}`.includes(name)).map((e) => e.action);
+    expect(mine).toEqual(expect.arrayContaining(["audit_sink.create", "audit_sink.update", "audit_sink.delete"]));
+  });
+
+  test.describe("as a viewer", () => {
+    test.use({ storageState: asRole("viewer") });
+    test("sees the status page without controls; the API refuses changes", async ({ page }) => {
+      await page.goto("/settings/audit-streaming");
+      await expect(page.getByRole("heading", { level: 1, name: "Audit streaming" })).toBeVisible();
+      await expect(page.getByText("Your role can read these settings, not change them.")).toBeVisible();
+      await expect(page.getByRole("form", { name: "Add a sink" })).toHaveCount(0);
+      const res = await page.request.post("/api/v1/audit-sinks", {
+        data: { kind: "webhook", name: "nope", url: "https://example.com/" },
+        headers: { origin: new URL(page.url()).origin },
+      });
+      expect(res.status()).toBe(403);
+    });
+  });
+});
