@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { CreateIdpProfileInput, IdpProfileIdInput, UpdateIdpProfileInput } from "@/lib/schemas/idp-profiles";
 import { validatedAction } from "@/lib/server/action";
+import { RepublishInput, republishProfileResources } from "@/lib/server/idp-profiles/republish";
 import { createIdpProfile, deleteIdpProfile, updateIdpProfile } from "@/lib/server/idp-profiles/save-idp-profile";
 import { testIdpConnection } from "@/lib/server/idp-profiles/test-connection";
 
@@ -31,3 +32,13 @@ export const testIdpConnectionAction = validatedAction("idp.write", IdpProfileId
   const p = await testIdpConnection(actor, input, ctx);
   return done({ ok: p.lastTestOk === true }, p.id);
 });
+
+export const republishProfileResourcesAction = validatedAction(
+  "config.publish",
+  RepublishInput,
+  async (input, actor, ctx) => {
+    const results = await republishProfileResources(actor, input, ctx);
+    revalidatePath("/resources", "layout");
+    return done(results, input.profileId);
+  },
+);

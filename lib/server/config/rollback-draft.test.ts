@@ -8,6 +8,7 @@ import { UpdateToolsInput } from "@/lib/schemas/resources";
 import { db } from "../db";
 import { createTestResource, testActor, testCtx } from "../enforcers/test-fixtures";
 import type { AppError } from "../errors";
+import { republishProfileResources, resourcesNeedingRepublish } from "../idp-profiles/republish";
 import { listDraftSnapshots, restoreDraftSnapshot } from "../resources/draft-snapshots";
 import { getDraftStatus } from "../resources/draft-status";
 import { updateResourceTools } from "../resources/update-draft";
@@ -109,5 +110,27 @@ describe("publish guardrails", () => {
     await publishDraft(testActor, { resourceId, note: "", confirm: true }, testCtx);
     const after = JSON.parse((await db().mcpResource.findUniqueOrThrow({ where: { id: resourceId } })).draft);
     expect(after.tools.some((t: { importedNew?: boolean }) => t.importedNew)).toBe(false);
+  });
+
+  it("names the resources an IdP profile edit left behind and republishes them in one action", async () => {
+    const { resourceId, idpProfileId } = await createTestResource();
+    const other = await db().mcpResource.create({
+      data: {
+        name: `second-${resourceId}`,
+        uri: `https://second-${resourceId}.example.test/mcp`,
+        idpProfileId,
+        draft: JSON.stringify({ audiences: ["api://x"] }),
+      },
+    });
+    await publishConfig(testActor, { resourceId, note: "" }, testCtx);
+    await publishConfig(testActor, { resourceId: other.id, note: "" }, testCtx);
+    expect(await resourcesNeedingRepublish(idpProfileId)).toEqual([]);
+    const profile = await db().idpProfile.findUniqueOrThrow({ where: { id: idpProfileId } });
+    await db().idpProfile.update({ where: { id: idpProfileId }, data: { jwksUri: `${profile.jwksUri}/rotated` } });
+    expect((await resourcesNeedingRepublish(idpProfileId)).map((r) => r.latestVersion)).toEqual([1, 1]);
+    const results = await republishProfileResources(testActor, { profileId: idpProfileId }, testCtx);
+    expect(results.map((r) => r.version)).toEqual([2, 2]);
+    expect(await resourcesNeedingRepublish(idpProfileId)).toEqual([]);
+    expect((await getConfigVersion(resourceId, 2)).bundle.policy.idp.jwksUri).toBe(`${profile.jwksUri}/rotated`);
   });
 });

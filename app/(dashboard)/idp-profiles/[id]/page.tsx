@@ -4,9 +4,11 @@ import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { getIdpProfile } from "@/lib/server/idp-profiles/get-idp-profile";
+import { resourcesNeedingRepublish } from "@/lib/server/idp-profiles/republish";
 import { DeleteProfileButton } from "../_components/delete-profile-button";
 import { KIND_LABELS, valuesFromDto } from "../_components/form-values";
 import { IdpProfileForm } from "../_components/idp-profile-form";
+import { RepublishNotice } from "../_components/republish-notice";
 import { TestConnectionButton } from "../_components/test-connection-button";
 import { TestResultView } from "../_components/test-result";
 
@@ -45,6 +47,11 @@ export default async function IdpProfilePage({ params }: { params: Promise<{ id:
           </>
         }
         actions={canWrite ? <TestConnectionButton profileId={profile.id} /> : null}
+      />
+      <RepublishNotice
+        profileId={profile.id}
+        stale={await resourcesNeedingRepublish(profile.id)}
+        canPublish={can(actor.role, "config.publish")}
       />
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="Accepted tokens">
