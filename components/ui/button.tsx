@@ -34,7 +34,7 @@ export function Button({
       type="button"
       aria-disabled={pending || undefined}
       {...props}
-      onClick={click}
+      onClick={pending || onClick ? click : undefined}
       className={`inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2 disabled:cursor-not-allowed aria-disabled:cursor-progress dark:focus-visible:ring-offset-slate-900 ${styles[variant]} ${className}`}
     />
   );

@@ -65,7 +65,7 @@ export function AdminRowControls({
       {choice !== role ? (
         <InlineConfirm
           label="Save role"
-          openerLabel={`Save role of ${email}`}
+          openerLabel={`Save role for ${email}`}
           openerVariant="primary"
           confirmVariant="primary"
           question={`Make ${name} ${EFFECT[choice as Role] ?? choice}.`}
