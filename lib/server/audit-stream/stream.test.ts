@@ -157,7 +157,7 @@ describe("syslog sink (RFC 5424 over TCP, octet counting)", () => {
     const mine = () =>
       syslog.messages.map(parseRfc5424).filter((m) => m.msg.type === "audit" && String(m.msg.action).includes(suffix));
     const suffix = tag();
-    const seqs: number[] = [await audit(`sys.1.${suffix}`), await audit(`sys.2 "quoted] ${suffix}`)];
+    const seqs: number[] = [await audit(`sys.1.ünïcødé✓.${suffix}`), await audit(`sys.2 "quoted] ${suffix}`)];
     await deliverUntil(sink.id, () => mine().length >= 2);
     const [a, b] = mine();
     expect(a).toMatchObject({ pri: 13 * 8 + 5, appName: "portcullis", msgId: "audit", sdEventId: `audit-${seqs[0]}` });
