@@ -2,7 +2,8 @@
 /**
  * `npm test`: the whole suite, in the order that fails fastest, then one summary line.
  *   lint · schema copy check · typecheck · unit (enforcer, IdP harness) ·
- *   data layer on SQLite · data layer on PostgreSQL · storage faults · Playwright in Debian Chromium (production build)
+ *   data layer on SQLite · data layer on PostgreSQL · storage faults · MCP conformance suite ·
+ *   Playwright in Debian Chromium (production build)
  * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see README).
  * `npm test -- --only=unit,db` runs a subset.
  */
@@ -45,6 +46,13 @@ const steps = [
   // Storage faults: a SQLite file on a tmpfs filled for real (needs root: skipped with a message
   // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute.
   vitest("faults", "faults"),
+  // MCP conformance suite 0.1.16 (its CLI on Node 22): every server scenario against the conformance server,
+  // bare and behind the enforcer through a token-adding proxy. About 30 s.
+  {
+    name: "conformance",
+    cmd: ["npx", "tsx", "scripts/conformance/run.ts"],
+    counts: () => JSON.parse(readFileSync("test-results/conformance.json", "utf8")),
+  },
   {
     name: "e2e",
     cmd: ["npx", "playwright", "test"],
