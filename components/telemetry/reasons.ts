@@ -167,6 +167,11 @@ export const REASON_HELP: Record<ReasonCode, ReasonHelp> = {
       "The request speaks an MCP revision this resource does not accept: older than the policy's oldest revision, unknown, or no MCP-Protocol-Version at all (which means 2025-03-26).",
     fix: "Upgrade the client (SDK 1.x from 2025-06-18 on, or SDK 2.x), or lower the resource's oldest accepted revision.",
   },
+  resource_archived: {
+    title: "Resource archived",
+    explanation: "An admin archived this MCP resource: its enforcers refuse every request until it is restored.",
+    fix: "Restore the resource on its page (Danger zone) if it should serve again; otherwise retire the MCP server.",
+  },
   task_not_owned: {
     title: "Someone else's task",
     explanation:

@@ -95,6 +95,8 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       state = safeState();
       if (!state) throw new EnforcerError(ReasonCode.PolicyUnavailable, "no policy is loaded");
       const { policy } = state;
+      // Issue 13 #7: an archived resource answers nobody, whatever the token; checked first, it costs nothing.
+      if (policy.archived) throw new EnforcerError(ReasonCode.ResourceArchived, "this MCP resource is archived");
       checkNoTokenInQuery(request.url);
       checkOrigin(origin, state.origins);
       // Streamable HTTP knows POST (messages), GET (the server's stream) and DELETE (end a session); nothing else.

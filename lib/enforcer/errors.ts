@@ -43,6 +43,8 @@ export const ReasonCode = {
   HeaderMismatch: "header_mismatch",
   UnsupportedProtocolVersion: "unsupported_protocol_version",
   TaskNotOwned: "task_not_owned",
+  /** The control plane archived the resource (issue 13 #7): every request is refused until it is restored. */
+  ResourceArchived: "resource_archived",
 } as const;
 
 /** A value of {@link ReasonCode}, e.g. `"token_expired"`. */
@@ -86,6 +88,7 @@ const STATUS: Record<ReasonCode, { status: number; bearer: BearerError }> = {
   request_malformed: { status: 400, bearer: "invalid_request" },
   body_too_large: { status: 413, bearer: undefined },
   policy_unavailable: { status: 503, bearer: undefined },
+  resource_archived: { status: 403, bearer: undefined },
   // 2026-07-28 transport: a malformed request, not a token problem (no `error=`, so no re-authorization loop).
   header_mismatch: { status: 400, bearer: undefined },
   unsupported_protocol_version: { status: 400, bearer: undefined },

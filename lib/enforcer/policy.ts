@@ -234,6 +234,11 @@ const PolicyObject = z.object({
   toolsNeedingScope: z.enum(["show", "hide"]).default("show"),
   rateLimits: RateLimits.default(RateLimits.parse({})),
   obo: z.array(OboDownstream).max(50).default([]),
+  /**
+   * The control plane archived the resource (issue 13 #7): every request is refused with `resource_archived`. Such a
+   * bundle also disables every method and tool, so an enforcer older than this field denies everything as well.
+   */
+  archived: z.boolean().optional(),
   /** MCP protocol revisions served (issue 22). Absent in bundles older than the field: the defaults. */
   protocol: ProtocolSettings.default(ProtocolSettings.parse({})),
 });
