@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import YAML from "yaml";
 import { POST as applyRoute } from "@/app/api/v1/config/apply/route";
@@ -262,6 +263,12 @@ describe("configuration as code: bad documents and roles", () => {
       (d) => (d.resources[0].policy.methods["tools call"] = { anyOf: [] }),
       /method name/,
     ],
+    [
+      "changing the kind of a profile in use",
+      "idpProfiles[0].kind",
+      (d) => (d.idpProfiles[0] = { name: "corp-entra", kind: "auth0", domain: "acme.auth0.com" }),
+      /Resources use IdP profile corp-entra/,
+    ],
     ["wrong apiVersion", "apiVersion", (d) => (d.apiVersion = "v2"), /portcullis\/v1/],
   ];
   it.each(cases)("%s → 422 naming %s", async (_label, path, mutate, message) => {
@@ -277,6 +284,18 @@ describe("configuration as code: bad documents and roles", () => {
       expect(body.error.fields[path].join(" ")).toMatch(message);
     }
     expect(await counts()).toEqual(before);
+  });
+
+  it("the README's example document is valid, and leaves the built-in alert rules alone", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("## Configuration as code"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(example).toContain("apiVersion: portcullis/v1");
+    const p = await plan(example);
+    expect(p.planId).toMatch(/^[0-9a-f]{64}$/);
+    expect(p.changes.filter((c) => c.type === "resource").map((c) => c.name)).toContain("files");
+    // It lists one alert rule: the built-in rules it leaves out stay as they are (every start seeds them again).
+    expect(p.changes.filter((c) => c.type === "alert_rule" && c.action === "delete")).toEqual([]);
   });
 
   it("a YAML syntax error names the line", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { ALL_REASON_CODES } from "@/lib/enforcer/errors";
-import { KIND_INFO } from "@/lib/schemas/alerts";
+import { ALERT_KINDS, KIND_INFO, REASON_VARIANTS } from "@/lib/schemas/alerts";
 import type { ConfigDocument } from "@/lib/schemas/config-document";
 import type { ResourceDraft } from "@/lib/schemas/resources";
 import type { FieldErrors } from "../errors";
@@ -34,6 +34,14 @@ export interface DesiredState {
 }
 
 const reasons = new Set<string>(ALL_REASON_CODES);
+/**
+ * The fleet-wide rules every start seeds again (ensureDefaultAlertRules): a document may change them, but one
+ * that leaves them out leaves them as they are (a delete would not last past the next start).
+ */
+export const BUILT_IN_RULES = new Set([
+  ...ALERT_KINDS.map((kind) => ruleKey({ kind })),
+  ...REASON_VARIANTS.map((reason) => ruleKey({ kind: "auth_failures", reason })),
+]);
 
 function checkScopes(errors: FieldErrors, at: (string | number)[], draft: ResourceDraft): void {
   const defined = new Set(draft.scopes.map((s) => s.name));
@@ -69,8 +77,17 @@ function checkScopes(errors: FieldErrors, at: (string | number)[], draft: Resour
 function desiredIdps(doc: ConfigDocument, state: CurrentState, errors: FieldErrors): DesiredState["idps"] {
   if (!doc.idpProfiles) return null;
   const out = new Map<string, IdpView>();
+  const usedBy = (profile: string) => [...state.resources.values()].filter((r) => r.view.idpProfile === profile);
   doc.idpProfiles.forEach((p, i) => {
     if (out.has(p.name)) addError(errors, ["idpProfiles", i, "name"], `IdP profile ${p.name} is listed twice.`);
+    const current = state.idps.get(p.name);
+    // As in the dashboard: resources' audiences and scopes are written for one IdP kind.
+    if (current && current.kind !== p.kind && usedBy(p.name).length > 0)
+      addError(
+        errors,
+        ["idpProfiles", i, "kind"],
+        `Resources use IdP profile ${p.name}: its kind cannot change. Add a new profile instead.`,
+      );
     out.set(p.name, idpViewOfDoc(p));
   });
   // Resources the document does not manage keep their profile: it cannot disappear or change kind under them.

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { ConfigDocument } from "@/lib/schemas/config-document";
 import { type DiffEntry, diffJson } from "../config/diff";
 import { type Db, db, type Tx } from "../db";
-import { type DesiredState, desiredStateOf } from "./desired";
+import { BUILT_IN_RULES, type DesiredState, desiredStateOf } from "./desired";
 import { documentOf } from "./export";
 import { type CurrentState, readState } from "./state";
 
@@ -31,7 +31,7 @@ function compare<V>(
   type: ObjectType,
   current: Map<string, { view: V }>,
   desired: Map<string, V> | null,
-  opts: { deletes: boolean } = { deletes: true },
+  opts: { deletes: boolean; keep?: Set<string> } = { deletes: true },
 ): PlanChange[] {
   if (!desired) return [];
   const out: PlanChange[] = [];
@@ -43,7 +43,8 @@ function compare<V>(
   }
   if (opts.deletes)
     for (const [name, have] of current)
-      if (!desired.has(name)) out.push({ type, name, action: "delete", changes: diffJson(have.view, {}) });
+      if (!desired.has(name) && !opts.keep?.has(name))
+        out.push({ type, name, action: "delete", changes: diffJson(have.view, {}) });
   return out;
 }
 
@@ -84,7 +85,7 @@ export function planOf(state: CurrentState, desired: DesiredState, publish: bool
       state.resources,
       desired.resources ? new Map([...desired.resources].map(([k, v]) => [k, v.view])) : null,
     ),
-    ...compare("alert_rule", state.rules, desired.rules),
+    ...compare("alert_rule", state.rules, desired.rules, { deletes: true, keep: BUILT_IN_RULES }),
     // Channels hold secrets: the document tunes existing ones, never creates or deletes them.
     ...compare("alert_channel", state.channels, desired.channels, { deletes: false }),
   ];
