@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { LengthLimit } from "./length-limit";
 
 const control =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
@@ -20,6 +21,7 @@ function FieldFrame({
   required,
   hint,
   errors,
+  maxLength,
   children,
 }: {
   id: string;
@@ -27,11 +29,13 @@ function FieldFrame({
   required?: boolean | undefined;
   hint?: ReactNode;
   errors?: string[] | undefined;
+  maxLength?: number | undefined;
   children: (describedBy: string | undefined, invalid: true | undefined) => ReactNode;
 }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
+  const limitId = maxLength ? `${id}-limit` : undefined;
+  const describedBy = [errorId, hintId, limitId].filter(Boolean).join(" ") || undefined;
   return (
     <div>
       {/* The marker sits beside the label, not in it: the field's name stays exactly the label (the
@@ -47,6 +51,7 @@ function FieldFrame({
         ) : null}
       </div>
       {children(describedBy, errorId ? true : undefined)}
+      {maxLength ? <LengthLimit forId={id} max={maxLength} /> : null}
       {hint ? (
         <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
           {hint}
@@ -62,10 +67,26 @@ function FieldFrame({
 }
 
 /** A labelled input with its hint and field error announced (aria-describedby). */
-export function TextField({ label, name, errors, hint, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  name,
+  errors,
+  hint,
+  maxLength,
+  ...props
+}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = props.id ?? name;
+  // The limit is shown, never enforced by cutting (issue 13 #12): the server refuses an over-long value.
   return (
-    <FieldFrame id={id} label={label} required={props.required} hint={hint} errors={errors}>
+    <FieldFrame
+      id={id}
+      label={label}
+      required={props.required}
+      hint={hint}
+      errors={errors}
+      // A password's length is not worth a counter on screen; the server still refuses an over-long one.
+      maxLength={props.type === "password" ? undefined : maxLength}
+    >
       {(describedBy, invalid) => (
         <input
           id={id}
@@ -114,11 +135,12 @@ export function TextAreaField({
   name,
   errors,
   hint,
+  maxLength,
   ...props
 }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = props.id ?? name;
   return (
-    <FieldFrame id={id} label={label} required={props.required} hint={hint} errors={errors}>
+    <FieldFrame id={id} label={label} required={props.required} hint={hint} errors={errors} maxLength={maxLength}>
       {(describedBy, invalid) => (
         <textarea
           id={id}

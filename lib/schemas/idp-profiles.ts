@@ -63,12 +63,20 @@ function isDomain(v: string): boolean {
   return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v);
 }
 
+/** A pasted URL's host name: scheme, path after the host and trailing slashes dropped, lower case ("https://Dev-1.okta.com/" → "dev-1.okta.com"). */
+export function normalizeDomain(v: string): string {
+  return v
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, "")
+    .replace(/\/+$/, "");
+}
+
 /** A host name, forgiving a pasted scheme or trailing slash ("https://dev-1.okta.com/" → "dev-1.okta.com"). */
 export const Domain = z
   .string()
   .trim()
-  .toLowerCase()
-  .transform((v) => v.replace(/^https?:\/\//, "").replace(/\/+$/, ""))
+  .transform(normalizeDomain)
   .pipe(z.string().min(1, "Enter the domain.").refine(isDomain, "Enter a domain such as dev-123.okta.com."));
 
 export const EntraTokenVersion = z.enum(["v1", "v2", "both"], { error: "Choose v1, v2 or both." });

@@ -1,4 +1,5 @@
 import "server-only";
+import type { z } from "zod";
 import { idpOrigins } from "@/lib/enforcer/obo/endpoint-guard";
 import {
   type ClaimSettings,
@@ -8,6 +9,7 @@ import {
   type EnforcerPolicyInput,
   requiredPolicyScopes,
 } from "@/lib/enforcer/policy";
+import { adminMessage } from "@/lib/schemas/error-map";
 import { ClaimProfile } from "@/lib/schemas/idp-profiles";
 import { ResourceDraft } from "@/lib/schemas/resources";
 import { AppError, type FieldErrors } from "../errors";
@@ -68,11 +70,11 @@ function invalid(message: string, fieldErrors: FieldErrors): never {
   throw new AppError("invalid_input", `${message}${detail}`, { fieldErrors });
 }
 
-function issuesToFields(prefix: string, issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
+function issuesToFields(prefix: string, issues: z.core.$ZodIssue[]): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const key = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
-    out[key] = [...(out[key] ?? []), issue.message];
+    out[key] = [...(out[key] ?? []), adminMessage(issue)];
   }
   return out;
 }

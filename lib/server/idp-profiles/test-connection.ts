@@ -4,8 +4,9 @@ import type { Actor } from "../auth/session";
 import { db } from "../db";
 import { AppError } from "../errors";
 import type { RequestContext } from "../request-context";
+import { leadingCause } from "./connection-cause";
 import { idpProfileSelect, toIdpProfileDto } from "./dto";
-import { type FetchJsonOptions, fetchJson } from "./fetch-json";
+import { type FetchJsonOptions, type FetchJsonResult, fetchJson } from "./fetch-json";
 import { diagnoseIssuer } from "./issuer-diagnosis";
 import { describeJwk } from "./key-info";
 import type { IdpProfileDto, TestConnectionResult } from "./types";
@@ -69,7 +70,7 @@ export async function checkIdpConnection(
     warnings.push(
       `The discovery document announces a different JWKS URI (${discoveredJwks}); the profile uses ${t.jwksUri}.`,
     );
-  const jwks = await checkJwks(jwksUrl, opts);
+  const { result: jwks, fetched } = await checkJwks(jwksUrl, opts);
   if (jwks.ok) {
     const usable = jwks.keys.filter((k) => k.use !== "enc");
     const algs = new Set(t.algorithms);
@@ -87,6 +88,12 @@ export async function checkIdpConnection(
     ok: discovery.ok && match && jwks.ok,
     testedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
+    cause: leadingCause({
+      discovery: disc,
+      discoveryError,
+      issuer: issuerCheck,
+      jwks: { ok: jwks.ok, error: jwks.error, fetch: fetched },
+    }),
     discovery,
     issuerCheck,
     jwks,
@@ -94,16 +101,25 @@ export async function checkIdpConnection(
   };
 }
 
-async function checkJwks(url: string, opts: FetchJsonOptions): Promise<TestConnectionResult["jwks"]> {
+async function checkJwks(
+  url: string,
+  opts: FetchJsonOptions,
+): Promise<{ result: TestConnectionResult["jwks"]; fetched: FetchJsonResult | null }> {
   if (!url)
-    return { url, ok: false, error: "No JWKS URI: set one, or fix discovery so it announces jwks_uri.", keys: [] };
+    return {
+      result: { url, ok: false, error: "No JWKS URI: set one, or fix discovery so it announces jwks_uri.", keys: [] },
+      fetched: null,
+    };
   const res = await fetchJson(url, opts);
-  if (!res.ok) return { url, ok: false, error: res.error, keys: [] };
+  const done = (result: TestConnectionResult["jwks"]) => ({ result, fetched: res });
+  if (!res.ok) return done({ url, ok: false, error: res.error, keys: [] });
   const raw = (res.json as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(raw)) return { url, ok: false, error: 'The JWKS has no "keys" array (RFC 7517 §5).', keys: [] };
+  if (!Array.isArray(raw))
+    return done({ url, ok: false, error: 'The JWKS has no "keys" array (RFC 7517 §5).', keys: [] });
   const keys = raw.slice(0, 100).map(describeJwk);
-  if (keys.length === 0) return { url, ok: false, error: "The JWKS is empty: no key could verify a token.", keys };
-  return { url, ok: true, error: null, keys };
+  if (keys.length === 0)
+    return done({ url, ok: false, error: "The JWKS is empty: no key could verify a token.", keys });
+  return done({ url, ok: true, error: null, keys });
 }
 
 /** Run the check for a stored profile, record the outcome on it and in the audit trail. */

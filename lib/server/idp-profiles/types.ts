@@ -28,6 +28,8 @@ export interface TestConnectionResult {
   ok: boolean;
   testedAt: string;
   durationMs: number;
+  /** The first real problem in words (DNS, refused, TLS, timeout, HTTP, then issuer, then keys); null when ok. Absent in results stored before issue 13 #11. */
+  cause?: string | null;
   discovery: {
     url: string;
     ok: boolean;

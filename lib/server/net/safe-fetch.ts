@@ -176,7 +176,7 @@ export async function assertPublicUrl(
   ).catch((err: unknown) => {
     throw new SafeFetchError(
       "unreachable",
-      `Cannot resolve ${host}: ${(err as { code?: string }).code ?? "DNS error"}.`,
+      `Cannot resolve ${host}: host not found (DNS${(err as { code?: string }).code ? `, ${(err as { code?: string }).code}` : ""}).`,
       String(url),
     );
   });
@@ -356,6 +356,19 @@ function abortError(signal: AbortSignal, url: string, timeoutMs: number): Error 
   return (signal.reason as Error) ?? new Error("aborted");
 }
 
+/** Node's TLS verification codes, in words (issue 13 #11: Test connection names the real cause). */
+const TLS_ERRORS: Record<string, string> = {
+  CERT_HAS_EXPIRED: "the server's certificate has expired",
+  CERT_NOT_YET_VALID: "the server's certificate is not valid yet",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's certificate is self-signed",
+  SELF_SIGNED_CERT_IN_CHAIN: "a self-signed certificate is in the chain",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the server's certificate chain is incomplete or untrusted",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "the certificate's issuer is not trusted here",
+  ERR_TLS_CERT_ALTNAME_INVALID: "the certificate is for another host name",
+  ERR_SSL_WRONG_VERSION_NUMBER: "the server did not answer with TLS (is it plain http?)",
+  EPROTO: "the TLS handshake failed",
+};
+
 function toSafeError(err: unknown, signal: AbortSignal, url: string, timeoutMs: number): Error {
   if (err instanceof SafeFetchError) return err;
   if (signal.aborted) return abortError(signal, url, timeoutMs);
@@ -367,8 +380,10 @@ function toSafeError(err: unknown, signal: AbortSignal, url: string, timeoutMs: 
         ? "host not found (DNS)"
         : code === "ECONNRESET"
           ? "connection reset"
-          : code
-            ? code
-            : "network error";
+          : code && TLS_ERRORS[code]
+            ? `TLS error: ${TLS_ERRORS[code]} (${code})`
+            : code
+              ? code
+              : "network error";
   return new SafeFetchError("unreachable", `Cannot reach ${url}: ${why}.`, url);
 }

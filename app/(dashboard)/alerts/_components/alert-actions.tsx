@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
+import { LengthLimit } from "@/components/ui/length-limit";
 import { acknowledgeAlertAction, resolveAlertAction } from "../actions";
 
 /** Acknowledge (with an optional note) and resolve buttons of one alert; errors shown inline. */
@@ -24,11 +25,12 @@ export function AlertActions({ id, state, label }: { id: string; state: string; 
           <input
             id={`note-${id}`}
             value={note}
-            maxLength={500}
+            aria-describedby={`note-${id}-limit`}
             placeholder="Note (optional)"
             onChange={(e) => setNote(e.currentTarget.value)}
             className="w-40 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
           />
+          <LengthLimit forId={`note-${id}`} max={500} value={note} compact />
           <Button
             disabled={pending}
             onClick={() => run(() => acknowledgeAlertAction({ id, note }))}

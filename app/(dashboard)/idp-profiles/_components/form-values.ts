@@ -1,5 +1,5 @@
 import type { AsymmetricAlg, IdpKind } from "@/lib/enforcer/policy";
-import type { ClaimProfile, IdpKindSettings } from "@/lib/schemas/idp-profiles";
+import { type ClaimProfile, type IdpKindSettings, normalizeDomain } from "@/lib/schemas/idp-profiles";
 import { defaultClaimProfile } from "@/lib/server/idp-profiles/derive";
 import type { IdpProfileDto } from "@/lib/server/idp-profiles/types";
 
@@ -49,9 +49,14 @@ export function kindSettingsOf(v: IdpFormValues): IdpKindSettings {
     case "entra":
       return { kind: "entra", tenantId: v.tenantId.trim().toLowerCase() || "{tenant}", tokenVersion: v.tokenVersion };
     case "okta":
-      return { kind: "okta", domain: v.domain.trim() || "{domain}", authServerId: v.authServerId.trim() || "default" };
+      // The preview shows what the server will store: a pasted https://…/ reads as its host (issue 13 #11).
+      return {
+        kind: "okta",
+        domain: normalizeDomain(v.domain) || "{domain}",
+        authServerId: v.authServerId.trim() || "default",
+      };
     case "auth0":
-      return { kind: "auth0", domain: v.domain.trim() || "{domain}" };
+      return { kind: "auth0", domain: normalizeDomain(v.domain) || "{domain}" };
     case "oidc":
       return { kind: "oidc", issuer: v.issuer.trim() || "{issuer}" };
   }

@@ -8,6 +8,12 @@ const td = "py-1.5 pr-4 font-mono text-xs";
 /** The stored Test connection result, readable: issuer check, diagnosis, keys, endpoints, warnings. */
 export function TestResultView({ result }: { result: TestConnectionResult }) {
   const { discovery, issuerCheck, jwks } = result;
+  // The real cause first (issue 13 #11); results stored before it had no `cause`.
+  const cause = result.ok
+    ? null
+    : (result.cause ?? discovery.error ?? issuerCheck.diagnosis ?? jwks.error ?? "The IdP did not check out.");
+  // No issuer was read: there is nothing to compare, so no "mismatch" box above the real problem.
+  const issuerRead = issuerCheck.actual !== null;
   return (
     <div className="space-y-4 text-sm" data-testid="test-result">
       <div className="flex flex-wrap items-center gap-2">
@@ -16,34 +22,49 @@ export function TestResultView({ result }: { result: TestConnectionResult }) {
           tested {utcTime(result.testedAt)} in {result.durationMs} ms
         </span>
       </div>
-      <section
-        aria-labelledby="issuer-check"
-        className={`rounded-md border p-3 ${issuerCheck.match ? "border-emerald-200 bg-emerald-50 dark:border-emerald-900 dark:bg-emerald-950/40" : "border-red-200 bg-red-50 dark:border-red-900 dark:bg-red-950/40"}`}
-      >
-        <h3
-          id="issuer-check"
-          className={`font-medium ${issuerCheck.match ? "text-emerald-800 dark:text-emerald-300" : "text-red-800 dark:text-red-300"}`}
+      {cause ? (
+        <p
+          className="rounded-md border border-red-300 bg-red-50 p-3 font-medium text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-300"
+          data-testid="test-cause"
         >
-          {issuerCheck.match ? "✓ Issuer matches" : "✗ Issuer mismatch"}
-        </h3>
-        <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[8rem_1fr]">
-          <dt className="text-muted">IdP announces</dt>
-          <dd className="break-all font-mono">{issuerCheck.actual ?? "—"}</dd>
-          <dt className="text-muted">Profile expects</dt>
-          <dd className="break-all font-mono">{issuerCheck.expected.join(" or ")}</dd>
-        </dl>
-        {issuerCheck.diagnosis ? (
-          <p className="mt-2 text-sm text-red-800 dark:text-red-300" data-testid="issuer-diagnosis">
-            {issuerCheck.diagnosis}
-          </p>
-        ) : null}
-      </section>
+          {cause}
+        </p>
+      ) : null}
+      {issuerRead ? (
+        <section
+          aria-labelledby="issuer-check"
+          className={`rounded-md border p-3 ${issuerCheck.match ? "border-emerald-200 bg-emerald-50 dark:border-emerald-900 dark:bg-emerald-950/40" : "border-red-200 bg-red-50 dark:border-red-900 dark:bg-red-950/40"}`}
+        >
+          <h3
+            id="issuer-check"
+            className={`font-medium ${issuerCheck.match ? "text-emerald-800 dark:text-emerald-300" : "text-red-800 dark:text-red-300"}`}
+          >
+            {issuerCheck.match ? "✓ Issuer matches" : "✗ Issuer mismatch"}
+          </h3>
+          <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[8rem_1fr]">
+            <dt className="text-muted">IdP announces</dt>
+            <dd className="break-all font-mono">{issuerCheck.actual ?? "—"}</dd>
+            <dt className="text-muted">Profile expects</dt>
+            <dd className="break-all font-mono">{issuerCheck.expected.join(" or ")}</dd>
+          </dl>
+          {issuerCheck.diagnosis ? (
+            <p className="mt-2 text-sm text-red-800 dark:text-red-300" data-testid="issuer-diagnosis">
+              {issuerCheck.diagnosis}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
       <section aria-labelledby="discovery-h">
         <h3 id="discovery-h" className="font-medium">
           Discovery document {discovery.ok ? <Badge tone="green">fetched</Badge> : <Badge tone="red">failed</Badge>}
         </h3>
         <p className="break-all font-mono text-xs text-muted">{discovery.url}</p>
         {discovery.error ? <p className="mt-1 text-red-700 dark:text-red-400">{discovery.error}</p> : null}
+        {!issuerRead ? (
+          <p className="mt-1 text-xs text-muted">
+            Issuer not checked: no issuer could be read from the discovery document.
+          </p>
+        ) : null}
         {discovery.ok ? (
           <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[10rem_1fr]">
             <dt className="text-muted">Token endpoint</dt>

@@ -36,8 +36,8 @@ export function CreateAdminForm() {
         labels={{ email: "Email", name: "Name", role: "Role", password: "Initial password" }}
       />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="Email" name="email" type="email" required errors={fields?.email} maxLength={400} />
-        <TextField label="Name" name="name" required errors={fields?.name} maxLength={200} />
+        <TextField label="Email" name="email" type="email" required errors={fields?.email} maxLength={320} />
+        <TextField label="Name" name="name" required errors={fields?.name} maxLength={100} />
         <SelectField label="Role" name="role" defaultValue="viewer" errors={fields?.role}>
           <option value="viewer">viewer — read only</option>
           <option value="admin">admin — all configuration</option>

@@ -4,8 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
+import { useLiveFieldErrors } from "@/components/ui/live-field-errors";
 import { deriveBaselineScopes } from "@/lib/enforcer/policy";
-import type { ResourceDraft } from "@/lib/schemas/resources";
+import { type ResourceDraft, UpdatePolicyInput } from "@/lib/schemas/resources";
 import { updatePolicyAction } from "../../../actions";
 import { type MethodRow, MethodsCard } from "./methods-card";
 import { RateLimitsCard } from "./rate-limits-card";
@@ -51,18 +52,23 @@ export function PolicyEditor({
   });
   const [result, setResult] = useState<Awaited<ReturnType<typeof updatePolicyAction>> | null>(null);
   const [pending, start] = useTransition();
-  const errors = result && !result.ok ? result.fieldErrors : undefined;
+  const input = {
+    id: resourceId,
+    scopes,
+    methods: methodRules,
+    // An emptied limit falls back to its default (the hint says which), never to 0.
+    rateLimits: Object.fromEntries(
+      Object.entries(limits).map(([k, v]) => [k, v.trim() === "" ? undefined : Number(v)]),
+    ),
+    baselineScopes: words(stepUp.baselineScopes),
+    toolsNeedingScope: stepUp.toolsNeedingScope,
+  };
+  // Each field error sits by its row and clears as soon as that field is fixed (issue 13 #11).
+  const errors = useLiveFieldErrors(UpdatePolicyInput, input, result && !result.ok ? result : null);
 
   const save = () =>
     start(async () => {
-      const res = await updatePolicyAction({
-        id: resourceId,
-        scopes,
-        methods: methodRules,
-        rateLimits: Object.fromEntries(Object.entries(limits).map(([k, v]) => [k, Number(v)])),
-        baselineScopes: words(stepUp.baselineScopes),
-        toolsNeedingScope: stepUp.toolsNeedingScope,
-      });
+      const res = await updatePolicyAction(input);
       setResult(res);
       if (res.ok) router.refresh();
     });

@@ -4,6 +4,8 @@ import { useState } from "react";
 import { Card } from "@/components/ui/card";
 import { EditableList } from "@/components/ui/editable-list";
 import { errorsFor, inputClass } from "@/components/ui/form-controls";
+import { LengthLimit } from "@/components/ui/length-limit";
+import { adminMessage } from "@/lib/schemas/error-map";
 import { BASE_SCOPES, type ResourceDraft, ScopeName } from "@/lib/schemas/resources";
 
 type Scope = ResourceDraft["scopes"][number];
@@ -23,7 +25,8 @@ export function ScopesCard({
   // RFC 6749 §3.3 scope-token syntax, checked here for a quick answer and again on the server.
   const addScope = () => {
     const parsed = ScopeName.safeParse(newScope.name);
-    if (!parsed.success) return parsed.error.issues[0]?.message ?? "Enter a scope name.";
+    const issue = parsed.error?.issues[0];
+    if (!parsed.success) return issue ? adminMessage(issue) : "Enter a scope name.";
     if (scopes.some((s) => s.name === parsed.data)) return "This scope already exists.";
     setScopes([...scopes, { name: parsed.data, description: newScope.description.trim() }]);
     setNewScope({ name: "", description: "" });
@@ -40,15 +43,17 @@ export function ScopesCard({
         onChange={setScopes}
         cells={(s, update, i) => (
           <>
-            <td className="py-2 pr-3 font-mono text-xs">
-              {s.name}{" "}
+            <td className="max-w-[16rem] py-2 pr-3 font-mono text-xs">
+              <span className="break-all">{s.name}</span>{" "}
               {BASE.has(s.name) ? (
                 <span className="ml-1 rounded bg-slate-100 px-1 text-[10px] text-slate-600 dark:bg-slate-800 dark:text-slate-300">
                   base
                 </span>
               ) : null}
-              {errorsFor(errors, `scopes.${i}`) ? (
-                <p className="text-red-600">{errorsFor(errors, `scopes.${i}`)?.join(" ")}</p>
+              {errorsFor(errors, `scopes.${i}.name`) ? (
+                <p className="font-sans text-red-700 dark:text-red-400">
+                  {errorsFor(errors, `scopes.${i}.name`)?.join(" ")}
+                </p>
               ) : null}
             </td>
             <td className="py-2 pr-3">
@@ -59,9 +64,16 @@ export function ScopesCard({
                 id={`scope-desc-${i}`}
                 className={inputClass}
                 value={s.description}
-                maxLength={500}
+                aria-invalid={errorsFor(errors, `scopes.${i}.description`) ? true : undefined}
+                aria-describedby={`scope-desc-${i}-limit`}
                 onChange={(e) => update({ description: e.currentTarget.value })}
               />
+              <LengthLimit forId={`scope-desc-${i}`} max={500} value={s.description} compact />
+              {errorsFor(errors, `scopes.${i}.description`) ? (
+                <p className="mt-1 text-xs text-red-700 dark:text-red-400">
+                  {errorsFor(errors, `scopes.${i}.description`)?.join(" ")}
+                </p>
+              ) : null}
             </td>
           </>
         )}
@@ -92,9 +104,10 @@ export function ScopesCard({
                   id="new-scope-desc"
                   className={inputClass}
                   value={newScope.description}
-                  maxLength={500}
+                  aria-describedby="new-scope-desc-limit"
                   onChange={(e) => setNewScope({ ...newScope, description: e.currentTarget.value })}
                 />
+                <LengthLimit forId="new-scope-desc" max={500} value={newScope.description} compact />
               </div>
             </>
           ),

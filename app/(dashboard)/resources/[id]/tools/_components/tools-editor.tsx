@@ -7,11 +7,13 @@ import { Card } from "@/components/ui/card";
 import { EditableList } from "@/components/ui/editable-list";
 import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { errorsFor, inputClass } from "@/components/ui/form-controls";
-import type { ResourceDraft } from "@/lib/schemas/resources";
+import { LengthLimit } from "@/components/ui/length-limit";
+import { useLiveFieldErrors } from "@/components/ui/live-field-errors";
+import { type ResourceDraft, UpdateToolsInput } from "@/lib/schemas/resources";
 import { updateToolsAction } from "../../../actions";
 import { ImportTools } from "./import-tools";
 
-type Row = { name: string; enabled: boolean; scopes: string; description: string };
+type Row = { name: string; enabled: boolean; scopes: string; description: string; importedNew?: boolean };
 const words = (t: string) => t.split(/[\s,]+/).filter(Boolean);
 
 /** The tool allowlist: enable switches, per-tool scopes, add by name or import, default for unlisted tools. */
@@ -29,6 +31,7 @@ export function ToolsEditor({
       enabled: t.enabled,
       scopes: t.scopes.join(" "),
       description: t.description ?? "",
+      ...(t.importedNew ? { importedNew: true } : {}),
     })),
   );
   const [unlisted, setUnlisted] = useState(draft.unlistedTools);
@@ -37,7 +40,25 @@ export function ToolsEditor({
   const [result, setResult] = useState<Awaited<ReturnType<typeof updateToolsAction>> | null>(null);
   const [pending, start] = useTransition();
   const focusNext = useFocusNext();
-  const errors = result && !result.ok ? result.fieldErrors : undefined;
+  const input = {
+    id: resourceId,
+    unlistedTools: unlisted,
+    tools: rows.map((r) => ({
+      name: r.name,
+      enabled: r.enabled,
+      scopes: words(r.scopes),
+      ...(r.description ? { description: r.description } : {}),
+      ...(r.importedNew ? { importedNew: true } : {}),
+    })),
+  };
+  // Each row's error sits by the row and clears once that row is fixed (issue 13 #11).
+  const errors = useLiveFieldErrors(UpdateToolsInput, input, result && !result.ok ? result : null);
+  /** A row's errors other than its scopes' (those sit under the scopes input). */
+  const rowErrors = (i: number) =>
+    Object.entries(errors ?? {})
+      .filter(([k]) => (k === `tools.${i}` || k.startsWith(`tools.${i}.`)) && !k.startsWith(`tools.${i}.scopes`))
+      .flatMap(([, m]) => m)
+      .join(" ") || null;
   const update = (next: Row[]) => {
     setRows(next);
     setDirty(true);
@@ -49,18 +70,26 @@ export function ToolsEditor({
         .filter((t) => !rows.some((r) => r.name === t.name))
         .map((t) => ({ name: t.name, enabled: true, scopes: "", description: t.description ?? "" })),
     ]);
+  /**
+   * Issue 13 #5: tools an import finds arrive disabled and marked new (only the last import's marks count); the
+   * admin enables each one knowingly, and publishing one still enabled-and-new asks first.
+   */
+  const addImported = (items: { name: string; description?: string | null }[]) =>
+    update([
+      ...rows.map(({ importedNew: _, ...r }) => r),
+      ...items
+        .filter((t) => !rows.some((r) => r.name === t.name))
+        .map((t) => ({
+          name: t.name,
+          enabled: false,
+          scopes: "",
+          description: t.description ?? "",
+          importedNew: true,
+        })),
+    ]);
   const save = () =>
     start(async () => {
-      const res = await updateToolsAction({
-        id: resourceId,
-        unlistedTools: unlisted,
-        tools: rows.map((r) => ({
-          name: r.name,
-          enabled: r.enabled,
-          scopes: words(r.scopes),
-          ...(r.description ? { description: r.description } : {}),
-        })),
-      });
+      const res = await updateToolsAction(input);
       setResult(res);
       if (res.ok) {
         setDirty(false);
@@ -91,11 +120,15 @@ export function ToolsEditor({
           }
           cells={(r, patch, i) => (
             <>
-              <td className="py-2 pr-3 font-mono text-xs">
-                {r.name}
-                {errorsFor(errors, `tools.${i}`) ? (
-                  <p className="text-red-600 dark:text-red-400">{errorsFor(errors, `tools.${i}`)?.join(" ")}</p>
+              <td className="max-w-[16rem] py-2 pr-3 font-mono text-xs">
+                {/* A 128-character name wraps inside its cell (issue 13 #12). */}
+                <span className="break-all">{r.name}</span>
+                {r.importedNew ? (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 font-sans text-amber-900 dark:bg-amber-900/40 dark:text-amber-200">
+                    new from import
+                  </span>
                 ) : null}
+                {rowErrors(i) ? <p className="font-sans text-red-700 dark:text-red-400">{rowErrors(i)}</p> : null}
               </td>
               <td className="py-2 pr-3">
                 <input
@@ -110,27 +143,37 @@ export function ToolsEditor({
               </td>
               <td className="py-2 pr-3">
                 <input
+                  id={`tool-scopes-${i}`}
                   aria-label={`Scopes for ${r.name}`}
+                  aria-invalid={errorsFor(errors, `tools.${i}.scopes`) ? true : undefined}
+                  aria-describedby={errorsFor(errors, `tools.${i}.scopes`) ? `tool-scopes-${i}-error` : undefined}
                   className={`${inputClass} font-mono`}
                   list="known-scopes"
                   value={r.scopes}
                   onChange={(e) => patch({ scopes: e.currentTarget.value })}
                 />
+                {errorsFor(errors, `tools.${i}.scopes`) ? (
+                  <p id={`tool-scopes-${i}-error`} className="mt-1 text-xs text-red-700 dark:text-red-400">
+                    {errorsFor(errors, `tools.${i}.scopes`)?.join(" ")}
+                  </p>
+                ) : null}
               </td>
               <td className="py-2 pr-3">
                 <input
+                  id={`tool-description-${i}`}
                   aria-label={`Description of ${r.name}`}
+                  aria-describedby={`tool-description-${i}-limit`}
                   className={inputClass}
-                  maxLength={2000}
                   value={r.description}
                   onChange={(e) => patch({ description: e.currentTarget.value })}
                 />
+                <LengthLimit forId={`tool-description-${i}`} max={2000} value={r.description} compact />
               </td>
             </>
           )}
           add={{
             label: "Add tool",
-            disabled: !newName.trim(),
+            disabled: !newName.trim() || newName.trim().length > 128,
             onAdd: () => {
               if (newName.trim()) {
                 addRows([{ name: newName.trim() }]);
@@ -145,12 +188,13 @@ export function ToolsEditor({
                 </label>
                 <input
                   id="new-tool"
+                  aria-describedby="new-tool-limit"
                   className={`${inputClass} font-mono`}
-                  maxLength={128}
                   placeholder="read_file"
                   value={newName}
                   onChange={(e) => setNewName(e.currentTarget.value)}
                 />
+                <LengthLimit forId="new-tool" max={128} value={newName} />
               </div>
             ),
           }}
@@ -186,7 +230,7 @@ export function ToolsEditor({
         </div>
       </Card>
       <Card title="Import from a running MCP server">
-        <ImportTools existing={new Set(rows.map((r) => r.name))} onAdd={addRows} />
+        <ImportTools existing={new Set(rows.map((r) => r.name))} onAdd={addImported} />
       </Card>
     </div>
   );
