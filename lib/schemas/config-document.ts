@@ -175,3 +175,28 @@ export const ConfigApplyBody = ConfigPlanBody.extend({
 export type ConfigApplyBody = z.infer<typeof ConfigApplyBody>;
 
 export const ExportQuery = z.strictObject({ format: z.enum(["yaml", "json"]).default("yaml") });
+
+/** What plan answers (and apply, with its outcome): one entry per object and action, with field diffs. */
+const DiffEntrySchema = z.object({
+  path: z.string(),
+  kind: z.enum(["added", "removed", "changed"]),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export const ConfigPlanResponse = z.object({
+  planId: z.string().describe("Pass to apply: it refuses (409) when the state or the document changed since."),
+  changes: z.array(
+    z.object({
+      type: z.enum(["idp_profile", "resource", "alert_rule", "alert_channel"]),
+      name: z.string().describe("The object's name; alert rules: kind/reason/resource."),
+      action: z.enum(["create", "update", "delete", "publish"]),
+      changes: z.array(DiffEntrySchema),
+    }),
+  ),
+  summary: z.object({ create: z.number(), update: z.number(), delete: z.number(), publish: z.number() }),
+});
+export const ConfigApplyResponse = ConfigPlanResponse.extend({
+  applied: z.boolean().describe("false: nothing to change (nothing written, no audit row)."),
+  changeSetId: z.string().nullable().describe("The config.applied audit row's target id."),
+  published: z.array(z.object({ resource: z.string(), version: z.number().int() })),
+});

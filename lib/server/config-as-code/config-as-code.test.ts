@@ -4,6 +4,7 @@ import YAML from "yaml";
 import { POST as applyRoute } from "@/app/api/v1/config/apply/route";
 import { GET as exportRoute } from "@/app/api/v1/config/export/route";
 import { POST as planRoute } from "@/app/api/v1/config/plan/route";
+import { ConfigApplyResponse, ConfigPlanResponse } from "@/lib/schemas/config-document";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
 import { AppError } from "../errors";
@@ -49,7 +50,8 @@ async function plan(document: unknown, publish = false): Promise<ConfigPlan> {
   const res = await post(planRoute, "plan", { document, publish });
   const body = await res.json();
   if (res.status !== 200) throw new Error(JSON.stringify(body));
-  return body as ConfigPlan;
+  // The answer is what the OpenAPI document promises.
+  return ConfigPlanResponse.parse(body) as ConfigPlan;
 }
 const apply = (document: unknown, extra: Record<string, unknown> = {}) =>
   post(applyRoute, "apply", { document, ...extra });
@@ -109,7 +111,7 @@ describe("configuration as code", () => {
     const res = await apply(exported, { publish: true });
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(200);
-    expect(body.applied).toBe(true);
+    expect(ConfigApplyResponse.parse(body).applied).toBe(true);
     expect(body.published).toEqual([
       { resource: "files", version: 1 },
       { resource: "search", version: 1 },

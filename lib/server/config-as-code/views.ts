@@ -55,8 +55,10 @@ export function idpViewOf(
   claimProfile: Partial<ClaimProfile> | undefined,
 ): IdpView {
   const { overrides = {}, ...kindSettings } = settings;
-  // Strips anything stored beside the kind inputs (the claim profile lives in its own field).
-  const kind = IdpKindSettings.parse(kindSettings);
+  // Strips anything stored beside the kind inputs (the claim profile lives in its own field). A stored row that
+  // no longer parses is exported as it is: plan then names what to fix instead of the export failing.
+  const parsed = IdpKindSettings.safeParse(kindSettings);
+  const kind = parsed.success ? parsed.data : (kindSettings as IdpKindSettings);
   return {
     name,
     ...kind,
