@@ -21,6 +21,7 @@ export default defineConfig({
             "lib/schemas/**/*.test.ts",
             "e2e/idp/**/*.test.ts",
             "scripts/**/*.test.ts",
+            "components/**/*.test.ts",
           ],
           environment: "node",
         },

@@ -8,7 +8,7 @@ import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { ScrollRegion } from "@/components/ui/scroll-region";
 import type { OverviewData } from "@/lib/schemas/telemetry";
 import { authTable, jwksTable, n, oboTable, oboText, rateLimitTable, toolsTable, toolsText } from "./overview-text";
-import { reasonHelp } from "./reasons";
+import { reasonColor, reasonHelp } from "./reasons";
 
 const NoData = () => <p className="py-8 text-center text-sm text-muted">No data in this range.</p>;
 
@@ -55,7 +55,7 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
               stepMinutes={data.stepMinutes}
               series={[
                 { key: "allowed", label: "allowed", color: OK_COLOR },
-                ...data.reasons.map((r, i) => ({ key: r, label: r, color: seriesColor(i) })),
+                ...data.reasons.map((r) => ({ key: r, label: r, color: reasonColor(r) })),
               ]}
             />
             <div>
@@ -67,13 +67,13 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
                   className="mt-2 divide-y divide-slate-100 text-sm dark:divide-slate-800"
                   aria-label="Failures by reason"
                 >
-                  {data.reasonTotals.map(({ reason, count }, i) => (
+                  {data.reasonTotals.map(({ reason, count }) => (
                     <li key={reason} className="flex items-start justify-between gap-3 py-1.5" data-reason={reason}>
                       <span className="min-w-0">
                         <span
                           aria-hidden
                           className="mr-2 inline-block h-2.5 w-2.5 rounded-sm"
-                          style={{ background: seriesColor(i) }}
+                          style={{ background: reasonColor(reason) }}
                         />
                         <Link
                           href={explore({ outcome: "deny", reason })}

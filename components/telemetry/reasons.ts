@@ -186,3 +186,34 @@ const KNOWN = new Set<string>(ALL_REASON_CODES);
 export function reasonHelp(reason: string): ReasonHelp | undefined {
   return KNOWN.has(reason) ? REASON_HELP[reason as ReasonCode] : undefined;
 }
+
+/**
+ * The one reason → colour map (issue 13 #12): a reason has the same colour in every chart, legend and
+ * table, whatever its rank in the current range. The ten most common reasons get the ten series colours;
+ * the rarer ones share them by a stable hash of the code.
+ */
+const COLOURED_FIRST: readonly ReasonCode[] = [
+  "token_expired",
+  "audience_mismatch",
+  "insufficient_scope",
+  "tool_not_allowed",
+  "rate_limited",
+  "unknown_kid",
+  "issuer_mismatch",
+  "signature_invalid",
+  "token_missing",
+  "jwks_unavailable",
+];
+
+export function reasonColorIndex(reason: string): number {
+  const i = COLOURED_FIRST.indexOf(reason as ReasonCode);
+  if (i >= 0) return i;
+  let h = 0;
+  for (const ch of reason) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return h % COLOURED_FIRST.length;
+}
+
+/** The CSS colour of a reason (a theme token, light and dark). */
+export function reasonColor(reason: string): string {
+  return `var(--color-series-${reasonColorIndex(reason) + 1})`;
+}

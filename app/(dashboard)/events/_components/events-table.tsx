@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { reasonColor } from "@/components/telemetry/reasons";
 import { Badge, Card } from "@/components/ui/card";
 import { UtcTime } from "@/components/ui/utc-time-label";
 import type { EventDto } from "@/lib/schemas/telemetry";
@@ -81,6 +82,13 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
                 <td className="py-2 pr-3 font-mono text-xs">
                   {e.outcome === "deny" && e.reason ? (
                     <Link href={`/events/reasons#${e.reason}`} className="text-link hover:underline">
+                      {/* The reason's one colour, as in every chart (components/telemetry/reasons.ts). */}
+                      <span
+                        aria-hidden
+                        className="mr-1.5 inline-block h-2.5 w-2.5 rounded-sm"
+                        style={{ background: reasonColor(e.reason) }}
+                        data-reason-color={reasonColor(e.reason)}
+                      />
                       {e.reason}
                     </Link>
                   ) : (

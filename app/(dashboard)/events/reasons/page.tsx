@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { REASON_HELP } from "@/components/telemetry/reasons";
+import { REASON_HELP, reasonColor } from "@/components/telemetry/reasons";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/server/auth/session";
 
@@ -33,7 +33,15 @@ export default async function ReasonsPage() {
             {Object.entries(REASON_HELP).map(([code, help]) => (
               <tr key={code} id={code} className="scroll-mt-20 target:bg-amber-50 dark:target:bg-amber-950/40">
                 <th scope="row" className="py-2 pr-3 font-normal">
-                  <span className="block font-medium">{help.title}</span>
+                  <span className="block font-medium">
+                    <span
+                      aria-hidden
+                      className="mr-1.5 inline-block h-2.5 w-2.5 rounded-sm"
+                      style={{ background: reasonColor(code) }}
+                      data-reason-color={reasonColor(code)}
+                    />
+                    {help.title}
+                  </span>
                   <Link
                     href={`/events?outcome=deny&reason=${code}`}
                     className="font-mono text-xs text-link hover:underline"
