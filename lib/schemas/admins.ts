@@ -26,3 +26,9 @@ export type SetAdminStatusInput = z.infer<typeof SetAdminStatusInput>;
 
 export const AdminIdInput = z.object({ adminId: z.string().min(1).max(64) });
 export type AdminIdInput = z.infer<typeof AdminIdInput>;
+
+/** PATCH /api/v1/admins/{id}: a role, a status, or both. */
+export const PatchAdminBody = z
+  .object({ role: RoleInput.optional(), status: z.enum(["active", "disabled"]).optional() })
+  .refine((v) => v.role || v.status, "Send role or status.");
+export type PatchAdminBody = z.infer<typeof PatchAdminBody>;

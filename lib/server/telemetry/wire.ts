@@ -96,14 +96,15 @@ export interface ParsedBatch {
 }
 
 /** Validates the envelope strictly and each event on its own. Throws ZodError (→ 422) for a bad envelope. */
+/** The batch envelope (also documented in the OpenAPI document): events row-wise or decisions column-wise. */
+export const TelemetryEnvelope = z.object({
+  instance: WireInstance.optional(),
+  events: z.array(z.unknown()).default([]),
+  decisions: z.record(z.string(), z.unknown()).optional(),
+});
+
 export function parseBatch(raw: unknown, opts: { now: number; maxAgeMs: number }): ParsedBatch {
-  const envelope = z
-    .object({
-      instance: WireInstance.optional(),
-      events: z.array(z.unknown()).default([]),
-      decisions: z.record(z.string(), z.unknown()).optional(),
-    })
-    .parse(raw);
+  const envelope = TelemetryEnvelope.parse(raw);
   let candidates = envelope.events;
   if (envelope.decisions) {
     let decoded: unknown[];
