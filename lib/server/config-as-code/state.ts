@@ -4,6 +4,7 @@ import type { ResourceDraft } from "@/lib/schemas/resources";
 import { toRuleDto } from "../alerts/rules";
 import { buildPolicy } from "../config/build-policy";
 import { diffJson } from "../config/diff";
+import { publishIdpSelect } from "../config/draft-policy";
 import type { Db, Tx } from "../db";
 import { idpProfileSelect, toIdpProfileDto } from "../idp-profiles/dto";
 import { parseDraft } from "../resources/dto";
@@ -64,18 +65,7 @@ export async function readState(client: Db | Tx): Promise<CurrentState> {
         name: true,
         uri: true,
         draft: true,
-        idpProfile: {
-          select: {
-            name: true,
-            kind: true,
-            issuers: true,
-            jwksUri: true,
-            algorithms: true,
-            requireTokenType: true,
-            settings: true,
-            discoveryUrl: true,
-          },
-        },
+        idpProfile: { select: publishIdpSelect },
         versions: { orderBy: { version: "desc" }, take: 1, select: { version: true, bundle: true } },
       },
     }),

@@ -4,6 +4,18 @@ import type { Db, Tx } from "../db";
 import { AppError } from "../errors";
 import { buildPolicy } from "./build-policy";
 
+/** The IdP profile columns a publish reads (buildPolicy's `idp`). */
+export const publishIdpSelect = {
+  name: true,
+  kind: true,
+  issuers: true,
+  jwksUri: true,
+  discoveryUrl: true,
+  algorithms: true,
+  requireTokenType: true,
+  settings: true,
+} as const;
+
 /**
  * A resource's draft frozen exactly as a publish freezes it (validated by the enforcer's own schema).
  * Publish calls it inside its transaction; the IdP kit and the token debugger call it with db().
@@ -16,18 +28,7 @@ export async function loadDraftPolicy(client: Db | Tx, resourceId: string): Prom
       name: true,
       uri: true,
       draft: true,
-      idpProfile: {
-        select: {
-          name: true,
-          kind: true,
-          issuers: true,
-          jwksUri: true,
-          discoveryUrl: true,
-          algorithms: true,
-          requireTokenType: true,
-          settings: true,
-        },
-      },
+      idpProfile: { select: publishIdpSelect },
     },
   });
   if (!row) throw new AppError("not_found", "No such resource.");
