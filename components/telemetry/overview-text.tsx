@@ -1,9 +1,11 @@
 import type { ChartTable } from "@/components/charts/chart-card";
+import { utcTime } from "@/components/ui/utc-time";
 import type { OverviewData } from "@/lib/schemas/telemetry";
 
 /** The Overview's charts in words (issue 21): one sentence per chart, read before its "Show as table". */
 export const n = (v: number) => v.toLocaleString("en-US");
-export const bucketTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+/** A bucket start in the dashboard's one date format (components/ui/utc-time.ts). */
+export const bucketTime = (iso: string) => utcTime(iso, "minute");
 
 export function oboText(obo: OverviewData["obo"]): string | undefined {
   if (obo.length === 0) return undefined;

@@ -24,7 +24,7 @@ export function Card({
       {title || actions || summary ? (
         <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
           {title ? (
-            <h2 id={headingId} className="text-sm font-semibold">
+            <h2 id={headingId} className="min-w-0 text-sm font-semibold wrap-anywhere">
               {title}
             </h2>
           ) : (
@@ -50,8 +50,9 @@ export function PageHeader({
 }) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+      <div className="min-w-0 max-w-full">
+        {/* A 100-character name without spaces wraps instead of overflowing (issue 13 #12). */}
+        <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{title}</h1>
         {description ? <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{description}</p> : null}
       </div>
       {actions}

@@ -83,7 +83,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <td className="py-2 pr-3 text-xs">
                     <span className="text-muted">{e.targetType}</span>
                     {e.targetId ? (
-                      <span className="block break-words font-medium" title={`id ${e.targetId}`}>
+                      <span className="block font-medium wrap-anywhere" title={`id ${e.targetId}`}>
                         {e.targetName ?? e.targetId}
                       </span>
                     ) : null}

@@ -49,7 +49,7 @@ export default async function IdpProfilesPage() {
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {profiles.map((p) => (
                 <tr key={p.id}>
-                  <td className="py-2 pr-4 font-medium">
+                  <td className="max-w-xs py-2 pr-4 font-medium wrap-anywhere">
                     <Link href={`/idp-profiles/${p.id}`} className="text-link hover:underline">
                       {p.name}
                     </Link>

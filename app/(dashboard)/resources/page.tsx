@@ -49,7 +49,7 @@ export default async function ResourcesPage() {
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {resources.map((r) => (
                 <tr key={r.id}>
-                  <td className="py-2 pr-4 font-medium">
+                  <td className="max-w-xs py-2 pr-4 font-medium wrap-anywhere">
                     <Link href={`/resources/${r.id}`} className="text-link hover:underline">
                       {r.name}
                     </Link>

@@ -74,7 +74,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
                 <td className="whitespace-nowrap py-2 pr-3 tabular-nums">
                   <UtcTime at={e.at} />
                 </td>
-                <td className="py-2 pr-3">{e.resourceName}</td>
+                <td className="max-w-48 py-2 pr-3 wrap-anywhere">{e.resourceName}</td>
                 <td className="py-2 pr-3 font-mono text-xs">{e.type}</td>
                 <td className="py-2 pr-3">
                   <Badge tone={tone(e.outcome)}>{e.outcome || "–"}</Badge>

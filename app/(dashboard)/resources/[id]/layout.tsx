@@ -26,14 +26,14 @@ export default async function ResourceLayout({
   return (
     <>
       <div className="mb-4 flex flex-wrap items-start justify-between gap-4">
-        <div>
+        <div className="min-w-0 max-w-full">
           <p className="text-xs text-muted">
             <Link href="/resources" className="hover:underline">
               Resources
             </Link>{" "}
             /
           </p>
-          <h1 className="text-2xl font-semibold tracking-tight">{resource.name}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere">{resource.name}</h1>
           <p className="mt-1 break-all font-mono text-sm text-slate-600 dark:text-slate-400">{resource.uri}</p>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">
             <span className="text-muted">IdP:</span>

@@ -100,7 +100,7 @@ export default async function EnforcersPage({ params }: { params: Promise<{ id: 
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {credentials.map((c) => (
                 <tr key={c.id} data-testid={`credential-${c.prefix}`}>
-                  <td className="py-2 pr-4 font-medium">{c.name}</td>
+                  <td className="max-w-xs py-2 pr-4 font-medium wrap-anywhere">{c.name}</td>
                   <td className="py-2 pr-4 font-mono text-xs">pcl_{c.prefix}_…</td>
                   <td className="py-2 pr-4">
                     <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge>
