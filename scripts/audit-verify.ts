@@ -6,7 +6,19 @@
  */
 import { readFileSync } from "node:fs";
 import { verifyAuditChain } from "@/lib/server/audit";
+import { auditChainKey } from "@/lib/server/audit-anchor";
 import { parseExport, verifyExportRows } from "@/lib/server/audit-file-verify";
+
+if (process.argv.includes("--print-chain-key")) {
+  // For an auditor: the chain's HMAC key alone (verifies exports offline), not the encryption key it is derived from.
+  const key = auditChainKey();
+  if (!key) {
+    console.error("PORTCULLIS_ENCRYPTION_KEY is not set: the chain is not keyed.");
+    process.exit(2);
+  }
+  console.log(key.toString("base64"));
+  process.exit(0);
+}
 
 const fileArg = process.argv.indexOf("--file");
 if (fileArg !== -1) {

@@ -78,7 +78,22 @@ export function parseExport(text: string, name: string): AuditExportRow[] {
 
 const str = (v: unknown) => (v === null || v === undefined || v === "" ? null : String(v));
 
-export function verifyExportRows(rows: AuditExportRow[], key: Buffer | null = auditChainKey()): FileReport {
+/**
+ * The chain key for offline checks: PORTCULLIS_AUDIT_CHAIN_KEY (the derived HMAC key alone, base64, from
+ * `npm run audit:verify -- --print-chain-key`), so an auditor never holds PORTCULLIS_ENCRYPTION_KEY, which
+ * also decrypts the config signing key; else the key derived from PORTCULLIS_ENCRYPTION_KEY.
+ */
+export function offlineChainKey(): Buffer | null {
+  const given = process.env.PORTCULLIS_AUDIT_CHAIN_KEY?.trim();
+  if (given) {
+    const key = Buffer.from(given, "base64");
+    if (key.length !== 32) throw new Error("PORTCULLIS_AUDIT_CHAIN_KEY must be 32 bytes, base64");
+    return key;
+  }
+  return auditChainKey();
+}
+
+export function verifyExportRows(rows: AuditExportRow[], key: Buffer | null = offlineChainKey()): FileReport {
   let prev: AuditExportRow | null = null;
   let linked = 0;
   let gaps = 0;
@@ -124,7 +139,8 @@ export function verifyExportRows(rows: AuditExportRow[], key: Buffer | null = au
       expected = auditRowHash(prevHash, fields);
       legacyRows++;
     } else if (r.hashAlg === KEYED_ALG) {
-      if (!key) return broken(seq, "cannot verify keyed rows without PORTCULLIS_ENCRYPTION_KEY");
+      if (!key)
+        return broken(seq, "cannot verify keyed rows without PORTCULLIS_AUDIT_CHAIN_KEY or PORTCULLIS_ENCRYPTION_KEY");
       expected = keyedHash(key, canonicalRow(prevHash, fields));
       keyedSeen = true;
     } else return broken(seq, `unknown hash algorithm ${String(r.hashAlg)}`);

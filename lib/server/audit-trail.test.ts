@@ -5,8 +5,9 @@ import { GET as auditRoute } from "@/app/api/v1/audit/route";
 import { UpdatePolicyInput } from "@/lib/schemas/resources";
 import { bearerRequest, createTestAdmin, createTestToken, routeParams } from "./api-tokens/test-tokens";
 import { verifyAuditChain, writeAudit } from "./audit";
+import { auditChainKey } from "./audit-anchor";
 import { exportAuditTrail } from "./audit-export";
-import { parseExport, verifyExportRows } from "./audit-file-verify";
+import { offlineChainKey, parseExport, verifyExportRows } from "./audit-file-verify";
 import { listAuditEvents } from "./audit-query";
 import { isSecretKey, REDACTED, redactForAudit } from "./audit-redact";
 import { db } from "./db";
@@ -145,6 +146,14 @@ describe("audit export, verified offline", () => {
     expect(verifyExportRows(edited)).toMatchObject({ ok: false, firstBroken: { seq: rows[1]?.seq } });
     expect(verifyExportRows([rows[1], rows[0]].filter((r) => r !== undefined))).toMatchObject({ ok: false });
     expect(verifyExportRows(rows, null).firstBroken?.reason).toMatch(/PORTCULLIS_ENCRYPTION_KEY/);
+    // The auditor's key: the derived chain key alone, never the encryption key; a wrong one fails.
+    process.env.PORTCULLIS_AUDIT_CHAIN_KEY = auditChainKey()?.toString("base64");
+    try {
+      expect(verifyExportRows(rows, offlineChainKey()).ok).toBe(true);
+      expect(verifyExportRows(rows, Buffer.alloc(32, 1)).ok).toBe(false);
+    } finally {
+      delete process.env.PORTCULLIS_AUDIT_CHAIN_KEY;
+    }
   });
 
   it("CSV (formula-guarded) verifies too; a filtered export reports its gaps", async () => {
