@@ -58,7 +58,9 @@ export default async function ResourcesPage() {
                   <td className="py-2 pr-4">{r.idpProfileName}</td>
                   <td className="py-2 pr-4">{r.toolCount}</td>
                   <td className="py-2">
-                    {r.latestVersion === null ? (
+                    {r.archivedAt ? (
+                      <Badge tone="red">archived</Badge>
+                    ) : r.latestVersion === null ? (
                       <Badge tone="amber">never published</Badge>
                     ) : (
                       <Badge tone={r.hasUnpublishedChanges ? "amber" : "green"}>

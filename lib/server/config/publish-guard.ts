@@ -16,6 +16,7 @@ export async function publishablePolicy(
   resourceId: string,
   opts: { confirmed: boolean },
 ): Promise<EnforcerPolicy> {
+  await assertNotArchived(tx, resourceId);
   const policy = await loadDraftPolicy(tx, resourceId);
   const last = await tx.configVersion.findFirst({
     where: { resourceId },
@@ -69,6 +70,13 @@ export async function clearImportMarks(tx: Tx, resourceId: string): Promise<void
   if (!draft.tools.some((t) => t.importedNew)) return;
   const tools = draft.tools.map(({ importedNew: _, ...t }) => t);
   await tx.mcpResource.update({ where: { id: resourceId }, data: { draft: JSON.stringify({ ...draft, tools }) } });
+}
+
+/** An archived resource publishes nothing (its enforcers keep the deny-all bundle) until it is restored. */
+export async function assertNotArchived(tx: Tx, resourceId: string): Promise<void> {
+  const row = await tx.mcpResource.findUnique({ where: { id: resourceId }, select: { archivedAt: true } });
+  if (row?.archivedAt)
+    throw new AppError("resource_archived", "This resource is archived: restore it before publishing.");
 }
 
 /** The resource's stored draft JSON, read in the publish's transaction. */

@@ -12,7 +12,7 @@ import type { RequestContext } from "../request-context";
 import { parseDraft } from "../resources/dto";
 import { validatePolicy } from "./build-policy";
 import { loadDraftPolicy } from "./draft-policy";
-import { clearImportMarks, currentDraft, publishablePolicy, storedDraftOf } from "./publish-guard";
+import { assertNotArchived, clearImportMarks, currentDraft, publishablePolicy, storedDraftOf } from "./publish-guard";
 import { draftOfVersion, resetDraftForRollback } from "./rollback-draft";
 import { signBundle } from "./sign-bundle";
 import { type ActiveSigningKey, getActiveSigningKey } from "./signing-key";
@@ -113,7 +113,8 @@ export async function writeVersionInTransaction(
   return created;
 }
 
-async function commitVersion(actor: Actor, commit: Commit, ctx: RequestContext): Promise<ConfigVersionDto> {
+/** Sign and store the next version in its own transaction (retried on a version-number race), then wake the polls. */
+export async function commitVersion(actor: Actor, commit: Commit, ctx: RequestContext): Promise<ConfigVersionDto> {
   // Read the key before the transaction: the transaction must not wait on another connection.
   const key: ActiveSigningKey = await getActiveSigningKey();
   for (let attempt = 0; ; attempt++) {
@@ -180,7 +181,10 @@ export async function rollbackConfig(
       note: input.note || `Rollback to version ${input.version}`,
       rolledBackFrom: input.version,
       // Re-validated: the old policy must still pass today's schema before it is signed again.
-      policyFor: async () => validatePolicy(old.bundle.policy, input.resourceId),
+      policyFor: async (tx) => {
+        await assertNotArchived(tx, input.resourceId);
+        return validatePolicy(old.bundle.policy, input.resourceId);
+      },
       // Issue 13 #4: the draft becomes the rolled-back version's; the one it replaces is kept as a snapshot.
       draftFor: async (tx) => {
         target = draftOfVersion(oldDraft, old.bundle.policy, parseDraft(await currentDraft(tx, input.resourceId)));

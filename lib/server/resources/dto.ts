@@ -9,6 +9,8 @@ export const resourceSelect = {
   uri: true,
   idpProfileId: true,
   draft: true,
+  archivedAt: true,
+  archivedByEmail: true,
   createdAt: true,
   updatedAt: true,
   idpProfile: { select: idpProfileSelect },
@@ -20,6 +22,8 @@ export interface ResourceRow {
   uri: string;
   idpProfileId: string;
   draft: string;
+  archivedAt: Date | null;
+  archivedByEmail: string | null;
   createdAt: Date;
   updatedAt: Date;
   idpProfile: IdpProfileRow;
@@ -53,6 +57,8 @@ export function toResourceDto(row: ResourceRow): ResourceDto {
     idpProfileId: row.idpProfileId,
     idpProfile: toIdpProfileDto(row.idpProfile),
     draft: parseDraft(row.draft),
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+    archivedByEmail: row.archivedByEmail,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -9,6 +9,9 @@ export interface ResourceDto {
   idpProfileId: string;
   idpProfile: IdpProfileDto;
   draft: ResourceDraft;
+  /** Archived (issue 13 #7): its enforcers refuse every request; null when active. */
+  archivedAt: string | null;
+  archivedByEmail: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PublishControl } from "@/components/config/publish-control";
 import { Badge } from "@/components/ui/card";
+import { utcTime } from "@/components/ui/utc-time";
 import { can } from "@/lib/server/auth/permissions";
 import { requirePageActor } from "@/lib/server/auth/session";
 import { getDraftStatus } from "@/lib/server/resources/draft-status";
@@ -50,6 +51,16 @@ export default async function ResourceLayout({
         </div>
         {can(actor.role, "config.publish") ? <PublishControl resourceId={id} publish={publishAction} /> : null}
       </div>
+      {resource.archivedAt ? (
+        <p
+          role="note"
+          className="mb-4 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/40 dark:text-red-100"
+        >
+          <strong>Archived</strong> {utcTime(resource.archivedAt)} by {resource.archivedByEmail}: its enforcers refuse
+          every request (reason <code>resource_archived</code>). Restore or delete it in the Danger zone on the Overview
+          tab.
+        </p>
+      ) : null}
       <ResourceTabs resourceId={id} />
       {children}
     </>

@@ -9,6 +9,7 @@ import { getDraftStatus } from "@/lib/server/resources/draft-status";
 import { getResource } from "@/lib/server/resources/get-resource";
 import { getResourceProgress } from "@/lib/server/resources/progress";
 import { ResourceForm } from "../_components/resource-form";
+import { DangerZone } from "./_components/danger-zone";
 import { EmbedSnippet } from "./_components/embed-snippet";
 import { resourceTitle } from "./_components/page-title";
 
@@ -137,6 +138,7 @@ export default async function ResourceOverviewPage({ params }: { params: Promise
           />
         </Card>
       ) : null}
+      {canWrite ? <DangerZone resourceId={id} name={resource.name} archived={resource.archivedAt !== null} /> : null}
       <section aria-labelledby="resource-telemetry" className="space-y-3">
         <h2 id="resource-telemetry" className="text-base font-semibold">
           Telemetry
