@@ -1,7 +1,7 @@
 /**
  * One backend's half of `npm run bench:alerts` (its own process: env and Prisma client are per process):
  *   node --import tsx --import ./scripts/bench/server-only-hook.mjs scripts/bench/alerts-db.ts <sqlite|postgres>
- * Own database (data/bench-alerts.db or PostgreSQL `portcullis_bench_alerts`). Prints progress on
+ * Own database (data/portcullis_bench_alerts.db or that PostgreSQL database; removed unless BENCH_KEEP). Prints progress on
  * stderr and one `RESULT {json}` line on stdout.
  *
  * Data: per-minute rollups for RESOURCES resources over 24 h (12 rows per resource-minute: decisions
@@ -9,46 +9,20 @@
  * with a latency histogram, new tokens of 2 clients) plus 7 days of hourly new-token rows: the
  * rollups of ~10 M events. Rules: the 10 fleet rules and 190 per-resource overrides = 200.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import pg from "pg";
+import { dropBenchDatabase, openBenchDatabase } from "./bench-db";
 import { bootstrapMedianInterval, median } from "./stats";
 
 const dialect = (process.argv[2] ?? "sqlite") as "sqlite" | "postgres";
 const RESOURCES = Number(process.env.BENCH_ALERT_RESOURCES ?? 100);
 const CYCLES = Number(process.env.BENCH_ALERT_CYCLES ?? 15);
-const PG_ADMIN = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "portcullis_bench_alerts";
+const DB_NAME = "portcullis_bench_alerts";
 const log = (msg: string) => process.stderr.write(`[${dialect}] ${msg}\n`);
 
-async function prepareDatabase(): Promise<string> {
-  if (dialect === "sqlite") {
-    mkdirSync("data", { recursive: true });
-    for (const s of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-alerts.db${s}`, { force: true });
-    return "file:./data/bench-alerts.db";
-  }
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${PG_DB}"`);
-  await admin.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${PG_DB}`;
-  return u.toString();
-}
-
-const url = await prepareDatabase();
-Object.assign(process.env, {
-  DATABASE_URL: url,
-  LOG_LEVEL: "silent",
-  NODE_ENV: "production",
-  PORTCULLIS_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString("base64"),
-  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0000",
+await openBenchDatabase(dialect, DB_NAME, {
   ALLOW_PRIVATE_NETWORK_FETCH: "true", // the fan-out receivers are on loopback
 });
-execFileSync("npx", ["prisma", "migrate", "deploy"], { env: process.env, stdio: "ignore" });
 
 const { db } = await import("@/lib/server/db");
 const { ensureDefaultAlertRules } = await import("@/lib/server/alerts/rules");
@@ -253,4 +227,5 @@ log("fan-out to 50 channels, one hanging…");
 const fan = await fanOut();
 process.stdout.write(`RESULT ${JSON.stringify({ dialect, data, rules, evaluation: evaluationResult, fanOut: fan })}\n`);
 await db().$disconnect();
+if (!process.env.BENCH_KEEP) await dropBenchDatabase(dialect, DB_NAME);
 process.exit(0);

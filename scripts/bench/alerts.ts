@@ -70,3 +70,15 @@ for (const r of results)
   console.log(
     `| ${r.dialect} | ${r.fanOut.delivered} / ${r.fanOut.failed} | ${ms(r.fanOut.lastOf49Ms)} | ${ms(r.fanOut.medianMs)} | ${ms(r.fanOut.deliverDueMs)} | ${ms(r.fanOut.plainFetchMs)} |`,
   );
+
+const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+console.log("\nTargets (issue 11):");
+for (const r of results) {
+  const e = r.evaluation;
+  console.log(
+    `- ${r.dialect}: one evaluation cycle of ${r.rules} rules < 1 s: steady ${ms(e.steadyMedianMs)} (90% CI upper ${ms(e.high)}) ${verdict(e.high < 1000)}; first cycle, opening ${e.alertsOpened} alerts at once, ${ms(e.firstCycleMs)} ${verdict(e.firstCycleMs < 1000)}`,
+  );
+  console.log(
+    `- ${r.dialect}: fan-out to ${r.fanOut.channels} channels with one hanging, the other ${r.fanOut.delivered} delivered within 2 s: last at ${ms(r.fanOut.lastOf49Ms)} ${verdict(r.fanOut.delivered === r.fanOut.channels - 1 && r.fanOut.lastOf49Ms < 2000)}`,
+  );
+}

@@ -1,49 +1,18 @@
 /**
  * Loading for `bench:telemetry`'s database half (telemetry-db.ts measures): the bench's own database
- * (data/bench-telemetry.db or PostgreSQL `portcullis_bench_telemetry`, never the dev one), the seeded
+ * (bench-db.ts: `portcullis_bench_telemetry` on SQLite or PostgreSQL, never the dev one), the seeded
  * resource and enforcer credential, and millions of generated events with their rollups.
  */
-import { mkdirSync, rmSync } from "node:fs";
-import pg from "pg";
 import type { db as Db } from "@/lib/server/db";
+import { dropBenchDatabase, openBenchDatabase } from "./bench-db";
 import { backfillHoursSql, type Dialect, generateSql, rollupSql } from "./telemetry-data";
 
-const PG_ADMIN = process.env.PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "portcullis_bench_telemetry";
+const DB_NAME = "portcullis_bench_telemetry";
 
-/** The bench's SQLite file and its journals (creating data/ on a fresh clone). */
-export function removeSqliteFiles(): void {
-  mkdirSync("data", { recursive: true });
-  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`data/bench-telemetry.db${suffix}`, { force: true });
-}
-
-/** Creates the bench's empty database and returns its DATABASE_URL. */
-export async function prepareDatabase(dialect: Dialect): Promise<string> {
-  if (dialect === "sqlite") {
-    removeSqliteFiles();
-    return "file:./data/bench-telemetry.db";
-  }
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${PG_DB}"`);
-  await admin.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${PG_DB}`;
-  return u.toString();
-}
-
-/** Removes the bench's database (unless BENCH_KEEP is set, checked by the caller). */
-export async function dropDatabase(dialect: Dialect): Promise<void> {
-  if (dialect === "sqlite") {
-    removeSqliteFiles();
-    return;
-  }
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${PG_DB}" WITH (FORCE)`);
-  await admin.end();
-}
+/** Creates the bench's empty database, points this process at it and migrates it. */
+export const prepareDatabase = (dialect: Dialect) => openBenchDatabase(dialect, DB_NAME);
+/** Removes the bench's database. */
+export const dropDatabase = (dialect: Dialect) => dropBenchDatabase(dialect, DB_NAME);
 
 /** The seeding and loading steps over an open control-plane database. */
 export function createLoader(db: typeof Db, dialect: Dialect, start: number, log: (msg: string) => void) {

@@ -5,7 +5,6 @@
  * Measures ingest, the telemetry route and the Overview queries; the database it measures is made and
  * filled by telemetry-db-load.ts. Prints progress on stderr and one `RESULT {json}` line on stdout.
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { median } from "./stats";
@@ -17,15 +16,7 @@ const sizes = (process.argv[3] ?? "1000000,10000000").split(",").map(Number);
 const INGEST_BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 60);
 const log = (msg: string) => process.stderr.write(`[${dialect}] ${msg}\n`);
 
-const url = await prepareDatabase(dialect);
-Object.assign(process.env, {
-  DATABASE_URL: url,
-  LOG_LEVEL: "silent",
-  NODE_ENV: "production",
-  PORTCULLIS_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString("base64"),
-  NEXTAUTH_SECRET: "bench-secret-bench-secret-bench-secret-0000",
-});
-execFileSync("npx", ["prisma", "migrate", "deploy"], { env: process.env, stdio: "ignore" });
+await prepareDatabase(dialect);
 
 const { db } = await import("@/lib/server/db");
 const { ingestBatch } = await import("@/lib/server/telemetry/ingest");

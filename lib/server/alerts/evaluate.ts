@@ -1,10 +1,18 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { AlertKind } from "@/lib/schemas/alerts";
 import { type Db, db, type Tx } from "../db";
 import { isPostgres } from "../env";
 import { alertKey, FLAP_WINDOW_MS, type OpenAlert, planTransitions, type Step } from "./lifecycle";
-import { measureRule, type Observation } from "./measure";
-import { buildPayload, enqueueDeliveries, type NotifyEvent } from "./notify";
+import { createRollupReader, measureRule, type Observation } from "./measure";
+import {
+  buildPayload,
+  deliveryRows,
+  enqueueDeliveries,
+  loadRoutableChannels,
+  type NotifyEvent,
+  routeChannels,
+} from "./notify";
 
 /**
  * One evaluation cycle over every enabled rule. Exactly one evaluator at a time for the whole
@@ -39,6 +47,28 @@ type RuleRow = Awaited<ReturnType<Db["alertRule"]["findMany"]>>[number];
 type AlertRow = Awaited<ReturnType<Db["alert"]["create"]>>;
 type Plan = { rule: RuleRow; steps: Step<Observation>[]; current: ReadonlyMap<string, Shown> };
 type Shown = { value: number; threshold: number; summary: string };
+/** A new alert of this cycle, written with the others by `writeOpened`. */
+type Opened = {
+  data: {
+    id: string;
+    ruleId: string;
+    resourceId: string;
+    key: string;
+    state: string;
+    severity: string;
+    value: number;
+    threshold: number;
+    summary: string;
+    flapping: boolean;
+    startedAt: Date;
+    lastTrueAt: Date;
+    firedAt: Date | null;
+    lastNotifiedAt: Date | null;
+  };
+  rule: RuleRow;
+  channelIds: string[];
+  notify: boolean;
+};
 
 export async function evaluateAlerts(opts: EvaluateOptions = {}): Promise<CycleResult> {
   const client = opts.client ?? db();
@@ -137,6 +167,8 @@ async function planCycle(c: Tx, now: Date): Promise<Plan[]> {
   ]);
   const names = new Map(resources.map((r) => [r.id, r.name]));
   const plans: Plan[] = [];
+  // Rules of one kind, reason and window share their rollup read (a fleet rule and its overrides).
+  const sums = createRollupReader(c);
   for (const rule of enabled) {
     const observations = await measureRule(
       c,
@@ -145,6 +177,7 @@ async function planCycle(c: Tx, now: Date): Promise<Plan[]> {
         now,
         overridden: rule.resourceId ? new Set() : (overrides.get(`${rule.kind}/${rule.reason}`) ?? new Set()),
         resourceName: (id) => names.get(id) ?? id,
+        sums,
       },
     );
     const mine = open.filter((a) => a.ruleId === rule.id) as OpenAlert[];
@@ -171,12 +204,17 @@ async function planCycle(c: Tx, now: Date): Promise<Plan[]> {
 async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
   const transitions = { opened: 0, fired: 0, resolved: 0, dropped: 0, renotified: 0 };
   let notifications = 0;
-  const names = new Map(
-    (await tx.mcpResource.findMany({ select: { id: true, name: true } })).map((r) => [r.id, r.name]),
-  );
+  const [resources, channels] = await Promise.all([
+    tx.mcpResource.findMany({ select: { id: true, name: true } }),
+    loadRoutableChannels(tx),
+  ]);
+  const names = new Map(resources.map((r) => [r.id, r.name]));
   // Alerts whose condition still holds with the same value: one statement for all of them, since
   // a steady cycle would otherwise cost one UPDATE per open alert.
   const unchanged: string[] = [];
+  // New alerts: written together after the loop (one INSERT, one read back, one INSERT of their
+  // deliveries), since a first cycle over a fleet can open one alert per resource at once.
+  const opens: Opened[] = [];
   for (const { rule, steps, current } of plans) {
     const channelIds = JSON.parse(rule.channelIds) as string[];
     const notify = async (a: AlertRow, event: NotifyEvent, suppressed = false) => {
@@ -187,15 +225,22 @@ async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
         a.resourceId ? (names.get(a.resourceId) ?? null) : null,
         rule.windowMin,
       );
-      const queued = await enqueueDeliveries(tx, a.id, channelIds, a.severity, payload, { suppressed, now });
+      const queued = await enqueueDeliveries(tx, a.id, channelIds, a.severity, payload, { suppressed, now, channels });
       notifications += queued;
       if (queued) await tx.alert.update({ where: { id: a.id }, data: { lastNotifiedAt: now } });
     };
     for (const s of steps) {
       switch (s.op) {
         case "open": {
-          const created = await tx.alert.create({
+          // Whether a notification will be queued is known before the row exists (the cycle's channel
+          // map), so the new alert is written once, already marked as notified.
+          const notifies = s.firing && routeChannels(channelIds, rule.severity, channels).length > 0;
+          opens.push({
+            rule,
+            channelIds,
+            notify: s.firing,
             data: {
+              id: randomUUID(),
               ruleId: rule.id,
               resourceId: s.obs.resourceId,
               key: s.obs.key,
@@ -208,13 +253,11 @@ async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
               startedAt: now,
               lastTrueAt: now,
               firedAt: s.firing ? now : null,
+              lastNotifiedAt: notifies ? now : null,
             },
           });
           transitions.opened++;
-          if (s.firing) {
-            transitions.fired++;
-            await notify(created, "firing", s.flapping);
-          }
+          if (s.firing) transitions.fired++;
           break;
         }
         case "fire": {
@@ -266,5 +309,38 @@ async function applyPlans(tx: Tx, plans: readonly Plan[], now: Date) {
     }
   }
   if (unchanged.length) await tx.alert.updateMany({ where: { id: { in: unchanged } }, data: { lastTrueAt: now } });
+  notifications += await writeOpened(tx, opens, { now, names, channels });
   return { transitions, notifications };
+}
+
+/** Writes a cycle's new alerts and the deliveries of those that fire at once; returns the deliveries queued. */
+async function writeOpened(
+  tx: Tx,
+  opens: readonly Opened[],
+  ctx: { now: Date; names: ReadonlyMap<string, string>; channels: Awaited<ReturnType<typeof loadRoutableChannels>> },
+): Promise<number> {
+  if (opens.length === 0) return 0;
+  await tx.alert.createMany({ data: opens.map((o) => o.data) });
+  const notifying = opens.filter((o) => o.notify && o.channelIds.length > 0);
+  if (notifying.length === 0) return 0;
+  const rows = new Map(
+    (await tx.alert.findMany({ where: { id: { in: notifying.map((o) => o.data.id) } } })).map((a) => [a.id, a]),
+  );
+  const deliveries = notifying.flatMap(({ data, rule, channelIds }) => {
+    const a = rows.get(data.id);
+    if (!a) return [];
+    const payload = buildPayload(
+      "firing",
+      { ...a, rule: { id: rule.id, name: rule.name, kind: rule.kind, reason: rule.reason } },
+      a.resourceId ? (ctx.names.get(a.resourceId) ?? null) : null,
+      rule.windowMin,
+    );
+    return deliveryRows(a.id, channelIds, a.severity, payload, {
+      suppressed: a.flapping,
+      now: ctx.now,
+      channels: ctx.channels,
+    });
+  });
+  if (deliveries.length > 0) await tx.alertDelivery.createMany({ data: deliveries });
+  return deliveries.length;
 }

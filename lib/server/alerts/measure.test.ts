@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { buildRollups, type RawRow } from "../telemetry/rows";
 import { createTestResource } from "../telemetry/test-fixtures";
-import { measureRule, TOKEN_SPIKE_FLOOR } from "./measure";
+import { createRollupReader, measureRule, rollupSums, TOKEN_SPIKE_FLOOR } from "./measure";
 
 /**
  * What each non-auth kind measures, from rollup rows and instance rows written directly (the ingest
@@ -155,5 +155,46 @@ describe("measureRule", () => {
       ctx(),
     );
     expect(stale.map((o) => [o.key, o.value])).toEqual([["old", 2]]);
+  });
+
+  it("one cycle's shared reader: a fleet rule and per-resource rules get exactly their own reads' answers, from one read", async () => {
+    const a = (await createTestResource()).resourceId;
+    const b = (await createTestResource()).resourceId;
+    await rollup(a, { type: "decision", outcome: "deny", reason: "token_expired", count: 400 });
+    await rollup(b, { type: "decision", outcome: "deny", reason: "token_expired", count: 30 });
+    let reads = 0;
+    const counting = createRollupReader(db());
+    const sums: typeof counting = (o, by, hist) => counting(o, by, hist);
+    const spy = createRollupReader({
+      $queryRawUnsafe: (...args: unknown[]) => {
+        reads++;
+        return (db().$queryRawUnsafe as (...x: unknown[]) => unknown)(...args);
+      },
+    } as never);
+    const rules = [
+      { ...base, kind: "auth_failures" as const, threshold: 1, resourceId: "" },
+      { ...base, kind: "auth_failures" as const, threshold: 1, resourceId: a },
+      { ...base, kind: "auth_failures" as const, threshold: 1, resourceId: b },
+    ];
+    for (const rule of rules) {
+      const alone = await measureRule(db(), rule, ctx());
+      expect(await measureRule(db(), rule, { ...ctx(), sums })).toEqual(alone);
+      expect(await measureRule(db(), rule, { ...ctx(), sums: spy })).toEqual(alone);
+    }
+    expect(reads).toBe(1);
+    const own = await rollupSums(
+      db(),
+      {
+        grain: 1,
+        type: "decision",
+        dim: "all",
+        fromBucket: NOW_MIN - 5,
+        toBucket: NOW_MIN,
+        outcome: "deny",
+        resourceId: b,
+      },
+      ["resourceId"],
+    );
+    expect(own.map((r) => Number(r.n))).toEqual([30]);
   });
 });

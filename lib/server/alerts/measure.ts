@@ -33,6 +33,8 @@ export interface MeasureContext {
   /** Resources that have their own rule of this kind and reason: a fleet rule leaves them alone. */
   overridden: ReadonlySet<string>;
   resourceName: (id: string) => string;
+  /** The cycle's shared rollup reads (see {@link createRollupReader}); without it each rule reads alone. */
+  sums?: RollupReader;
 }
 
 /** Token-refresh spikes need at least this many new tokens in the hour (DOMAIN.md: 10 refreshes/hour per client). */
@@ -76,6 +78,33 @@ export async function rollupSums(c: Tx, o: RollupQuery, by: string[], hist = fal
   return c.$queryRawUnsafe<Row[]>(sql, ...p.values);
 }
 
+/** `rollupSums` with the same signature, shared by every rule of one evaluation cycle. */
+export type RollupReader = (o: RollupQuery, by: string[], hist?: boolean) => Promise<Row[]>;
+
+/**
+ * One cycle's rollup reads, shared between rules. Rules of one kind, reason and window differ only in
+ * their resource: a fleet rule and its 190 per-resource overrides all need the same sums grouped by
+ * resource. So a read scoped to one resource is answered from the fleet-wide read of the same range
+ * (made once, grouped by `resourceId`, every query here groups by it), filtered to that resource. Reads
+ * are keyed by everything else in the query, so nothing is shared that differs; the memo lives for one
+ * cycle only (the cycle's `now`, one consistent snapshot).
+ */
+export function createRollupReader(c: Tx): RollupReader {
+  const memo = new Map<string, Promise<Row[]>>();
+  return async (o, by, hist = false) => {
+    if (!by.includes("resourceId")) return rollupSums(c, o, by, hist);
+    const { resourceId, ...rest } = o;
+    const key = JSON.stringify([rest, by, hist]);
+    let rows = memo.get(key);
+    if (rows === undefined) {
+      rows = rollupSums(c, rest, by, hist);
+      memo.set(key, rows);
+    }
+    const all = await rows;
+    return resourceId ? all.filter((r) => r.resourceId === resourceId) : all;
+  };
+}
+
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 /** Measure one rule. Pure reads; `c` is the evaluator's connection (its transaction on PostgreSQL). */
@@ -99,30 +128,25 @@ export async function measureRule(c: Tx, rule: MeasuredRule, ctx: MeasureContext
     });
   };
   const base = { grain: 1, fromBucket: from, toBucket: nowMin, ...scope };
+  const sums = ctx.sums ?? ((o: RollupQuery, by: string[], hist?: boolean) => rollupSums(c, o, by, hist));
 
   switch (rule.kind) {
     case "auth_failures": {
       const reasons = rule.reason ? [rule.reason] : undefined;
-      const rows = await rollupSums(c, { ...base, type: "decision", dim: "all", outcome: "deny", reasons }, [
-        "resourceId",
-      ]);
+      const rows = await sums({ ...base, type: "decision", dim: "all", outcome: "deny", reasons }, ["resourceId"]);
       const what = rule.reason ? `${info.title} (${rule.reason})` : info.title;
       for (const r of rows) push(String(r.resourceId), "", num(r.n) / rule.windowMin, what);
       return out;
     }
     case "jwks_forced_refresh": {
-      const rows = await rollupSums(c, { ...base, type: "jwks_refresh", dim: "all", reasons: [FORCED_TRIGGER] }, [
-        "resourceId",
-      ]);
+      const rows = await sums({ ...base, type: "jwks_refresh", dim: "all", reasons: [FORCED_TRIGGER] }, ["resourceId"]);
       for (const r of rows) push(String(r.resourceId), "", num(r.n) / rule.windowMin, info.title);
       return out;
     }
     case "jwks_unavailable": {
       const [denied, failed] = await Promise.all([
-        rollupSums(c, { ...base, type: "decision", dim: "all", outcome: "deny", reasons: ["jwks_unavailable"] }, [
-          "resourceId",
-        ]),
-        rollupSums(c, { ...base, type: "jwks_refresh", dim: "all", outcome: "error" }, ["resourceId"]),
+        sums({ ...base, type: "decision", dim: "all", outcome: "deny", reasons: ["jwks_unavailable"] }, ["resourceId"]),
+        sums({ ...base, type: "jwks_refresh", dim: "all", outcome: "error" }, ["resourceId"]),
       ]);
       const total = new Map<string, number>();
       for (const r of [...denied, ...failed])
@@ -132,8 +156,7 @@ export async function measureRule(c: Tx, rule: MeasuredRule, ctx: MeasureContext
     }
     case "obo_p99":
     case "obo_error_rate": {
-      const rows = await rollupSums(
-        c,
+      const rows = await sums(
         { ...base, type: "obo_exchange", dim: "all", reasons: ["exchange"] },
         ["resourceId", "outcome"],
         rule.kind === "obo_p99",
@@ -158,7 +181,7 @@ export async function measureRule(c: Tx, rule: MeasuredRule, ctx: MeasureContext
       return out;
     }
     case "rate_limit_client": {
-      const rows = await rollupSums(c, { ...base, type: "rate_limit", dim: "client" }, ["resourceId", "dimValue"]);
+      const rows = await sums({ ...base, type: "rate_limit", dim: "client" }, ["resourceId", "dimValue"]);
       const perClient = new Map<string, number>();
       for (const r of rows) {
         const k = `${r.resourceId}\u0001${r.dimValue}`;
@@ -236,8 +259,8 @@ async function tokenSpikes(
   inScope: (id: string) => boolean,
 ): Promise<Observation[]> {
   const scope = rule.resourceId ? { resourceId: rule.resourceId } : {};
-  const current = await rollupSums(
-    c,
+  const sums = ctx.sums ?? ((o: RollupQuery, by: string[], hist?: boolean) => rollupSums(c, o, by, hist));
+  const current = await sums(
     { grain: 1, type: "new_token", dim: "client", fromBucket: nowMin - 60, toBucket: nowMin, ...scope },
     ["resourceId", "dimValue"],
   );

@@ -97,33 +97,74 @@ export function buildPayload(
  * the caller's transaction: the transition and its notifications commit together, exactly once.
  * Flapping alerts get their rows as `suppressed`, so the log still says why nothing was sent.
  */
+/** An enabled channel as routing needs it. */
+export interface RoutableChannel {
+  id: string;
+  minSeverity: string;
+}
+
+/** The enabled channels, by id: one read per evaluation cycle instead of one per notification. */
+export async function loadRoutableChannels(tx: Tx): Promise<Map<string, RoutableChannel>> {
+  const rows = await tx.alertChannel.findMany({ where: { enabled: true }, select: { id: true, minSeverity: true } });
+  return new Map(rows.map((c) => [c.id, c]));
+}
+
+/** The channels of `channelIds` that are enabled and take this severity. */
+export function routeChannels(
+  channelIds: readonly string[],
+  severity: string,
+  channels: ReadonlyMap<string, RoutableChannel>,
+): RoutableChannel[] {
+  return channelIds.flatMap((id) => {
+    const c = channels.get(id);
+    return c && severityRank(severity) >= severityRank(c.minSeverity) ? [c] : [];
+  });
+}
+
+/**
+ * Queues one delivery per routed channel (one statement). `opts.channels` is the cycle's channel map
+ * (see {@link loadRoutableChannels}); without it the channels are read here.
+ */
 export async function enqueueDeliveries(
   tx: Tx,
   alertId: string,
   channelIds: readonly string[],
   severity: string,
   payload: AlertPayload,
-  opts: { suppressed?: boolean; now: Date },
+  opts: { suppressed?: boolean; now: Date; channels?: ReadonlyMap<string, RoutableChannel> },
 ): Promise<number> {
   if (channelIds.length === 0) return 0;
-  const channels = await tx.alertChannel.findMany({
-    where: { id: { in: [...channelIds] }, enabled: true },
-    select: { id: true, minSeverity: true },
-  });
-  const routed = channels.filter((c) => severityRank(severity) >= severityRank(c.minSeverity));
+  const channels =
+    opts.channels ??
+    new Map(
+      (
+        await tx.alertChannel.findMany({
+          where: { id: { in: [...channelIds] }, enabled: true },
+          select: { id: true, minSeverity: true },
+        })
+      ).map((c) => [c.id, c]),
+    );
+  const rows = deliveryRows(alertId, channelIds, severity, payload, { ...opts, channels });
+  if (rows.length > 0) await tx.alertDelivery.createMany({ data: rows });
+  return rows.length;
+}
+
+/** The delivery rows of one notification, one per routed channel (for a caller that writes many at once). */
+export function deliveryRows(
+  alertId: string,
+  channelIds: readonly string[],
+  severity: string,
+  payload: AlertPayload,
+  opts: { suppressed?: boolean; now: Date; channels: ReadonlyMap<string, RoutableChannel> },
+) {
   const body = JSON.stringify(payload);
-  for (const c of routed) {
-    await tx.alertDelivery.create({
-      data: {
-        alertId,
-        channelId: c.id,
-        event: payload.type.slice("alert.".length),
-        payload: body,
-        status: opts.suppressed ? "suppressed" : "pending",
-        lastError: opts.suppressed ? "not sent: the alert is flapping" : null,
-        nextAttemptAt: opts.now,
-      },
-    });
-  }
-  return routed.length;
+  return routeChannels(channelIds, severity, opts.channels).map((c) => ({
+    alertId,
+    channelId: c.id,
+    event: payload.type.slice("alert.".length),
+    payload: body,
+    status: opts.suppressed ? "suppressed" : "pending",
+    lastError: opts.suppressed ? "not sent: the alert is flapping" : null,
+    nextAttemptAt: opts.now,
+  }));
 }
