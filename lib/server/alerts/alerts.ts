@@ -2,7 +2,7 @@ import "server-only";
 import type { AlertListQuery } from "@/lib/schemas/alerts";
 import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
-import { db } from "../db";
+import { type Db, db, type Tx } from "../db";
 import { AppError } from "../errors";
 import type { RequestContext } from "../request-context";
 import { deliverDue } from "./deliver";
@@ -77,10 +77,11 @@ function toDto(a: Row, names: ReadonlyMap<string, string>): AlertDto {
   };
 }
 
-async function resourceNames(ids: string[]): Promise<Map<string, string>> {
+// Inside a transaction, pass it: on SQLite a read on another connection waits for the transaction to end.
+async function resourceNames(ids: string[], client: Db | Tx = db()): Promise<Map<string, string>> {
   const unique = [...new Set(ids.filter(Boolean))];
   if (unique.length === 0) return new Map();
-  const rows = await db().mcpResource.findMany({ where: { id: { in: unique } }, select: { id: true, name: true } });
+  const rows = await client.mcpResource.findMany({ where: { id: { in: unique } }, select: { id: true, name: true } });
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
@@ -182,7 +183,7 @@ export async function resolveAlert(actor: Actor, id: string, ctx: RequestContext
       ctx,
     });
     if (a.state === "pending") return 0; // never notified, nothing to close
-    const names = await resourceNames([a.resourceId]);
+    const names = await resourceNames([a.resourceId], tx);
     const payload = buildPayload(
       "resolved",
       { ...resolved, rule: { id: a.rule.id, name: a.rule.name, kind: a.rule.kind, reason: a.rule.reason } },

@@ -9,6 +9,7 @@ import type { ApiTokenDto } from "../api-tokens/tokens";
 import type { SigningKeyDto } from "../config/signing-key";
 import type { ConfigVersionDto } from "../config/versions";
 import type { CredentialDto } from "../enforcers/credentials";
+import type { ResourceListItem as ResourceListItemDto } from "../resources/types";
 
 /**
  * Zod schemas of the JSON answers (the request side uses lib/schemas directly). `satisfies` ties each
@@ -117,6 +118,21 @@ export const Resource = z.looseObject({
   createdAt: iso,
   updatedAt: iso,
 });
+
+export const ResourceListItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  uri: z.string(),
+  idpProfileId: z.string(),
+  idpProfileName: z.string(),
+  idpKind: z.string(),
+  toolCount: z.number().int(),
+  latestVersion: z.number().int().nullable(),
+  latestPublishedAt: isoOrNull,
+  hasUnpublishedChanges: z.boolean(),
+  archivedAt: isoOrNull,
+  updatedAt: iso,
+}) satisfies z.ZodType<ResourceListItemDto>;
 
 export const AlertRule = z.object({
   id: z.string(),

@@ -4,7 +4,7 @@ import { DiffQuery, PublishBody, RollbackBody } from "@/lib/schemas/config";
 import { KitFormat, VerifyKitInput } from "@/lib/schemas/debug";
 import { CreateCredentialBody, RotateCredentialBody } from "@/lib/schemas/enforcers";
 import { CreateResourceInput, UpdatePolicyInput, UpdateToolsInput } from "@/lib/schemas/resources";
-import { ConfigVersion, Credential, DiffEntry, Resource } from "../dto";
+import { ConfigVersion, Credential, DiffEntry, Resource, ResourceListItem } from "../dto";
 import { defineFamily, op } from "../registry";
 import { CredentialParams, IdParams, VersionParams } from "./common";
 
@@ -21,7 +21,7 @@ export const resourcesFamily = defineFamily(
       path: "/api/v1/resources",
       summary: "List resources",
       permission: "resources.read",
-      responses: { 200: { description: "Every resource", schema: z.object({ resources: z.array(Resource) }) } },
+      responses: { 200: { description: "Every resource", schema: z.object({ resources: z.array(ResourceListItem) }) } },
     }),
     op({
       method: "post",
