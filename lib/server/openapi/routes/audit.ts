@@ -11,6 +11,12 @@ const AuditEvent = z.looseObject({
   action: z.string(),
   targetType: z.string(),
   targetId: z.string().nullable(),
+  /** The target's current name (resource, IdP profile, admin, credential, alert rule or channel), when it still exists. */
+  targetName: z.string().nullable(),
+  /** The stored JSON (secrets redacted when written); draft edits store `{"changes": [...]}` in `after`. */
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  /** Field-level changes (path, kind, before, after). */
   changes: z.array(DiffEntry),
   requestId: z.string().nullable(),
   ip: z.string().nullable(),
