@@ -139,7 +139,8 @@ export function StatusLine({
     info: "text-fg",
   };
   return (
-    <div role="status" id={id} className={`text-sm ${children ? tones[tone] : ""} ${className}`}>
+    // Empty, it takes no room (no stray flex gap); it stays in the accessibility tree so it announces later text.
+    <div role="status" id={id} className={`text-sm empty:absolute ${children ? tones[tone] : ""} ${className}`}>
       {children}
     </div>
   );
