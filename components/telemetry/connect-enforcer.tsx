@@ -1,16 +1,9 @@
 import Link from "next/link";
+import { connectEnforcerSnippet } from "@/components/snippets/enforcer-snippets";
 import { CodeBlock } from "@/components/ui/code-block";
 
-const SNIPPET = `import { createConfigClient, createEnforcer, createEnforcerMetrics, createTelemetryClient, fanOutSink } from "portcullis/enforcer";
-
-const url = "https://portcullis.example.com";           // this control plane
-const credential = process.env.PORTCULLIS_CREDENTIAL;    // pcl_… from the resource's Enforcers tab
-const resourceId = "res_…";                            // the resource's id (its page here): other resources' bundles are refused
-const config = createConfigClient({ url, credential, resourceId, jwks: \`\${url}/.well-known/portcullis-jwks.json\` });
-await config.start();
-const telemetry = createTelemetryClient({ url, credential, instance: { id: process.env.HOSTNAME } });
-const metrics = createEnforcerMetrics({ telemetry });   // serve metrics.render() on /metrics
-const enforcer = createEnforcer({ policy: () => config.policy(), sink: fanOutSink(metrics, telemetry) });`;
+// Type-checked by scripts/ui-snippets.test.ts (issue 13 #8).
+const SNIPPET = connectEnforcerSnippet();
 
 /** The empty state of the dashboards: what to do so that the first events arrive. */
 export function ConnectEnforcer({ resourceId }: { resourceId?: string }) {

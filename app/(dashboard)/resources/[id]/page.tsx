@@ -112,7 +112,13 @@ export default async function ResourceOverviewPage({ params }: { params: Promise
             ))}
           </ol>
           <h3 className="mb-2 mt-4 text-sm font-medium">Embed the enforcer</h3>
-          <EmbedSnippet controlPlaneUrl={progress.controlPlaneUrl} resourceId={id} name={resource.name} />
+          <EmbedSnippet
+            controlPlaneUrl={progress.controlPlaneUrl}
+            resourceId={id}
+            name={resource.name}
+            uri={resource.uri}
+            downstreams={d.downstreams}
+          />
           <p className="mt-2 text-xs text-muted">
             {status.hasUnpublishedChanges ? <Badge tone="amber">Draft has unpublished changes</Badge> : null} Enforcers
             apply the latest published version, never the draft.
