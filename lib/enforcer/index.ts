@@ -46,7 +46,7 @@ export {
 } from "./limits/rate-limit.js";
 export type * from "./limits/types.js";
 // mcp/: JSON-RPC reading, method/tool authorization, tools/list filtering, request checks, denials, RFC 9728 metadata
-export { allowedToolNames, authorizeMessage, methodRule } from "./mcp/authorize.js";
+export { allowedToolNames, authorizeMessage, methodRule, missingToolScopes } from "./mcp/authorize.js";
 export { type DenialOptions, denialResponse } from "./mcp/denial.js";
 export { type JsonRpcInfo, parseJsonRpc, readBodyLimited } from "./mcp/jsonrpc.js";
 export { metadataPaths, metadataResponse, protectedResourceMetadata, resourceMetadataUrl } from "./mcp/metadata.js";
@@ -55,12 +55,15 @@ export {
   type AllowedNames,
   bodyKind,
   createSseToolsRewriter,
+  describeNeededScopes,
   filterToolsListJson,
   filterToolsListMessage,
   filterToolsListResponse,
   type SseToolsRewriter,
   type ToolsFilterOptions,
   toolsListFilter,
+  type VisibleTools,
+  visibleToolsFor,
 } from "./mcp/tools-filter.js";
 export type * from "./mcp/types.js";
 export {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEnforcer } from "./enforcer.js";
+import { toolsListFilter } from "./mcp/tools-filter.js";
 import { ConfigBundle, EnforcerPolicy, type EnforcerPolicyInput } from "./policy.js";
 import { type JwksServer, startJwksServer } from "./test-utils/jwks-server.js";
 import { createTestKey, createToken } from "./test-utils/keys.js";
@@ -176,6 +177,32 @@ describe("the enforcer's answers", () => {
     expect(shown.allowedTools(auth, names)).toEqual(["read_file", "write_file"]);
     const hidden = createEnforcer({ policy: testPolicy(jwks.url, { toolsNeedingScope: "hide" }), now });
     expect(hidden.allowedTools(auth, names)).toEqual(["read_file"]);
+  });
+
+  it("names the missing scope in the description of a tool shown for step-up, JSON and SSE (point 4)", async () => {
+    const tools = [
+      { name: "read_file", description: "Reads a file", inputSchema: { type: "object" } },
+      { name: "write_file", description: "Writes a file", inputSchema: { type: "object" } },
+    ];
+    const list = { jsonrpc: "2.0", id: 1, result: { tools } };
+    const answers = {
+      json: () => Response.json(list),
+      sse: () =>
+        new Response(`event: message\ndata: ${JSON.stringify(list)}\n\n`, {
+          headers: { "content-type": "text/event-stream" },
+        }),
+    };
+    const enforcer = createEnforcer({ policy: testPolicy(jwks.url), now, responseFilter: toolsListFilter });
+    const listed = async (scope: string, kind: keyof typeof answers) => {
+      const req = post({ jsonrpc: "2.0", id: 1, method: "tools/list" }, { authorization: `Bearer ${jwt(scope)}` });
+      const text = await (await enforcer.handle(req, async () => answers[kind]())).text();
+      const body = kind === "json" ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? "");
+      return (JSON.parse(body) as typeof list).result.tools.map((t) => t.description);
+    };
+    for (const kind of ["json", "sse"] as const) {
+      expect(await listed("mcp:tools", kind)).toEqual(["Reads a file", "Writes a file (requires scope files:write)"]);
+      expect(await listed("mcp:tools files:write", kind)).toEqual(["Reads a file", "Writes a file"]);
+    }
   });
 
   it("answers the metadata preflight on both well-known URLs with the headers the SDK sends (point 5)", async () => {

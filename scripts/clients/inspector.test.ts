@@ -135,6 +135,13 @@ describe("the MCP Inspector 2.12 CLI", () => {
     expect(listed.code, listed.stderr).toBe(0);
     // delete_file is shown to a baseline token (toolsNeedingScope "show"): the Inspector calls only tools it was shown.
     expect(names(listed)).toEqual(["read_file", "search", "delete_file"]);
+    // ... and its description says which scope the call will ask for (issue 20 #4).
+    const described = (JSON.parse(listed.stdout) as { tools: { name: string; description: string }[] }).tools;
+    expect(described.map((t) => t.description)).toEqual([
+      "Reads a file",
+      "Searches file contents",
+      "Deletes a file (requires scope mcp:tools:admin)",
+    ]);
     expect(listed.authorizations).toEqual([]);
     const unsigned = await inspector(["--stored-auth-only", "--method", "tools/list"]);
     expect(unsigned.code).not.toBe(0);

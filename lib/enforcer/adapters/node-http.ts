@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { corsHeaders, normalizeOrigins } from "../mcp/request-checks.js";
 import { observesResults } from "../mcp/result-tap.js";
+import { visibleToolsFor } from "../mcp/tools-filter.js";
 import type { EnforcerPolicy } from "../policy.js";
 import type { Decision, Enforcer } from "../types.js";
 import { decideNode, NodeRequestParts, toFetchRequest } from "./node-decide.js";
@@ -84,7 +85,7 @@ export function toNodeMiddleware(enforcer: Enforcer, opts: NodeAdapterOptions = 
     // (a tools/list answer among them) on a request that names no method (issue 10 #4).
     if (filter) {
       const listing = auth.method === "tools/list";
-      filterNodeToolsList(res, (names) => enforcer.allowedTools(auth, names), undefined, !listing);
+      filterNodeToolsList(res, visibleToolsFor(enforcer, auth), undefined, !listing);
     }
     if (auth.method === "initialize" && enforcer.bindSession) captureSessionId(res, auth, enforcer);
     next();

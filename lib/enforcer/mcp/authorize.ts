@@ -131,3 +131,25 @@ export function allowedToolNames(
     return scopes.every((s) => token.scopes.includes(s));
   });
 }
+
+/**
+ * For each of `toolNames` the token may see but lacks some of the tool's own scopes for, those missing scopes
+ * (`toolsNeedingScope: "show"`; with `hide` such tools are not listed, so there is nothing to say).
+ *
+ * @example
+ * missingToolScopes(policy, baselineToken, ["read_file", "delete_file"]) // { delete_file: ["mcp:tools:admin"] }
+ */
+export function missingToolScopes(
+  policy: EnforcerPolicy,
+  token: ValidatedToken,
+  toolNames: readonly string[],
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (policy.toolsNeedingScope === "hide") return out;
+  for (const name of toolNames) {
+    if (toolRefusal(policy, token, name)) continue;
+    const missing = (toolRule(policy, name)?.scopes ?? []).filter((s) => !token.scopes.includes(s));
+    if (missing.length > 0) out[name] = missing;
+  }
+  return out;
+}

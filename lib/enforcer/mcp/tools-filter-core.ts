@@ -4,12 +4,33 @@
  */
 
 /**
- * Given the tool names of a response, returns those the caller may see.
+ * The tools a caller may see, and for those shown although the token lacks their own scopes (the policy's
+ * `toolsNeedingScope: "show"`), the scopes each still needs: their descriptions then name them.
+ */
+export interface VisibleTools {
+  names: string[];
+  needs?: Record<string, readonly string[]>;
+}
+
+/**
+ * Given the tool names of a response, returns those the caller may see (with the scopes each still needs).
  *
  * @example
  * const allowedNames: AllowedNames = (names) => enforcer.allowedTools(auth, names);
  */
-export type AllowedNames = (names: string[]) => string[];
+export type AllowedNames = (names: string[]) => string[] | VisibleTools;
+
+/**
+ * A shown tool's description with the scopes it needs appended (issue 20 #4: a host can call it and step up;
+ * the model and the user can tell why the call asks for a new sign-in).
+ *
+ * @example
+ * describeNeededScopes("Deletes a file", ["mcp:tools:admin"]) // "Deletes a file (requires scope mcp:tools:admin)"
+ */
+export function describeNeededScopes(description: unknown, scopes: readonly string[]): string {
+  const note = `requires scope${scopes.length > 1 ? "s" : ""} ${scopes.join(" ")}`;
+  return typeof description === "string" && description.trim() !== "" ? `${description} (${note})` : `(${note})`;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -40,14 +61,24 @@ export function filterToolsListMessage(
   }
   const tools: unknown[] = message.result.tools;
   const names = tools.flatMap((t) => (isRecord(t) && typeof t.name === "string" ? [t.name] : []));
-  const allowed = new Set(allowedNames(names));
+  const visible = allowedNames(names);
+  const { names: allowedList, needs = {} } = Array.isArray(visible) ? { names: visible } : visible;
+  const allowed = new Set(allowedList);
+  let noted = false;
   // `filter` keeps the server's order (MCP 2026-07-28 asks for a deterministic one).
-  const kept = tools.filter((t) => isRecord(t) && typeof t.name === "string" && allowed.has(t.name));
+  const kept = tools
+    .filter((t): t is Record<string, unknown> => isRecord(t) && typeof t.name === "string" && allowed.has(t.name))
+    .map((t) => {
+      const missing = Object.hasOwn(needs, t.name as string) ? needs[t.name as string] : undefined;
+      if (!missing?.length) return t;
+      noted = true;
+      return { ...t, description: describeNeededScopes(t.description, missing) };
+    });
   // MCP 2026-07-28 cacheable result: a list shaped for this caller must not sit in a shared cache (`ttlMs` is kept).
   // 2025-era results carry neither field and stay as they were.
   const modern = "cacheScope" in message.result || "ttlMs" in message.result;
   const makePrivate = modern && message.result.cacheScope !== "private";
-  if (kept.length === tools.length && !makePrivate) return { changed: false, message };
+  if (kept.length === tools.length && !noted && !makePrivate) return { changed: false, message };
   const result = { ...message.result, tools: kept, ...(modern ? { cacheScope: "private" } : {}) };
   return { changed: true, message: { ...message, result } };
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AuthContext, Enforcer } from "../types.js";
-import { createSseToolsRewriter, filterToolsListResponse, toolsListFilter } from "./tools-filter.js";
+import {
+  createSseToolsRewriter,
+  describeNeededScopes,
+  filterToolsListMessage,
+  filterToolsListResponse,
+  toolsListFilter,
+} from "./tools-filter.js";
 
 const tools = [
   { name: "read_file", description: "Reads a file — café ✓", inputSchema: { type: "object" } },
@@ -135,5 +141,27 @@ describe("toolsListFilter", () => {
       expect(text).toContain("id: s1_2");
       expect(JSON.parse(text.split("data: ")[1] ?? "")).toEqual(expectedResult);
     }
+  });
+});
+
+describe("scopes a shown tool still needs (issue 20 #4)", () => {
+  it("appends them to the description of those tools only, and makes a description for a tool without one", () => {
+    const visible = (names: string[]) => ({
+      names: names.filter((n) => n !== "read_file"),
+      needs: { delete_file: ["mcp:tools:admin"], run_sql: ["db:read", "db:write"], read_file: ["never:shown"] },
+    });
+    const { changed, message } = filterToolsListMessage(listResult, visible);
+    expect(changed).toBe(true);
+    expect((message as typeof listResult).result.tools).toEqual([
+      { name: "delete_file", description: "Deletes (requires scope mcp:tools:admin)", inputSchema: { type: "object" } },
+      { name: "run_sql", description: "(requires scopes db:read db:write)", inputSchema: { type: "object" } },
+    ]);
+    expect(describeNeededScopes("  ", ["a"])).toBe("(requires scope a)");
+  });
+
+  it("leaves the message untouched when every tool is shown and none needs a scope", () => {
+    const all = (names: string[]) => ({ names, needs: {} });
+    const named = { ...listResult, result: { tools: tools.slice(0, 3) } };
+    expect(filterToolsListMessage(named, all)).toEqual({ changed: false, message: named });
   });
 });

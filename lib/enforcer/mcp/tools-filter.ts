@@ -10,15 +10,18 @@
  * `result.tools` are touched. Unfilterable responses fail closed.
  */
 
-import type { ResponseFilter } from "../types.js";
+import type { AuthContext, Enforcer, ResponseFilter } from "../types.js";
+import { missingToolScopes } from "./authorize.js";
 import { type AllowedNames, createSseToolsRewriter, filterToolsListJson } from "./tools-filter-core.js";
 
 export {
   type AllowedNames,
   createSseToolsRewriter,
+  describeNeededScopes,
   filterToolsListJson,
   filterToolsListMessage,
   type SseToolsRewriter,
+  type VisibleTools,
 } from "./tools-filter-core.js";
 
 /** Options of {@link filterToolsListResponse}. @example await filterToolsListResponse(res, allowedNames, { maxBytes: 1 << 20 }); */
@@ -91,8 +94,25 @@ export async function filterToolsListResponse(
  */
 export const toolsListFilter: ResponseFilter = async (response, auth, enforcer) =>
   auth.method === "tools/list" || bodyKind(response.headers.get("content-type")) === "sse"
-    ? filterToolsListResponse(response, (names) => enforcer.allowedTools(auth, names))
+    ? filterToolsListResponse(response, visibleToolsFor(enforcer, auth))
     : response;
+
+/**
+ * What `tools/list` shows this caller: the enforcer's `allowedTools`, plus the scopes still needed by each tool
+ * shown for step-up (their descriptions name them).
+ *
+ * @example
+ * filterToolsListResponse(upstream, visibleToolsFor(enforcer, auth));
+ */
+export function visibleToolsFor(enforcer: Enforcer, auth: AuthContext): AllowedNames {
+  return (names) => {
+    const policy = enforcer.policy;
+    return {
+      names: enforcer.allowedTools(auth, names),
+      needs: policy ? missingToolScopes(policy, auth.token, names) : {},
+    };
+  };
+}
 
 async function readBounded(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string | undefined> {
   const reader = body.getReader();
