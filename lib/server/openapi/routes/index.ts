@@ -3,6 +3,7 @@ import type { ApiFamily } from "../registry";
 import { adminsFamily } from "./admins";
 import { alertsFamily } from "./alerts";
 import { auditFamily } from "./audit";
+import { auditSinksFamily } from "./audit-sinks";
 import { idpProfilesFamily } from "./idp-profiles";
 import { machineFamily } from "./machine";
 import { resourcesFamily } from "./resources";
@@ -15,6 +16,7 @@ export const FAMILIES: ApiFamily[] = [
   alertsFamily,
   telemetryFamily,
   auditFamily,
+  auditSinksFamily,
   adminsFamily,
   machineFamily,
 ];
