@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card, Notice } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { errorsFor } from "@/components/ui/form-controls";
+import { useUnsavedChangesWarning } from "@/components/ui/unsaved-changes";
 import type { DownstreamDef } from "@/lib/schemas/resources";
 
 type Row = {
@@ -81,6 +82,7 @@ export function DownstreamsEditor({
   const [rows, setRows] = useState<Row[]>(initial.map(toRow));
   const [result, setResult] = useState<SaveResult | null>(null);
   const [dirty, setDirty] = useState(false);
+  useUnsavedChangesWarning(dirty);
   const [pending, start] = useTransition();
   const summary = useRef<HTMLDivElement>(null);
   const errors = result && !result.ok ? result.fieldErrors : undefined;

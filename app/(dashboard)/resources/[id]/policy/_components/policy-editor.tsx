@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Notice } from "@/components/ui/card";
 import { useLiveFieldErrors } from "@/components/ui/live-field-errors";
+import { useDirtyState, useUnsavedChangesWarning } from "@/components/ui/unsaved-changes";
 import { deriveBaselineScopes } from "@/lib/enforcer/policy";
 import { type ResourceDraft, UpdatePolicyInput } from "@/lib/schemas/resources";
 import { updatePolicyAction } from "../../../actions";
@@ -63,6 +64,9 @@ export function PolicyEditor({
     baselineScopes: words(stepUp.baselineScopes),
     toolsNeedingScope: stepUp.toolsNeedingScope,
   };
+  // Issue 13 #6: leaving with unsaved edits asks first (tabs, navigation, reload).
+  const { dirty, markSaved } = useDirtyState(input);
+  useUnsavedChangesWarning(dirty);
   // Each field error sits by its row and clears as soon as that field is fixed (issue 13 #11).
   const errors = useLiveFieldErrors(UpdatePolicyInput, input, result && !result.ok ? result : null);
 
@@ -70,7 +74,10 @@ export function PolicyEditor({
     start(async () => {
       const res = await updatePolicyAction(input);
       setResult(res);
-      if (res.ok) router.refresh();
+      if (res.ok) {
+        markSaved();
+        router.refresh();
+      }
     });
 
   return (

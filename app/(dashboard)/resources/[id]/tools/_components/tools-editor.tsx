@@ -9,6 +9,7 @@ import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-ma
 import { errorsFor, inputClass } from "@/components/ui/form-controls";
 import { LengthLimit } from "@/components/ui/length-limit";
 import { useLiveFieldErrors } from "@/components/ui/live-field-errors";
+import { useUnsavedChangesWarning } from "@/components/ui/unsaved-changes";
 import { type ResourceDraft, UpdateToolsInput } from "@/lib/schemas/resources";
 import { updateToolsAction } from "../../../actions";
 import { ImportTools } from "./import-tools";
@@ -37,6 +38,7 @@ export function ToolsEditor({
   const [unlisted, setUnlisted] = useState(draft.unlistedTools);
   const [newName, setNewName] = useState("");
   const [dirty, setDirty] = useState(false);
+  useUnsavedChangesWarning(dirty);
   const [result, setResult] = useState<Awaited<ReturnType<typeof updateToolsAction>> | null>(null);
   const [pending, start] = useTransition();
   const focusNext = useFocusNext();
