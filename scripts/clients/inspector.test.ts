@@ -107,12 +107,12 @@ function inspector(args: string[], url = lab.resourceUri): Promise<Run> {
 }
 
 /** The Inspector's server catalog for the lab: the pre-registered client and the scope it signs in with. */
-function oauthArgs(scopes: string): string[] {
+function oauthArgs(scopes: string, clientId?: string): string[] {
   const file = join(home, "mcp.json");
   const files = {
     type: "streamable-http",
     url: lab.resourceUri,
-    oauth: { clientId: "lab-inspector", scopes, onInsufficientScope: "reauthorize" },
+    oauth: { ...(clientId ? { clientId } : {}), ...(scopes ? { scopes } : {}), onInsufficientScope: "reauthorize" },
   };
   writeFileSync(file, JSON.stringify({ mcpServers: { files } }));
   return ["--config", file, "--server", "files", "--callback-url", redirect];
@@ -165,7 +165,7 @@ describe("the MCP Inspector 2.12 CLI", () => {
   });
 
   it("signs in with the baseline, steps up once for delete_file, then calls baseline tools without a sign-in", async () => {
-    const oauth = oauthArgs("mcp:tools");
+    const oauth = oauthArgs("mcp:tools", "lab-inspector");
     const listed = await inspector([...oauth, "--method", "tools/list"]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(names(listed)).toContain("delete_file");
@@ -191,5 +191,36 @@ describe("the MCP Inspector 2.12 CLI", () => {
       ["deny", "insufficient_scope"],
       ["allow", ""],
     ]);
+  });
+
+  it("dynamic registration: the IdP refuses the step-up; with no configured scope it signs in with every scope", async () => {
+    const saved = home;
+    const cleanups: string[] = [];
+    const fresh = () => {
+      home = mkdtempSync(join(tmpdir(), "inspector-dcr-"));
+      mkdirSync(join(home, "bin"));
+      cleanups.push(home);
+    };
+    try {
+      fresh();
+      const baseline = oauthArgs("mcp:tools"); // no client id: RFC 7591 registration, held to what it registered
+      expect((await inspector([...baseline, "--method", "tools/list"])).code).toBe(0);
+      const refused = await inspector([...baseline, ...call("delete_file", "/x")]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.authorizations.map((a) => [scopesOf(a.url), a.outcome])).toEqual([
+        [["mcp:tools", "mcp:tools:admin", "offline_access"], "invalid_scope"],
+      ]);
+
+      fresh();
+      const everything = oauthArgs(""); // no scope configured: it registers and signs in with scopes_supported
+      const deleted = await inspector([...everything, ...call("delete_file", "/x")]);
+      expect(deleted.stdout).toContain("deleted /x");
+      expect(deleted.authorizations.map((a) => [scopesOf(a.url).sort(), a.outcome])).toEqual([
+        [[...ADVERTISED.split(" "), "offline_access"].sort(), "code"],
+      ]);
+    } finally {
+      home = saved;
+      for (const dir of cleanups) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
