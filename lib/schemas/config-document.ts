@@ -189,11 +189,17 @@ export const ConfigPlanResponse = z.object({
     z.object({
       type: z.enum(["idp_profile", "resource", "alert_rule", "alert_channel"]),
       name: z.string().describe("The object's name; alert rules: kind/reason/resource."),
-      action: z.enum(["create", "update", "delete", "publish"]),
+      action: z.enum(["create", "update", "delete", "archive", "publish"]),
       changes: z.array(DiffEntrySchema),
     }),
   ),
-  summary: z.object({ create: z.number(), update: z.number(), delete: z.number(), publish: z.number() }),
+  summary: z.object({
+    create: z.number(),
+    update: z.number(),
+    delete: z.number(),
+    archive: z.number(),
+    publish: z.number(),
+  }),
 });
 export const ConfigApplyResponse = ConfigPlanResponse.extend({
   applied: z.boolean().describe("false: nothing to change (nothing written, no audit row)."),

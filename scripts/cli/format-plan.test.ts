@@ -10,7 +10,7 @@ describe("the CLI's plan output", () => {
   it("prints one line per object and per changed field, then the summary", () => {
     const plan: Plan = {
       planId: "x",
-      summary: { create: 1, update: 1, delete: 1, publish: 1 },
+      summary: { create: 1, update: 1, delete: 1, archive: 1, publish: 1 },
       changes: [
         {
           type: "idp_profile",
@@ -28,6 +28,7 @@ describe("the CLI's plan output", () => {
           ],
         },
         { type: "alert_rule", name: "auth_failures//", action: "delete", changes: [{ path: "name", kind: "removed" }] },
+        { type: "resource", name: "search", action: "archive", changes: [{ path: "name", kind: "removed" }] },
         {
           type: "resource",
           name: "files",
@@ -44,9 +45,10 @@ describe("the CLI's plan output", () => {
         "      ~ policy.rateLimits.toolInvocationsPerMin: 100 -> 30",
         '      - tools[search].scopes: "mcp:tools"',
         "  - alert rule auth_failures//",
+        "  ! archive resource search (its enforcers refuse every request)",
         "  ^ publish files as version 2",
         "",
-        "Plan: 1 to create, 1 to update, 1 to delete, 1 to publish.",
+        "Plan: 1 to create, 1 to update, 1 to delete, 1 to archive, 1 to publish.",
         "",
       ].join("\n"),
     );

@@ -11,17 +11,17 @@ export interface DiffEntry {
 export interface PlanChange {
   type: string;
   name: string;
-  action: "create" | "update" | "delete" | "publish";
+  action: "create" | "update" | "delete" | "archive" | "publish";
   changes: DiffEntry[];
 }
 export interface Plan {
   planId: string;
   changes: PlanChange[];
-  summary: { create: number; update: number; delete: number; publish: number };
+  summary: { create: number; update: number; delete: number; archive?: number; publish: number };
 }
 
-const SIGN = { create: "+", update: "~", delete: "-", publish: "^" } as const;
-const COLOUR = { create: 32, update: 33, delete: 31, publish: 36 } as const;
+const SIGN = { create: "+", update: "~", delete: "-", archive: "!", publish: "^" } as const;
+const COLOUR = { create: 32, update: 33, delete: 31, archive: 31, publish: 36 } as const;
 const FIELD_SIGN = { added: "+", removed: "-", changed: "~" } as const;
 
 /** A value on one line: strings quoted, objects as compact JSON, long values cut at 160 characters. */
@@ -32,6 +32,7 @@ export function show(value: unknown): string {
 
 export function formatSummary(s: Plan["summary"]): string {
   const parts = [`${s.create} to create`, `${s.update} to update`, `${s.delete} to delete`];
+  if (s.archive) parts.push(`${s.archive} to archive`);
   if (s.publish) parts.push(`${s.publish} to publish`);
   return `Plan: ${parts.join(", ")}.`;
 }
@@ -45,6 +46,10 @@ export function formatPlan(plan: Plan, opts: { colour?: boolean } = {}): string 
     if (c.action === "publish") {
       const version = c.changes.find((d) => d.path === "version")?.after;
       lines.push(paint(COLOUR.publish, `  ^ publish ${c.name} as version ${version ?? "?"}`));
+      continue;
+    }
+    if (c.action === "archive") {
+      lines.push(paint(COLOUR.archive, `  ! archive ${label} ${c.name} (its enforcers refuse every request)`));
       continue;
     }
     lines.push(paint(COLOUR[c.action], `  ${SIGN[c.action]} ${label} ${c.name}`));

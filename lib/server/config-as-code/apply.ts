@@ -4,14 +4,16 @@ import type { ConfigDocument } from "@/lib/schemas/config-document";
 import { CreateIdpProfileInput } from "@/lib/schemas/idp-profiles";
 import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
+import { validatePolicy } from "../config/build-policy";
 import { loadDraftPolicy } from "../config/draft-policy";
 import { writeVersionInTransaction } from "../config/publish";
-import { getActiveSigningKey } from "../config/signing-key";
+import { type ActiveSigningKey, getActiveSigningKey } from "../config/signing-key";
 import { db, type Tx } from "../db";
 import { notifyLocally } from "../enforcers/notifier";
 import { AppError, toAppError } from "../errors";
 import { columnsFor } from "../idp-profiles/save-idp-profile";
 import type { RequestContext } from "../request-context";
+import { archivedPolicy, latestPolicy } from "../resources/archive";
 import { type DesiredState, desiredStateOf } from "./desired";
 import { type ConfigPlan, type PlanChange, planOf } from "./plan";
 import { type CurrentState, readState } from "./state";
@@ -80,12 +82,6 @@ async function applyResources(
   idpIds: Map<string, string>,
 ) {
   const ids = new Map([...state.resources].map(([name, r]) => [name, r.id]));
-  for (const c of plan.filter((p) => p.type === "resource" && p.action === "delete")) {
-    const id = state.resources.get(c.name)?.id;
-    // Versions, enforcer credentials and instances go with it (schema cascade).
-    if (id) await tx.mcpResource.delete({ where: { id } });
-    ids.delete(c.name);
-  }
   for (const c of plan.filter((p) => p.type === "resource" && (p.action === "create" || p.action === "update"))) {
     const want = desired.resources?.get(c.name);
     const idpProfileId = want ? idpIds.get(want.view.idpProfile) : undefined;
@@ -135,13 +131,47 @@ async function applyRules(
   }
 }
 
+/**
+ * Issue 13 #7's archive, inside this transaction: the live policy made deny-all is published (when anything
+ * was ever published) and the resource marked archived. Deleting it stays a dashboard step (typed name).
+ */
+async function archiveResources(
+  tx: Tx,
+  actor: Actor,
+  state: CurrentState,
+  plan: PlanChange[],
+  key: ActiveSigningKey,
+  ctx: RequestContext,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const c of plan.filter((p) => p.type === "resource" && p.action === "archive")) {
+    const id = state.resources.get(c.name)?.id;
+    if (!id) continue;
+    const live = await latestPolicy(tx, id, true);
+    if (live) {
+      const policyFor = async () => validatePolicy(archivedPolicy(live.policy), id);
+      const commit = {
+        resourceId: id,
+        note: "Archived: left out of the configuration document",
+        rolledBackFrom: null,
+        policyFor,
+      };
+      await writeVersionInTransaction(tx, actor, commit, key, ctx, { audit: false });
+    }
+    await tx.mcpResource.update({ where: { id }, data: { archivedAt: new Date(), archivedByEmail: actor.email } });
+    ids.push(id);
+  }
+  return ids;
+}
+
 export async function applyConfig(
   actor: Actor,
   doc: ConfigDocument,
   opts: { publish: boolean; planId?: string; note?: string },
   ctx: RequestContext,
 ): Promise<ApplyResult> {
-  const key = opts.publish ? await getActiveSigningKey() : null;
+  // Read before the transaction (it must not wait on another connection): publishes and archives sign with it.
+  const key = await getActiveSigningKey();
   const changeSetId = randomUUID();
   const result = await db().$transaction(async (tx) => {
     const state = await readState(tx);
@@ -157,10 +187,11 @@ export async function applyConfig(
       if (id) await tx.idpProfile.delete({ where: { id } });
     }
     await applyRules(tx, state, desired, plan.changes, resourceIds);
+    const archived = await archiveResources(tx, actor, state, plan.changes, key, ctx);
     const published: ApplyResult["published"] = [];
     for (const c of plan.changes.filter((p) => p.action === "publish")) {
       const resourceId = resourceIds.get(c.name);
-      if (!resourceId || !key) continue;
+      if (!resourceId) continue;
       const note = opts.note || `Configuration as code (change set ${changeSetId.slice(0, 8)})`;
       const commit = { resourceId, note, rolledBackFrom: null, policyFor: (t: Tx) => loadDraftPolicy(t, resourceId) };
       const row = await writeVersionInTransaction(tx, actor, commit, key, ctx, { audit: false }).catch((err) => {
@@ -188,12 +219,10 @@ export async function applyConfig(
       },
       ctx,
     });
-    return { ...plan, applied: true, changeSetId, published, resourceIds };
+    const wake = [...archived, ...published.map((p) => resourceIds.get(p.resource) ?? "")].filter(Boolean);
+    return { ...plan, applied: true, changeSetId, published, wake };
   }, TX_OPTIONS);
-  for (const p of result.published) {
-    const id = "resourceIds" in result ? result.resourceIds.get(p.resource) : undefined;
-    if (id) notifyLocally(id);
-  }
-  const { resourceIds: _ids, ...out } = result as ApplyResult & { resourceIds?: unknown };
+  if ("wake" in result) for (const id of result.wake) notifyLocally(id);
+  const { wake: _wake, ...out } = result as ApplyResult & { wake?: unknown };
   return out;
 }

@@ -8,9 +8,11 @@ import { ConfigApplyResponse, ConfigPlanResponse } from "@/lib/schemas/config-do
 import type { Actor } from "../auth/session";
 import { db } from "../db";
 import { AppError } from "../errors";
+import { desiredStateOf } from "./desired";
 import { clickTogether, fixtureActor } from "./fixtures";
 import { type FreshDb, freshDatabase } from "./fresh-db";
-import type { ConfigPlan, PlanChange } from "./plan";
+import { parseConfigDocument } from "./parse";
+import { type ConfigPlan, type PlanChange, planOf } from "./plan";
 
 /**
  * Configuration as code against real, empty databases (SQLite, or PostgreSQL with TEST_DB=postgres),
@@ -144,13 +146,13 @@ describe("configuration as code", () => {
     files.tools.find((t: { name: string }) => t.name === "search").scopes = ["mcp:tools:execute"];
     files.tools.push({ name: "write_file", enabled: true, scopes: ["mcp:tools:admin"] });
     files.policy.rateLimits.toolInvocationsPerMin = 30;
+    // Left out: archived (deny-all bundle), never deleted from a file; deleting it stays a dashboard step.
     doc.resources = doc.resources.filter((r: { name: string }) => r.name !== "search");
-    doc.idpProfiles = doc.idpProfiles.filter((p: { name: string }) => p.name !== "okta-dev");
     doc.idpProfiles.push({ name: "auth0-prod", kind: "auth0", domain: "acme.eu.auth0.com" });
     const rule = doc.alertRules.find((r: { kind: string; reason?: string }) => r.kind === "auth_failures" && !r.reason);
     rule.threshold = 75;
     const p = await plan(doc, true);
-    expect(p.summary).toEqual({ create: 1, update: 2, delete: 2, publish: 1 });
+    expect(p.summary).toEqual({ create: 1, update: 2, delete: 0, archive: 1, publish: 1 });
     expect(find(p, "resource", "files", "update")?.changes).toEqual([
       { path: "policy.rateLimits.toolInvocationsPerMin", kind: "changed", before: 100, after: 30 },
       { path: "tools[search].scopes", kind: "added", after: "mcp:tools:execute" },
@@ -163,8 +165,7 @@ describe("configuration as code", () => {
     expect(find(p, "alert_rule", "auth_failures//", "update")?.changes).toEqual([
       { path: "threshold", kind: "changed", before: 50, after: 75 },
     ]);
-    expect(find(p, "resource", "search", "delete")).toBeDefined();
-    expect(find(p, "idp_profile", "okta-dev", "delete")).toBeDefined();
+    expect(find(p, "resource", "search", "archive")).toBeDefined();
     expect(find(p, "idp_profile", "auth0-prod", "create")?.changes).toContainEqual({
       path: "domain",
       kind: "added",
@@ -177,7 +178,22 @@ describe("configuration as code", () => {
     const now = YAML.parse(await exportText());
     expect(now.resources.map((r: { name: string }) => r.name)).toEqual(["files"]);
     expect(now.resources[0].policy.rateLimits.toolInvocationsPerMin).toBe(30);
-    expect(now.idpProfiles.map((r: { name: string }) => r.name)).toEqual(["auth0-prod", "corp-entra"]);
+    expect(now.idpProfiles.map((r: { name: string }) => r.name)).toEqual(["auth0-prod", "corp-entra", "okta-dev"]);
+    // Its enforcers got a deny-all bundle in the same transaction.
+    const search = await db().mcpResource.findFirstOrThrow({
+      where: { name: "search" },
+      select: {
+        archivedAt: true,
+        versions: { orderBy: { version: "desc" }, take: 1, select: { version: true, bundle: true } },
+      },
+    });
+    expect(search.archivedAt).not.toBeNull();
+    expect(search.versions[0]?.version).toBe(2);
+    expect(JSON.parse(search.versions[0]?.bundle ?? "{}").policy.archived).toBe(true);
+    // The profile an archived resource still uses cannot go; its name cannot be taken by a new resource.
+    const withoutOkta = { ...doc, idpProfiles: doc.idpProfiles.filter((x: { name: string }) => x.name !== "okta-dev") };
+    const refused = await post(planRoute, "plan", { document: withoutOkta });
+    expect((await refused.json()).error.fields.idpProfiles[0]).toMatch(/used by the archived resource search/);
     // The same plan again is stale: the state it was made against is gone.
     const stale = await apply(doc, { publish: true, planId: p.planId });
     expect(stale.status).toBe(409);
@@ -288,16 +304,25 @@ describe("configuration as code: bad documents and roles", () => {
     expect(await counts()).toEqual(before);
   });
 
-  it("the README's example document is valid, and leaves the built-in alert rules alone", async () => {
+  it("the README's example document is valid; sections left out and built-in alert rules stay as they are", async () => {
     const readme = readFileSync("README.md", "utf8");
     const section = readme.slice(readme.indexOf("## Configuration as code"));
     const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
     expect(example).toContain("apiVersion: portcullis/v1");
-    const p = await plan(example);
-    expect(p.planId).toMatch(/^[0-9a-f]{64}$/);
-    expect(p.changes.filter((c) => c.type === "resource").map((c) => c.name)).toContain("files");
-    // It lists one alert rule: the built-in rules it leaves out stay as they are (every start seeds them again).
-    expect(p.changes.filter((c) => c.type === "alert_rule" && c.action === "delete")).toEqual([]);
+    const empty = { idps: new Map(), resources: new Map(), rules: new Map(), channels: new Map(), archived: new Map() };
+    const p = planOf(empty, desiredStateOf(parseConfigDocument(example), empty), true);
+    expect(p.summary).toEqual({ create: 3, update: 0, delete: 0, archive: 0, publish: 1 });
+    // A document with one alert rule and no other section: the rest stays as it is, built-in rules included.
+    const rule = YAML.parse(exported).alertRules.find((r: { kind: string }) => r.kind === "obo_p99");
+    const only = await plan({ apiVersion: "portcullis/v1", alertRules: [{ ...rule, threshold: 2500 }] });
+    expect(only.changes).toEqual([
+      {
+        type: "alert_rule",
+        name: "obo_p99//",
+        action: "update",
+        changes: [{ path: "threshold", kind: "changed", before: 2000, after: 2500 }],
+      },
+    ]);
   });
 
   it("a YAML syntax error names the line", async () => {

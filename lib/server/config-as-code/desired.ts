@@ -90,6 +90,13 @@ function desiredIdps(doc: ConfigDocument, state: CurrentState, errors: FieldErro
       );
     out.set(p.name, idpViewOfDoc(p));
   });
+  for (const [name, r] of state.archived)
+    if (!out.has(r.idpProfile))
+      addError(
+        errors,
+        ["idpProfiles"],
+        `IdP profile ${r.idpProfile} is used by the archived resource ${name}: keep the profile (or delete ${name} in the dashboard).`,
+      );
   // Resources the document does not manage keep their profile: it cannot disappear or change kind under them.
   if (!doc.resources)
     for (const [name, r] of state.resources)
@@ -108,11 +115,24 @@ function desiredResources(doc: ConfigDocument, state: CurrentState, idps: Desire
   const uris = new Map<string, string>();
   doc.resources.forEach((r, i) => {
     if (out.has(r.name)) addError(errors, ["resources", i, "name"], `Resource ${r.name} is listed twice.`);
+    if (state.archived.has(r.name))
+      addError(
+        errors,
+        ["resources", i, "name"],
+        `Resource ${r.name} is archived: restore it in the dashboard first, or choose another name.`,
+      );
     const norm = normalizeResourceUri(r.uri);
     if (!norm.ok) addError(errors, ["resources", i, "uri"], norm.error);
     else if (uris.has(norm.uri))
       addError(errors, ["resources", i, "uri"], `Resource ${uris.get(norm.uri)} already has this URI.`);
     else uris.set(norm.uri, r.name);
+    const archivedHolder = norm.ok ? [...state.archived].find(([, a]) => a.uri === norm.uri)?.[0] : undefined;
+    if (archivedHolder && archivedHolder !== r.name)
+      addError(
+        errors,
+        ["resources", i, "uri"],
+        `The archived resource ${archivedHolder} has this URI: delete it in the dashboard first.`,
+      );
     const known = idps ? idps.has(r.idpProfile) : state.idps.has(r.idpProfile);
     if (!known)
       addError(
@@ -199,6 +219,15 @@ export function desiredStateOf(doc: ConfigDocument, state: CurrentState): Desire
   const errors: FieldErrors = {};
   const idps = desiredIdps(doc, state, errors);
   const resources = desiredResources(doc, state, idps, errors);
+  // A resource left out is archived, not deleted: it keeps its profile.
+  if (idps && resources)
+    for (const [name, r] of state.resources)
+      if (!resources.has(name) && !idps.has(r.view.idpProfile))
+        addError(
+          errors,
+          ["idpProfiles"],
+          `IdP profile ${r.view.idpProfile} is used by ${name}, which this apply archives: keep the profile.`,
+        );
   const rules = desiredRules(doc, state, resources, errors);
   const channels = desiredChannels(doc, state, errors);
   if (Object.keys(errors).length) throw invalidDocument(errors);

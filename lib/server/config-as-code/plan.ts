@@ -17,14 +17,15 @@ export interface PlanChange {
   type: ObjectType;
   /** The object's name (alert rules: kind/reason/resource). */
   name: string;
-  action: "create" | "update" | "delete" | "publish";
+  /** `archive`: a live resource left out of the document (deny-all bundle; deleting it stays a dashboard step). */
+  action: "create" | "update" | "delete" | "archive" | "publish";
   /** Field diffs: every field of a create or delete, the changed fields of an update. */
   changes: DiffEntry[];
 }
 export interface ConfigPlan {
   planId: string;
   changes: PlanChange[];
-  summary: { create: number; update: number; delete: number; publish: number };
+  summary: { create: number; update: number; delete: number; archive: number; publish: number };
 }
 
 function compare<V>(
@@ -50,7 +51,7 @@ function compare<V>(
 
 /** Resources to publish: those the apply creates or changes, those on a changed IdP profile, and drafts not yet published. */
 function publishes(state: CurrentState, desired: DesiredState, changes: PlanChange[]): PlanChange[] {
-  const touched = new Set(changes.filter((c) => c.type === "resource" && c.action !== "delete").map((c) => c.name));
+  const touched = new Set(changes.filter((c) => c.type === "resource" && c.action !== "archive").map((c) => c.name));
   const idpsChanged = new Set(
     changes.filter((c) => c.type === "idp_profile" && c.action === "update").map((c) => c.name),
   );
@@ -80,20 +81,16 @@ function publishes(state: CurrentState, desired: DesiredState, changes: PlanChan
 export function planOf(state: CurrentState, desired: DesiredState, publish: boolean): ConfigPlan {
   const changes = [
     ...compare("idp_profile", state.idps, desired.idps),
+    // A live resource is never deleted from a file: it is archived (enforcers refuse every request), reversibly.
     ...compare(
       "resource",
       state.resources,
       desired.resources ? new Map([...desired.resources].map(([k, v]) => [k, v.view])) : null,
-    ),
+    ).map((c): PlanChange => (c.action === "delete" ? { ...c, action: "archive" } : c)),
     ...compare("alert_rule", state.rules, desired.rules, { deletes: true, keep: BUILT_IN_RULES }),
     // Channels hold secrets: the document tunes existing ones, never creates or deletes them.
     ...compare("alert_channel", state.channels, desired.channels, { deletes: false }),
   ];
-  // Rules of a resource that goes away go with it (unless the document manages rules: then they are listed already).
-  if (!desired.rules && desired.resources)
-    for (const [key, rule] of state.rules)
-      if (rule.view.resource && !desired.resources.has(rule.view.resource))
-        changes.push({ type: "alert_rule", name: key, action: "delete", changes: diffJson(rule.view, {}) });
   if (publish) changes.push(...publishes(state, desired, changes));
   const count = (a: PlanChange["action"]) => changes.filter((c) => c.action === a).length;
   const planId = createHash("sha256")
@@ -102,7 +99,13 @@ export function planOf(state: CurrentState, desired: DesiredState, publish: bool
   return {
     planId,
     changes,
-    summary: { create: count("create"), update: count("update"), delete: count("delete"), publish: count("publish") },
+    summary: {
+      create: count("create"),
+      update: count("update"),
+      delete: count("delete"),
+      archive: count("archive"),
+      publish: count("publish"),
+    },
   };
 }
 

@@ -41,6 +41,8 @@ export interface CurrentState {
   >;
   rules: Map<string, { id: string; view: RuleView }>;
   channels: Map<string, { id: string; view: ChannelView }>;
+  /** Archived resources are not managed (restore or delete them in the dashboard); their names, URIs and profiles stay taken. */
+  archived: Map<string, { uri: string; idpProfile: string }>;
 }
 
 /** Whether the draft would publish something other than the newest version (content, not timestamps). */
@@ -65,6 +67,7 @@ export async function readState(client: Db | Tx): Promise<CurrentState> {
         name: true,
         uri: true,
         draft: true,
+        archivedAt: true,
         idpProfile: { select: publishIdpSelect },
         versions: { orderBy: { version: "desc" }, take: 1, select: { version: true, bundle: true } },
       },
@@ -72,7 +75,13 @@ export async function readState(client: Db | Tx): Promise<CurrentState> {
     client.alertRule.findMany(),
     client.alertChannel.findMany({ orderBy: { name: "asc" } }),
   ]);
-  const state: CurrentState = { idps: new Map(), resources: new Map(), rules: new Map(), channels: new Map() };
+  const state: CurrentState = {
+    idps: new Map(),
+    resources: new Map(),
+    rules: new Map(),
+    channels: new Map(),
+    archived: new Map(),
+  };
   for (const row of idpRows) {
     const dto = toIdpProfileDto(row);
     state.idps.set(row.name, {
@@ -87,6 +96,10 @@ export async function readState(client: Db | Tx): Promise<CurrentState> {
   const resourceNames = new Map<string, string>();
   for (const row of resourceRows) {
     resourceNames.set(row.id, row.name);
+    if (row.archivedAt) {
+      state.archived.set(row.name, { uri: row.uri, idpProfile: row.idpProfile.name });
+      continue;
+    }
     const draft = parseDraft(row.draft);
     const latest = row.versions[0] ?? null;
     state.resources.set(row.name, {

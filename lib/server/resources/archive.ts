@@ -23,7 +23,7 @@ export const DeleteResourceInput = ResourceIdInput.extend({
 export type DeleteResourceInput = z.infer<typeof DeleteResourceInput>;
 
 /** The live policy made to refuse everything. */
-function archivedPolicy(policy: EnforcerPolicy): EnforcerPolicy {
+export function archivedPolicy(policy: EnforcerPolicy): EnforcerPolicy {
   return {
     ...policy,
     archived: true,
@@ -34,7 +34,7 @@ function archivedPolicy(policy: EnforcerPolicy): EnforcerPolicy {
   };
 }
 
-async function latestPolicy(
+export async function latestPolicy(
   tx: Db | Tx,
   resourceId: string,
   live: boolean,
