@@ -63,11 +63,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <table className="w-full table-fixed text-left text-sm">
             <thead className="text-xs uppercase text-muted">
               <tr>
-                <th className="w-12 py-2 pr-3 font-medium">#</th>
-                <th className="w-28 py-2 pr-3 font-medium">Time</th>
-                <th className="w-40 py-2 pr-3 font-medium">Actor</th>
-                <th className="w-40 py-2 pr-3 font-medium">Action</th>
-                <th className="w-44 py-2 pr-3 font-medium">Target</th>
+                <th className="w-10 py-2 pr-3 font-medium">#</th>
+                <th className="w-24 py-2 pr-3 font-medium">Time</th>
+                <th className="w-36 py-2 pr-3 font-medium">Actor</th>
+                <th className="w-44 py-2 pr-3 font-medium">Action</th>
+                <th className="w-40 py-2 pr-3 font-medium">Target</th>
                 <th className="py-2 font-medium">Change</th>
               </tr>
             </thead>
@@ -78,8 +78,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <td className="py-2 pr-3 tabular-nums">
                     <UtcTime at={e.at} />
                   </td>
-                  <td className="break-words py-2 pr-3">{e.actorEmail}</td>
-                  <td className="break-words py-2 pr-3 font-mono text-xs">{e.action}</td>
+                  <td className="py-2 pr-3 wrap-anywhere">{e.actorEmail}</td>
+                  <td className="py-2 pr-3 font-mono text-xs wrap-anywhere">{e.action}</td>
                   <td className="py-2 pr-3 text-xs">
                     <span className="text-muted">{e.targetType}</span>
                     {e.targetId ? (

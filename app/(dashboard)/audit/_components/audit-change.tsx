@@ -9,7 +9,8 @@ const PREVIEW = 3;
 // Unique within a row: one entry per path, except scalar-list additions and removals (one per value).
 const changeKey = (c: AuditEventDto["changes"][number]) =>
   `${c.path}|${c.kind}|${JSON.stringify(c.before ?? null)}|${JSON.stringify(c.after ?? null)}`;
-const show = (v: unknown) => (v === undefined ? "–" : typeof v === "string" ? v : JSON.stringify(v));
+const show = (v: unknown) =>
+  v === undefined ? "–" : typeof v === "string" ? (v === "" ? '""' : v) : JSON.stringify(v);
 const cut = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const pretty = (s: string | null) => {
   if (s === null) return "–";
@@ -19,6 +20,9 @@ const pretty = (s: string | null) => {
     return s;
   }
 };
+
+/** A draft edit stored as its diff only: the table above is the whole of it. */
+const isDiffOnly = (e: AuditEventDto) => e.before === null && (e.after ?? "").startsWith('{"changes":');
 
 function ChangeLine({ c }: { c: AuditEventDto["changes"][number] }) {
   return (
@@ -54,14 +58,14 @@ export function AuditChange({ event }: { event: AuditEventDto }) {
       )}
       <details className="mt-1">
         <summary className="cursor-pointer font-sans text-link hover:underline">
-          {changes.length > PREVIEW ? `All ${changes.length} changes and full before/after` : "Full before/after"}
+          {changes.length > PREVIEW ? `All ${changes.length} changes, full before/after` : "Full before/after"}
         </summary>
         {changes.length > 0 ? (
           <table className="mt-2 w-full table-fixed border-collapse text-left">
             <caption className="sr-only">Every change in event {event.seq}</caption>
             <thead className="font-sans text-muted">
               <tr>
-                <th className="w-1/4 pr-2 font-medium">Field</th>
+                <th className="w-1/3 pr-2 font-medium">Field</th>
                 <th className="pr-2 font-medium">Before</th>
                 <th className="font-medium">After</th>
               </tr>
@@ -85,14 +89,16 @@ export function AuditChange({ event }: { event: AuditEventDto }) {
             </tbody>
           </table>
         ) : null}
-        <div className="mt-2 grid gap-2 sm:grid-cols-2">
-          {(
-            [
-              ["Stored before", event.before],
-              ["Stored after", event.after],
-            ] as const
-          ).map(([label, json]) => (
-            <div key={label}>
+        {/* The stored JSON as hashed, when it says more than the table (old rows, creations, other changes). */}
+        {(
+          [
+            ["Stored before", event.before],
+            ["Stored after", isDiffOnly(event) ? null : event.after],
+          ] as const
+        )
+          .filter(([, json]) => json !== null)
+          .map(([label, json]) => (
+            <div key={label} className="mt-2">
               <p className="font-sans font-medium text-muted">{label}</p>
               <pre
                 className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 dark:bg-slate-800"
@@ -103,7 +109,6 @@ export function AuditChange({ event }: { event: AuditEventDto }) {
               </pre>
             </div>
           ))}
-        </div>
       </details>
     </div>
   );
