@@ -4,6 +4,7 @@ import { adminsFamily } from "./admins";
 import { alertsFamily } from "./alerts";
 import { auditFamily } from "./audit";
 import { auditSinksFamily } from "./audit-sinks";
+import { configAsCodeFamily } from "./config-as-code";
 import { idpProfilesFamily } from "./idp-profiles";
 import { machineFamily } from "./machine";
 import { resourcesFamily } from "./resources";
@@ -13,6 +14,7 @@ import { telemetryFamily } from "./telemetry";
 export const FAMILIES: ApiFamily[] = [
   resourcesFamily,
   idpProfilesFamily,
+  configAsCodeFamily,
   alertsFamily,
   telemetryFamily,
   auditFamily,
