@@ -42,19 +42,29 @@ function restartable(server: HttpServer | Server, sockets: Set<Socket>): Restart
   return r;
 }
 
-export function httpReceiver(): Restartable & { hits: HttpHit[]; status: number } {
+export function httpReceiver(): Restartable & {
+  hits: HttpHit[];
+  status: number;
+  /** Runs after a request was read, before it is answered. */
+  onRequest: (() => Promise<void>) | undefined;
+} {
   const hits: HttpHit[] = [];
   const server = createHttpServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => {
       body += c.toString("utf8");
     });
-    req.on("end", () => {
+    req.on("end", async () => {
       hits.push({ path: req.url ?? "", headers: req.headers, body });
+      await receiver.onRequest?.();
       res.writeHead(receiver.status).end();
     });
   });
-  const receiver = Object.assign(restartable(server, new Set()), { hits, status: 204 });
+  const receiver = Object.assign(restartable(server, new Set()), {
+    hits,
+    status: 204,
+    onRequest: undefined as (() => Promise<void>) | undefined,
+  });
   return receiver;
 }
 
