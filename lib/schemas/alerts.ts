@@ -173,7 +173,7 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
     check: "Look at the instance's last error on the resource page; a rejected bundle names its reason there.",
   },
   credential_expiring: {
-    title: "Enforcer credential expiring",
+    title: "Credential or signing key expiring",
     op: "<=",
     unit: "days left",
     threshold: 14,
@@ -182,8 +182,10 @@ export const KIND_INFO: Record<AlertKind, KindInfo> = {
     severity: "warning",
     seededOn: false,
     fixedWindow: true,
-    cause: "An enforcer credential reaches its expiry date; the enforcer then loses config updates and telemetry.",
-    check: "Issue a new credential on the resource page, deploy it, then revoke the old one.",
+    cause:
+      "An enforcer credential reaches its expiry date (the enforcer then loses config updates and telemetry), or the control plane's config signing key nears the end of its crypto-period (it is rotated automatically at the first publish after it; enforcers that pin the JWKS must then be given the new one).",
+    check:
+      "For a credential: issue a new one on the resource page, deploy it, then revoke the old one. For the signing key: rotate it at a planned time (POST /api/v1/config/signing-keys/rotate) and update pinned JWKS copies; the old key stays published for 30 days.",
   },
 };
 

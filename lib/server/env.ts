@@ -85,6 +85,11 @@ const EnvSchema = z
       .enum(["true", "false"])
       .default("false")
       .transform((v) => v === "true"),
+    /**
+     * The config signing key's crypto-period: it is rotated automatically at the first publish after it
+     * ends (an alert warns 14 days before, for enforcers that pin the JWKS). NIST SP 800-57: 1-3 years.
+     */
+    CONFIG_SIGNING_KEY_LIFETIME_DAYS: z.coerce.number().int().min(1).max(1095).default(365),
     /** How often the alert evaluator runs (one replica at a time); 60 s by default, as the rollups are per minute. */
     ALERT_EVAL_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     /** Audit streaming (lib/server/audit-stream): how often sinks are worked, and the retry backoff (doubling, ±50% jitter, capped). */

@@ -1,5 +1,6 @@
 import "server-only";
 import { type AlertKind, KIND_INFO } from "@/lib/schemas/alerts";
+import { signingKeyExpiresAt } from "../config/signing-key";
 import type { Tx } from "../db";
 import { SILENT_AFTER_MS } from "../enforcers/instances";
 import { quantile } from "../telemetry/histogram";
@@ -237,9 +238,25 @@ export async function measureRule(c: Tx, rule: MeasuredRule, ctx: MeasureContext
         },
         select: { id: true, resourceId: true, name: true, expiresAt: true },
       });
-      for (const r of rows) {
-        const days = Math.round(((r.expiresAt?.getTime() ?? 0) - ctx.now.getTime()) / 8_640_000) / 10;
-        push(r.resourceId, r.id, days, `${info.title} (${r.name})`);
+      const daysLeft = (at: Date) => Math.round((at.getTime() - ctx.now.getTime()) / 8_640_000) / 10;
+      for (const r of rows) push(r.resourceId, r.id, daysLeft(r.expiresAt ?? ctx.now), `Enforcer credential ${r.name}`);
+      // The control plane's config signing key belongs to the fleet: only a fleet-wide rule watches it.
+      if (!rule.resourceId) {
+        const keys = await c.signingKey.findMany({
+          where: { status: "active" },
+          select: { kid: true, createdAt: true },
+        });
+        for (const k of keys) {
+          const days = daysLeft(signingKeyExpiresAt(k.createdAt));
+          if (!holds(days)) continue;
+          out.push({
+            resourceId: "",
+            key: `signing-key:${k.kid}`,
+            value: days,
+            threshold: rule.threshold,
+            summary: `Config signing key ${k.kid} expires in ${fmt(days)} days (threshold ${info.op} ${fmt(rule.threshold)}); it is rotated automatically at the first publish after that`,
+          });
+        }
       }
       return out;
     }

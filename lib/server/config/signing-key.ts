@@ -5,7 +5,7 @@ import { writeAudit } from "../audit";
 import type { Actor } from "../auth/session";
 import { decryptSecret, encryptSecret } from "../crypto";
 import { type Db, db, type Tx } from "../db";
-import { isPostgres } from "../env";
+import { env, isPostgres } from "../env";
 import type { RequestContext } from "../request-context";
 
 /**
@@ -17,6 +17,11 @@ import type { RequestContext } from "../request-context";
  */
 export const CONFIG_SIGNING_ALG = "ES256";
 export const RETIRED_KEY_GRACE_MS = 30 * 24 * 3600 * 1000;
+
+/** When a key created at `createdAt` ends its crypto-period (CONFIG_SIGNING_KEY_LIFETIME_DAYS). */
+export function signingKeyExpiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + env().CONFIG_SIGNING_KEY_LIFETIME_DAYS * 86_400_000);
+}
 
 export interface ActiveSigningKey {
   kid: string;
@@ -47,18 +52,30 @@ const newestActive = {
   orderBy: [{ createdAt: "desc" as const }, { kid: "desc" as const }],
 };
 
-/** The key to sign with now (created on first use). Read per call, so a rotation in another replica takes effect. */
-export async function getActiveSigningKey(): Promise<ActiveSigningKey> {
-  let row = await db().signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
-  if (!row) {
+/**
+ * The key to sign with now (created on first use; rotated, audited as the system, once its crypto-period
+ * has ended: nothing is signed with an expired key). Read per call, so a rotation in another replica
+ * takes effect.
+ */
+export async function getActiveSigningKey(now = new Date()): Promise<ActiveSigningKey> {
+  const select = { kid: true, privateJwkEnc: true, createdAt: true };
+  let row = await db().signingKey.findFirst({ ...newestActive, select });
+  if (!row || signingKeyExpiresAt(row.createdAt) <= now) {
     row = await db().$transaction(async (tx) => {
       await lockSigningKeys(tx);
-      const again = await tx.signingKey.findFirst({ ...newestActive, select: { kid: true, privateJwkEnc: true } });
-      return again ?? createKey(tx);
+      const again = await tx.signingKey.findFirst({ ...newestActive, select });
+      if (again && signingKeyExpiresAt(again.createdAt) > now) return again;
+      if (!again) return { ...(await createKey(tx)), createdAt: now };
+      return {
+        ...(await rotateIn(tx, SYSTEM, { reason: "expired", expiredAt: signingKeyExpiresAt(again.createdAt) })),
+        createdAt: now,
+      };
     });
   }
   return importActive(row);
 }
+
+const SYSTEM = { id: null, email: "system" };
 
 async function importActive({ kid, privateJwkEnc }: { kid: string; privateJwkEnc: string }): Promise<ActiveSigningKey> {
   let key = imported.get(kid);
@@ -93,7 +110,24 @@ export interface SigningKeyDto {
   alg: string;
   status: string;
   createdAt: string;
+  /** The end of its crypto-period; an active key is rotated at the first publish after it. */
+  expiresAt: string;
   retiredAt: string | null;
+}
+
+function toDto(r: {
+  kid: string;
+  alg: string;
+  status: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+}): SigningKeyDto {
+  return {
+    ...r,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: signingKeyExpiresAt(r.createdAt).toISOString(),
+    retiredAt: r.retiredAt?.toISOString() ?? null,
+  };
 }
 
 export async function listSigningKeys(): Promise<SigningKeyDto[]> {
@@ -101,35 +135,42 @@ export async function listSigningKeys(): Promise<SigningKeyDto[]> {
     orderBy: { createdAt: "desc" },
     select: { kid: true, alg: true, status: true, createdAt: true, retiredAt: true },
   });
-  return rows.map((r) => ({
-    ...r,
-    createdAt: r.createdAt.toISOString(),
-    retiredAt: r.retiredAt?.toISOString() ?? null,
-  }));
+  return rows.map(toDto);
 }
 
 /** Rotate: a new active key; every previously active key retired (still published during the grace period). */
 export async function rotateSigningKey(actor: Actor, ctx: RequestContext): Promise<SigningKeyDto> {
   return db().$transaction(async (tx) => {
     await lockSigningKeys(tx);
-    const previous = await tx.signingKey.findMany({ where: { status: "active" }, select: { kid: true } });
-    await tx.signingKey.updateMany({ where: { status: "active" }, data: { status: "retired", retiredAt: new Date() } });
-    const { kid } = await createKey(tx);
-    await writeAudit(tx, {
-      actor,
-      action: "signing_key.rotated",
-      targetType: "signing_key",
-      targetId: kid,
-      before: { activeKids: previous.map((p) => p.kid) },
-      after: { kid, alg: CONFIG_SIGNING_ALG },
-      ctx,
-    });
+    const { kid } = await rotateIn(tx, actor, {}, ctx);
     const row = await tx.signingKey.findUniqueOrThrow({
       where: { kid },
       select: { kid: true, alg: true, status: true, createdAt: true, retiredAt: true },
     });
-    return { ...row, createdAt: row.createdAt.toISOString(), retiredAt: null };
+    return toDto(row);
   });
+}
+
+/** Retires every active key and creates the new one, audited; the caller holds the key lock. */
+async function rotateIn(
+  tx: Tx,
+  actor: Actor | typeof SYSTEM,
+  why: Record<string, unknown>,
+  ctx?: RequestContext,
+): Promise<{ kid: string; privateJwkEnc: string }> {
+  const previous = await tx.signingKey.findMany({ where: { status: "active" }, select: { kid: true } });
+  await tx.signingKey.updateMany({ where: { status: "active" }, data: { status: "retired", retiredAt: new Date() } });
+  const created = await createKey(tx);
+  await writeAudit(tx, {
+    actor,
+    action: "signing_key.rotated",
+    targetType: "signing_key",
+    targetId: created.kid,
+    before: { activeKids: previous.map((p) => p.kid) },
+    after: { kid: created.kid, alg: CONFIG_SIGNING_ALG, ...why },
+    ctx,
+  });
+  return created;
 }
 
 /**

@@ -82,6 +82,7 @@ export const SigningKey = z.object({
   alg: z.string(),
   status: z.string(),
   createdAt: iso,
+  expiresAt: iso,
   retiredAt: isoOrNull,
 }) satisfies z.ZodType<SigningKeyDto>;
 
