@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { asRole } from "./fixtures/roles";
 
@@ -16,14 +17,14 @@ type Line = { id: string; type: string; action?: string };
 
 test.describe("audit streaming", () => {
   test.use({ storageState: asRole("admin") });
-  const hits: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const hits: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
   const receiver = createServer((req, res) => {
     let text = "";
     req.on("data", (c: Buffer) => {
       text += c.toString("utf8");
     });
     req.on("end", () => {
-      hits.push({ headers: req.headers, body: text });
+      hits.push({ path: req.url ?? "", headers: req.headers, body: text });
       res.writeHead(204).end();
     });
   });
@@ -42,7 +43,7 @@ test.describe("audit streaming", () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${path}`;
     const lines = () =>
       hits
-        .filter((h) => h.headers["portcullis-delivery"] && h.body.includes(name))
+        .filter((h) => h.path === path)
         .flatMap((h) =>
           h.body
             .trimEnd()
@@ -96,6 +97,28 @@ test.describe("audit streaming", () => {
       await page.reload();
       await expect(page.getByTestId(`sink-${name}`)).not.toContainText("Last delivered never");
     }).toPass({ timeout: 20_000 });
+
+    // With a sink, its status and its open edit form: no WCAG 2.2 A/AA violation in either theme.
+    await page.getByText(`Edit ${name}`).click();
+    for (const theme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.reload();
+      await page.getByText(`Edit ${name}`).click();
+      const axe = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+        .analyze();
+      expect(axe.violations.map((v) => `${theme} ${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+    }
+    // Edit: a changed name is saved and announced.
+    const edit = page.getByRole("form", { name: `Edit ${name}` });
+    await edit.getByLabel("URL").fill("ftp://x");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(edit.getByTestId("error-summary")).toBeFocused();
+    await edit.getByLabel("URL").fill("");
+    await edit.getByRole("checkbox", { name: "Also send enforcer denials" }).uncheck();
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(edit.getByRole("status")).toContainText(`Saved ${name}.`);
+    await expect(page.getByTestId(`sink-${name}`)).toContainText("audit only");
 
     // Pause: the toggle keeps focus and says what happened.
     const pause = page.getByTestId(`sink-${name}`).getByRole("button", { name: `Pause ${name}` });
