@@ -145,7 +145,7 @@ describe("the MCP Inspector 2.12 CLI", () => {
     expect(listed.authorizations).toEqual([]);
     const unsigned = await inspector(["--stored-auth-only", "--method", "tools/list"]);
     expect(unsigned.code).not.toBe(0);
-  });
+  }, 120_000);
 
   it("with toolsNeedingScope hide, a baseline token does not see delete_file and the Inspector will not call it", async () => {
     const hidden = await startClientLab({ policy: { toolsNeedingScope: "hide" } });
@@ -162,7 +162,7 @@ describe("the MCP Inspector 2.12 CLI", () => {
     } finally {
       await hidden.close();
     }
-  });
+  }, 120_000);
 
   it("signs in with the baseline, steps up once for delete_file, then calls baseline tools without a sign-in", async () => {
     const oauth = oauthArgs("mcp:tools", "lab-inspector");
@@ -191,7 +191,7 @@ describe("the MCP Inspector 2.12 CLI", () => {
       ["deny", "insufficient_scope"],
       ["allow", ""],
     ]);
-  });
+  }, 120_000);
 
   it("dynamic registration: the IdP refuses the step-up; with no configured scope it signs in with every scope", async () => {
     const saved = home;
@@ -222,5 +222,5 @@ describe("the MCP Inspector 2.12 CLI", () => {
       home = saved;
       for (const dir of cleanups) rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
