@@ -20,6 +20,8 @@ export interface AuditEventDto {
   changes: DiffEntry[];
   requestId: string | null;
   ip: string | null;
+  /** The admin API token the actor used (issue 14); null for a dashboard session. */
+  apiTokenId: string | null;
 }
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -70,6 +72,7 @@ type Row = {
   after: string | null;
   requestId: string | null;
   ip: string | null;
+  apiTokenId: string | null;
 };
 
 /** Current names of the targets on a page, one query per target type present. */
@@ -115,6 +118,7 @@ export function toAuditDto(r: Row, names: Map<string, string>): AuditEventDto {
     changes: changesOf(r.before, r.after),
     requestId: r.requestId,
     ip: r.ip,
+    apiTokenId: r.apiTokenId,
   };
 }
 
@@ -138,6 +142,7 @@ export async function listAuditEvents(
       after: true,
       requestId: true,
       ip: true,
+      apiTokenId: true,
     },
   });
   const page = rows.slice(0, limit);
