@@ -56,7 +56,12 @@ export interface DemoServer {
   close: () => Promise<void>;
 }
 
-export async function startDemoServer(port = 0): Promise<DemoServer> {
+export function startDemoServer(port = 0): Promise<DemoServer> {
+  return startStatelessServer(port, buildMcpServer);
+}
+
+/** Any SDK McpServer, built fresh per request (stateless Streamable HTTP), behind the enforcer once `protect`ed. */
+export async function startStatelessServer(port: number, build: () => McpServer): Promise<DemoServer> {
   let listener: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => void res.writeHead(503).end();
   const server: Server = createServer((req, res) => listener(req, res));
   await new Promise<void>((resolve, reject) => {
@@ -70,7 +75,7 @@ export async function startDemoServer(port = 0): Promise<DemoServer> {
       listener = createNodeHandler(enforcer, async (req, res) => {
         const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
         res.on("close", () => void transport.close());
-        await buildMcpServer().connect(transport);
+        await build().connect(transport);
         await transport.handleRequest(req, res, req.body);
       });
     },
