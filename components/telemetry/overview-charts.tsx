@@ -7,6 +7,7 @@ import { NEUTRAL_COLOR, OK_COLOR, seriesColor } from "@/components/charts/palett
 import { TimeSeriesChart } from "@/components/charts/time-series-chart";
 import { ScrollRegion } from "@/components/ui/scroll-region";
 import type { OverviewData } from "@/lib/schemas/telemetry";
+import { OboDetails } from "./obo-details";
 import { authTable, jwksTable, n, oboTable, oboText, rateLimitTable, toolsTable, toolsText } from "./overview-text";
 import { reasonColor, reasonHelp } from "./reasons";
 
@@ -139,17 +140,20 @@ export function OverviewCharts({ data }: { data: OverviewData }) {
         {data.obo.length === 0 ? (
           <NoData />
         ) : (
-          <CategoryBarChart
-            label="On-behalf-of exchange latency percentiles per downstream API"
-            data={data.obo}
-            category="downstream"
-            unit="ms"
-            series={[
-              { key: "p50", label: "p50", color: seriesColor(4) },
-              { key: "p95", label: "p95", color: seriesColor(1) },
-              { key: "p99", label: "p99", color: seriesColor(0) },
-            ]}
-          />
+          <>
+            <CategoryBarChart
+              label="On-behalf-of exchange latency percentiles per downstream API"
+              data={data.obo}
+              category="downstream"
+              unit="ms"
+              series={[
+                { key: "p50", label: "p50", color: seriesColor(4) },
+                { key: "p95", label: "p95", color: seriesColor(1) },
+                { key: "p99", label: "p99", color: seriesColor(0) },
+              ]}
+            />
+            <OboDetails data={data} />
+          </>
         )}
       </ChartCard>
 

@@ -115,6 +115,13 @@ export interface OverviewData {
     p99: number | null;
     overflow: boolean;
   }[];
+  /** p95 and p99 per step of the busiest downstreams' IdP round trips: keys `<downstream> p95` / `p99` (issue 13 #1). */
+  oboSeries: { t: string; [series: string]: number | string | null }[];
+  oboSeriesDownstreams: string[];
+  /** Exchanges answered from the OBO client's cache vs IdP round trips, per downstream. */
+  oboCache: { downstream: string; cacheHits: number; exchanges: number; hitRatio: number | null }[];
+  /** Failed exchanges by error code (the IdP's OAuth `error`, or the OBO client's own code). */
+  oboErrors: { code: string; count: number }[];
   tools: { tool: string; allowed: number; denied: number }[];
   rateLimits: { client: string; hits: number }[];
   /** Client software calling (MCP `clientInfo` name and version, issue 22), most requests first. */

@@ -2,6 +2,7 @@ import "server-only";
 import type { OverviewData, RangeKey } from "@/lib/schemas/telemetry";
 import { db } from "../db";
 import { SILENT_AFTER_MS } from "../enforcers/instances";
+import { oboPanel } from "./obo-shape";
 import { aggregateTools, authTimeline, iso, jwksTimeline, num, oboLatency, TOP } from "./overview-shape";
 import { HIST_BUCKETS } from "./rows";
 import { Params, q } from "./sql";
@@ -95,6 +96,21 @@ export async function getOverview(
         `${is("type", "obo_exchange")} AND ${is("dim", "downstream")} AND ${is("reason", "exchange")}`,
         "GROUP BY 1, 2",
       ),
+      oboSeries: rollup(
+        `${slot} AS t, ${q("dimValue")} AS d, SUM(${q("count")}) AS n, ${hist}`,
+        `${is("type", "obo_exchange")} AND ${is("dim", "downstream")} AND ${is("reason", "exchange")}`,
+        "GROUP BY 1, 2",
+      ),
+      oboCache: total(
+        `${q("dimValue")} AS d, ${q("reason")} AS reason, SUM(${q("count")}) AS n`,
+        `${is("type", "obo_exchange")} AND ${is("dim", "downstream")}`,
+        "GROUP BY 1, 2",
+      ),
+      oboErrors: total(
+        `${q("dimValue")} AS d, SUM(${q("count")}) AS n`,
+        `${is("type", "obo_exchange")} AND ${is("dim", "obo_error")}`,
+        `GROUP BY 1 ORDER BY 2 DESC LIMIT ${TOP}`,
+      ),
       tools: total(
         `${q("dimValue")} AS d, ${q("outcome")} AS outcome, SUM(${q("count")}) AS n`,
         `${is("type", "decision")} AND ${is("dim", "tool")}`,
@@ -161,6 +177,7 @@ export async function getOverview(
     reasonTotals,
     jwks: jwksTimeline(jwks, w),
     obo: oboLatency(obo),
+    ...oboPanel(r.oboSeries, r.oboCache, r.oboErrors, w),
     tools: toolRows.slice(0, TOP),
     rateLimits: limits.map((r) => ({ client: String(r.d), hits: num(r.n) })),
     clientSoftware: r.clientSoftware.map((row) => ({ ...softwareOf(String(row.d)), requests: num(row.n) })),

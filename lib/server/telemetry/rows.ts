@@ -34,7 +34,7 @@ export interface RollupRow {
   type: string;
   outcome: string;
   reason: string;
-  dim: "all" | "client" | "tool" | "downstream" | "software";
+  dim: "all" | "client" | "tool" | "downstream" | "software" | "obo_error";
   dimValue: string;
   count: number;
   latencySum: number;
@@ -204,7 +204,44 @@ export function buildRollups(rows: readonly RawRow[]): RollupRow[] {
       add(r, minute, h, "client", r.clientId, r.reason);
     } else if (r.type === "obo_exchange") {
       add(r, minute, h, "downstream", r.tool, r.reason);
+      // Issue 13 #1: failed exchanges by the IdP's error code (or the OBO client's own), per downstream.
+      if (r.outcome === "error") add(r, minute, -1, "obo_error", oboErrorCode(r.data), r.tool);
     }
   }
   return [...acc.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+/**
+ * The error code of a failed exchange, from the event's data. The IdP's `error` values (RFC 6749 §5.2, RFC 8693,
+ * Entra) and the OBO client's own codes are kept; anything else the sender chose is folded into `other`.
+ */
+const OBO_ERROR_CODES = new Set([
+  "invalid_request",
+  "invalid_client",
+  "invalid_grant",
+  "unauthorized_client",
+  "unsupported_grant_type",
+  "invalid_scope",
+  "invalid_target",
+  "interaction_required",
+  "consent_required",
+  "login_required",
+  "temporarily_unavailable",
+  "server_error",
+  "unknown_downstream",
+  "exchange_rejected",
+  "idp_unavailable",
+  "invalid_response",
+  "exchange_failed",
+  "secret_location_refused",
+  "token_endpoint_refused",
+]);
+export function oboErrorCode(data: string | null): string {
+  if (!data) return "unknown";
+  try {
+    const error = (JSON.parse(data) as { error?: unknown }).error;
+    return typeof error === "string" && OBO_ERROR_CODES.has(error) ? error : "other";
+  } catch {
+    return "other";
+  }
 }
