@@ -60,6 +60,7 @@ const PAGES: { name: string; path: () => string }[] = [
   { name: "Audit streaming", path: () => "/settings/audit-streaming" },
   { name: "Admins", path: () => "/settings/admins" },
   { name: "API tokens", path: () => "/settings/api-tokens" },
+  { name: "API reference", path: () => "/api-reference" },
 ];
 
 async function violations(page: Page): Promise<string[]> {

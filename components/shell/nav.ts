@@ -13,4 +13,5 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/settings/audit-streaming", label: "Audit streaming" },
   { href: "/settings/admins", label: "Admins" },
   { href: "/settings/api-tokens", label: "API tokens" },
+  { href: "/api-reference", label: "API reference" },
 ];
