@@ -17,7 +17,7 @@ import { startTokenProxy } from "./token-proxy.js";
 import { CONFORMANCE_TOOLS } from "./tools.js";
 
 /** Scenario → why it cannot pass, per target. Empty: every scenario passes both ways. */
-export const KNOWN_FAILURES: Record<"bare" | "enforced", Record<string, string>> = { bare: {}, enforced: {} };
+const KNOWN_FAILURES: Record<"bare" | "enforced", Record<string, string>> = { bare: {}, enforced: {} };
 
 /** `--scenario=a,b` runs these scenarios in this order (both targets), for debugging. */
 const SCENARIOS = process.argv
