@@ -6,7 +6,7 @@ import { isPostgres } from "../env";
 import { testActor } from "../telemetry/test-fixtures";
 import { deliverAuditStreams, STREAM_LOCK_KEY } from "./deliver";
 import { createSink, getSink } from "./sinks";
-import { httpReceiver } from "./test-receivers";
+import { httpReceiver, jsonLinesAt } from "./test-receivers";
 
 /**
  * Restart safety on PostgreSQL: the deliverer's database connection dies (pg_terminate_backend, as
@@ -56,15 +56,7 @@ describe.skipIf(!isPostgres())("a deliverer that dies mid-cycle", () => {
       deliverAuditStreams({ sinkIds: [sink.id] }).then(resolve, resolve);
     });
     expect(killed).toBe(1);
-    const ids = () =>
-      http.hits
-        .filter((h) => h.path === path)
-        .flatMap((h) =>
-          h.body
-            .trimEnd()
-            .split("\n")
-            .map((l) => (JSON.parse(l) as { id: string }).id),
-        );
+    const ids = () => jsonLinesAt(http, path).map((e) => e.id);
     await expect.poll(() => ids().length).toBeGreaterThanOrEqual(2);
     const first = [...ids()];
     expect((await getSink(sink.id)).status.pending).toBe(2); // the cursor did not move

@@ -1,17 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer as createTlsServer } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeAudit } from "../audit";
 import { db } from "../db";
 import { testActor } from "../telemetry/test-fixtures";
 import { deliverAuditStreams } from "./deliver";
-import { parseOctetCounted } from "./format";
 import { createSink, getSink } from "./sinks";
-import { httpReceiver, parseRfc5424 } from "./test-receivers";
+import { httpReceiver, jsonLinesAt, parseRfc5424, syslogReceiver } from "./test-receivers";
 
 /**
  * Syslog over TLS (RFC 5425 framing) to a loopback receiver with a certificate made here by openssl:
@@ -44,23 +41,14 @@ execFileSync(
   { stdio: "ignore" },
 );
 const cert = readFileSync(join(dir, "cert.pem"), "utf8");
-const messages: string[] = [];
-const server = createTlsServer({ key: readFileSync(join(dir, "key.pem")), cert, minVersion: "TLSv1.2" }, (socket) => {
-  let pending: Buffer = Buffer.alloc(0);
-  socket.on("data", (chunk: Buffer) => {
-    const parsed = parseOctetCounted(Buffer.concat([pending, chunk]));
-    messages.push(...parsed.messages);
-    pending = parsed.rest;
-  });
-  socket.on("end", () => socket.end());
-});
+const syslog = syslogReceiver({ key: readFileSync(join(dir, "key.pem")), cert });
 const http = httpReceiver();
 beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await syslog.up();
   await http.up();
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await syslog.down();
   await http.down();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -71,7 +59,7 @@ const base = { includeDenials: false, enabled: true };
 
 describe("syslog over TLS", () => {
   it("delivers to a receiver whose CA is configured; without it the certificate is refused", async () => {
-    const port = (server.address() as AddressInfo).port;
+    const port = syslog.port;
     const trusted = await createSink(
       testActor,
       { kind: "syslog", name: `tls-${tag()}`, host: "127.0.0.1", port, tls: true, caCert: cert, ...base },
@@ -85,7 +73,7 @@ describe("syslog over TLS", () => {
     const action = `tls.${tag()}`;
     await audit(action);
     await deliverAuditStreams({ sinkIds: [trusted.sink.id, untrusted.sink.id], retryBaseMs: 20 });
-    const mine = messages.map(parseRfc5424).filter((m) => m.msg.action === action);
+    const mine = syslog.messages.map(parseRfc5424).filter((m) => m.msg.action === action);
     expect(mine).toHaveLength(1); // only the trusted sink got it
     expect(mine[0]).toMatchObject({ appName: "portcullis", msgId: "audit" });
     const refused = await getSink(untrusted.sink.id);
@@ -107,14 +95,7 @@ describe("one deliverer at a time", () => {
     const results = await Promise.all([1, 2, 3].map(() => deliverAuditStreams({ sinkIds: [sink.id] })));
     // PostgreSQL: the advisory lock lets one cycle run; SQLite: the in-process flag does.
     expect(results.filter((r) => r.ran)).toHaveLength(1);
-    const ids = http.hits
-      .filter((h) => h.path === path)
-      .flatMap((h) =>
-        h.body
-          .trimEnd()
-          .split("\n")
-          .map((l) => (JSON.parse(l) as { id: string }).id),
-      );
+    const ids = jsonLinesAt(http, path).map((e) => e.id);
     expect(ids).toHaveLength(6);
     expect(new Set(ids).size).toBe(6);
   });

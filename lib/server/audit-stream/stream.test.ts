@@ -7,7 +7,7 @@ import { createTestResource, testActor } from "../telemetry/test-fixtures";
 import { deliverAuditStreams } from "./deliver";
 import { sendTestEvent } from "./send-test";
 import { createSink, getSink } from "./sinks";
-import { httpReceiver, parseRfc5424, syslogReceiver } from "./test-receivers";
+import { httpReceiver, jsonLinesAt, parseRfc5424, syslogReceiver } from "./test-receivers";
 
 /**
  * Audit streaming end to end on loopback: real receivers (HTTP for the webhook and Splunk HEC, TCP
@@ -41,15 +41,7 @@ async function deliverUntil(sinkId: string, done: () => boolean, rounds = 40) {
   }
 }
 type Line = { id: string; type: string; action?: string; seq?: number; reason?: string };
-const webhookEvents = (path: string) =>
-  http.hits
-    .filter((h) => h.path === path)
-    .flatMap((h) =>
-      h.body
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Line),
-    );
+const webhookEvents = (path: string) => jsonLinesAt<Line>(http, path);
 
 describe("webhook sink (JSON Lines, signed)", () => {
   it("delivers in order, signed; survives the receiver being down; a resent batch keeps its event ids", async () => {

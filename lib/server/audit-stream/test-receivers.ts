@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server as HttpServer, type IncomingHttpHeaders } from "node:http";
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { parseOctetCounted } from "./format";
 
 /**
@@ -68,9 +69,10 @@ export function httpReceiver(): Restartable & {
   return receiver;
 }
 
-export function syslogReceiver(): Restartable & { messages: string[] } {
+/** Plain TCP, or TLS with `tls: { key, cert }` (RFC 5425 uses the same octet counting). */
+export function syslogReceiver(tls?: { key: Buffer | string; cert: string }): Restartable & { messages: string[] } {
   const messages: string[] = [];
-  const server = createTcpServer((socket) => {
+  const onSocket = (socket: Socket) => {
     let pending: Buffer = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {
       const parsed = parseOctetCounted(Buffer.concat([pending, chunk]));
@@ -78,8 +80,21 @@ export function syslogReceiver(): Restartable & { messages: string[] } {
       pending = parsed.rest;
     });
     socket.on("end", () => socket.end());
-  });
+  };
+  const server = tls ? createTlsServer({ ...tls, minVersion: "TLSv1.2" }, onSocket) : createTcpServer(onSocket);
   return Object.assign(restartable(server, new Set()), { messages });
+}
+
+/** The JSON Lines events a receiver got at `path` (webhook batches), in arrival order, duplicates kept. */
+export function jsonLinesAt<T = { id: string }>(receiver: { hits: HttpHit[] }, path: string): T[] {
+  return receiver.hits
+    .filter((h) => h.path === path)
+    .flatMap((h) =>
+      h.body
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as T),
+    );
 }
 
 /** RFC 5424 §6: HEADER SP STRUCTURED-DATA [SP MSG], parsed strictly enough to catch a format slip. */
