@@ -83,6 +83,10 @@ test.describe("owner manages admins", () => {
     await expect(row).toContainText("admin");
 
     await row.getByLabel(`Role of ${email}`).selectOption("viewer");
+    // Choosing changes nothing yet: Save, then the confirmation that names the effect (issue 21 #4).
+    await row.getByRole("button", { name: `Save role for ${email}` }).click();
+    await row.getByRole("button", { name: "Make viewer" }).click();
+    await expect(row.getByRole("status").filter({ hasText: "Ada Admin is now a viewer." })).toBeVisible();
     await expect(row.getByRole("cell", { name: "viewer", exact: true })).toBeVisible();
 
     await page.getByRole("link", { name: "Audit trail" }).first().click();
@@ -103,22 +107,22 @@ test.describe("owner manages admins", () => {
     const form = page.getByRole("form", { name: "Add admin" });
     // empty fields
     await form.getByRole("button", { name: "Add admin" }).click();
-    await expect(form.getByText("Enter a valid email address.")).toBeVisible();
-    await expect(form.getByText("Enter a name.")).toBeVisible();
+    await expect(form.getByText("Enter a valid email address.", { exact: true })).toBeVisible();
+    await expect(form.getByText("Enter a name.", { exact: true })).toBeVisible();
     await expect(form.getByText("At least 12 characters.", { exact: true })).toBeVisible();
     // malformed email and oversized name
     await form.getByLabel("Email").fill("not-an-email");
     await form.getByLabel("Name").fill("x".repeat(150));
     await form.getByLabel("Initial password").fill("long-enough-password");
     await form.getByRole("button", { name: "Add admin" }).click();
-    await expect(form.getByText("Enter a valid email address.")).toBeVisible();
-    await expect(form.getByText("At most 100 characters.")).toBeVisible();
+    await expect(form.getByText("Enter a valid email address.", { exact: true })).toBeVisible();
+    await expect(form.getByText("At most 100 characters.", { exact: true })).toBeVisible();
     // duplicate
     await form.getByLabel("Email").fill(E2E.owner.email);
     await form.getByLabel("Name").fill("Dup");
     await form.getByLabel("Initial password").fill("long-enough-password");
     await form.getByRole("button", { name: "Add admin" }).click();
-    await expect(form.getByText("An admin with this email already exists.")).toBeVisible();
+    await expect(form.getByText("An admin with this email already exists.").first()).toBeVisible();
     await page.reload();
     expect(await page.getByRole("row").count()).toBe(rowsBefore);
 

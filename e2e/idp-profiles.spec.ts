@@ -80,7 +80,7 @@ test.describe("IdP profiles (admin)", () => {
     await page.getByLabel("Issuer URL").fill("http://idp.example.com");
     await page.getByRole("button", { name: "Create profile" }).click();
     await expect(
-      page.getByText("Use https (plain http is allowed only for 127.0.0.1, localhost and ::1)."),
+      page.getByText("Use https (plain http is allowed only for 127.0.0.1, localhost and ::1).", { exact: true }),
     ).toBeVisible();
     await expect(page.getByLabel("Issuer URL")).toHaveAttribute("aria-invalid", "true");
     await page.getByLabel("Issuer URL").fill("https://idp.example.com");

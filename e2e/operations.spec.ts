@@ -42,6 +42,7 @@ test.describe("owner", () => {
     await page.goto("/settings/admins");
     const row = page.getByTestId(`admin-${email}`);
     await row.getByRole("button", { name: `Disable ${email}` }).click();
+    await row.getByRole("button", { name: "Disable Dis" }).click(); // the confirmation (issue 21 #4)
     await expect(row.getByText("disabled", { exact: true })).toBeVisible();
 
     const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });

@@ -37,8 +37,8 @@ export function PublishControl({
       aria-label="Publish"
       className="flex max-w-md flex-col items-end gap-2"
     >
-      <div className="flex items-end gap-2">
-        <div>
+      <div className="flex flex-wrap items-end justify-end gap-2">
+        <div className="min-w-0 flex-1 sm:flex-none">
           <label htmlFor="publish-note" className="block text-xs font-medium text-slate-600 dark:text-slate-400">
             Release note
           </label>
@@ -47,7 +47,7 @@ export function PublishControl({
             name="note"
             aria-describedby="publish-note-limit"
             placeholder="What changed (optional)"
-            className="mt-1 w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            className="mt-1 w-full rounded-md sm:w-56 border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
           />
           <LengthLimit forId="publish-note" max={500} compact />
         </div>

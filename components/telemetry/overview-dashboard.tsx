@@ -81,14 +81,14 @@ export function OverviewDashboard({
             </button>
           ))}
         </fieldset>
-        <div className="flex items-end gap-4">
+        <div className="flex flex-wrap items-end gap-x-4 gap-y-2">
           {fixedResourceId ? null : (
-            <label className="text-xs font-medium">
+            <label className="w-full text-xs font-medium sm:w-auto">
               Resource
               <select
                 value={resource}
                 onChange={(e) => choose({ resource: e.target.value })}
-                className="mt-1 block w-56 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+                className="mt-1 block w-full rounded-md sm:w-56 border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
               >
                 <option value="">All resources</option>
                 {resources.map((r) => (

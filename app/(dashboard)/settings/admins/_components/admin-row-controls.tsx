@@ -74,7 +74,7 @@ export function AdminRowControls({
           onConfirm={async () => {
             const result = await changeRoleAction({ adminId, role: choice });
             if (!result.ok) setChoice(role); // the selector shows what is stored, not what was refused
-            report(result, `${name} is now ${choice === "owner" ? "an owner" : `a ${choice}`}.`);
+            report(result, `${name} is now ${choice === "viewer" ? "a viewer" : `an ${choice}`}.`);
             return { ok: result.ok, message: "", focus: () => select.current };
           }}
         />
