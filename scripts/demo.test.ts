@@ -28,6 +28,8 @@ const EXPECTED: [string, number, string | undefined][] = [
   ["token for another API (wrong aud)", 401, "audience_mismatch"],
   ["no token at all", 401, "token_missing"],
   ["headless agent: 401 → discovery → IdP token", 200, undefined],
+  // Issue 13 #1: one OBO exchange (then a cache hit), so the OBO panel has data.
+  ["on-behalf-of exchange for demo-downstream (then from the cache)", 200, undefined],
 ];
 
 describe("the demo, standalone", () => {
@@ -56,7 +58,7 @@ describe("the demo, standalone", () => {
     expect(result.decisions.byReason).toMatchObject({ tool_not_allowed: 1, token_expired: 1, audience_mismatch: 1 });
     const report = formatReport(result);
     for (const [name] of EXPECTED) expect(report).toContain(name);
-    expect(report).toContain("all 8 scenarios answered as the policy requires");
+    expect(report).toContain("all 9 scenarios answered as the policy requires");
   });
 });
 
@@ -188,5 +190,11 @@ describe("the demo, managed by a control plane", () => {
     const decisions = events.filter((e) => e.type === "decision");
     expect(decisions).toHaveLength(result.decisions.allow + result.decisions.deny);
     expect(decisions.some((e) => e.type === "decision" && e.reason === "tool_not_allowed")).toBe(true);
+    // The OBO exchange and its cache hit reached the control plane's telemetry.
+    const obo = events.filter((e) => e.type === "obo_exchange");
+    expect(obo.map((e) => e.type === "obo_exchange" && [e.outcome, e.cacheHit])).toEqual([
+      ["ok", false],
+      ["ok", true],
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import {
 import { type ControlPlaneSettings, connectControlPlane } from "./control-plane.js";
 import { startDemoServer } from "./mcp-server.js";
 import { SERVER_V2_TOOLS, startDemoServerV2 } from "./mcp-server-v2.js";
+import { oboScenario } from "./obo-scenario.js";
 import { type Outcome, runScenarios } from "./scenarios.js";
 
 export interface DemoResult {
@@ -101,6 +102,15 @@ export async function runDemo(opts: RunDemoOptions = {}): Promise<DemoResult> {
       mint: (o = {}) => idp.mintAccessToken({ audience, ...o }),
       serverTools: sdk2 ? SERVER_V2_TOOLS : undefined,
     });
+    const livePolicy = current;
+    outcomes.push(
+      await oboScenario({
+        idp,
+        policy: policy ?? (() => livePolicy),
+        sink,
+        userToken: await idp.mintAccessToken({ audience, sub: "alice", scopes: ["mcp:tools"] }),
+      }),
+    );
 
     const decisions = { allow: 0, deny: 0, byReason: {} as Record<string, number> };
     for (const d of recording.ofType("decision")) {
