@@ -1,8 +1,7 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { httpReceiver, jsonLinesAt } from "../lib/server/audit-stream/test-receivers";
 import { asRole } from "./fixtures/roles";
 
 /**
@@ -17,39 +16,18 @@ type Line = { id: string; type: string; action?: string };
 
 test.describe("audit streaming", () => {
   test.use({ storageState: asRole("admin") });
-  const hits: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  const receiver = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c: Buffer) => {
-      text += c.toString("utf8");
-    });
-    req.on("end", () => {
-      hits.push({ path: req.url ?? "", headers: req.headers, body: text });
-      res.writeHead(204).end();
-    });
-  });
-  test.beforeAll(async () => {
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  });
-  test.afterAll(async () => {
-    receiver.closeAllConnections();
-    await new Promise((r) => receiver.close(r));
-  });
+  // The same loopback receiver the data-layer tests use.
+  const receiver = httpReceiver();
+  const hits = receiver.hits;
+  test.beforeAll(() => receiver.up());
+  test.afterAll(() => receiver.down());
 
   test("add a webhook sink, send a test event, watch the audit trail arrive, pause and delete", async ({ page }) => {
     test.setTimeout(90_000);
     const name = `siem-${unique()}`;
     const path = `/siem/${name}`;
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${path}`;
-    const lines = () =>
-      hits
-        .filter((h) => h.path === path)
-        .flatMap((h) =>
-          h.body
-            .trimEnd()
-            .split("\n")
-            .map((l) => JSON.parse(l) as Line),
-        );
+    const url = `http://127.0.0.1:${receiver.port}${path}`;
+    const lines = () => jsonLinesAt<Line>(receiver, path);
 
     await page.goto("/settings/audit-streaming");
     await expect(page.getByRole("heading", { level: 1, name: "Audit streaming" })).toBeVisible();
