@@ -165,8 +165,7 @@ export async function updateSink(
   for (const k of KIND_FIELDS[kind])
     if (input[k as keyof AuditSinkUpdate] !== undefined) config[k] = input[k as keyof AuditSinkUpdate];
   const next = config as unknown as SinkConfig;
-  const targetChanged =
-    wrong.length === 0 && KIND_FIELDS[kind].some((k) => input[k as keyof AuditSinkUpdate] !== undefined);
+  const targetChanged = KIND_FIELDS[kind].some((k) => input[k as keyof AuditSinkUpdate] !== undefined);
   if (targetChanged) await checkTarget(next);
   try {
     const row = await db().$transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { connect as netConnect, type Socket } from "node:net";
+import { isIP, connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
 import { SIGNATURE_HEADER, signPayload } from "../alerts/signature";
 import { guardedSocketLookup, isHostAllowed, safeFetch } from "../net/safe-fetch";
@@ -83,7 +83,7 @@ function sendSyslog(cfg: SyslogConfig, payload: string, timeoutMs: number): Prom
         host,
         port: cfg.port,
         lookup,
-        servername: /^[\d.:]+$/.test(host) ? undefined : host,
+        servername: isIP(host) ? undefined : host, // SNI carries names only (RFC 6066 §3)
         minVersion: "TLSv1.2",
         ...(cfg.caCert ? { ca: cfg.caCert } : {}),
       });
