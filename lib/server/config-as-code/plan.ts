@@ -28,6 +28,20 @@ export interface ConfigPlan {
   summary: { create: number; update: number; delete: number; archive: number; publish: number };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const join = (path: string, key: string) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
+
+/** Every field of a created or deleted object, one entry per leaf (lists of named objects keyed by name, as diffs are). */
+function fieldsOf(value: unknown, kind: "added" | "removed", path = "", out: DiffEntry[] = []): DiffEntry[] {
+  if (isObject(value) && Object.keys(value).length > 0)
+    for (const [k, v] of Object.entries(value)) fieldsOf(v, kind, join(path, k), out);
+  else if (Array.isArray(value) && value.length > 0 && value.every((x) => isObject(x) && typeof x.name === "string"))
+    for (const x of value as { name: string }[]) fieldsOf(x, kind, `${path}[${x.name}]`, out);
+  else out.push(kind === "added" ? { path, kind, after: value } : { path, kind, before: value });
+  return out;
+}
+
 function compare<V>(
   type: ObjectType,
   current: Map<string, { view: V }>,
@@ -38,14 +52,17 @@ function compare<V>(
   const out: PlanChange[] = [];
   for (const [name, want] of desired) {
     const have = current.get(name);
-    const changes = diffJson(have?.view ?? undefined, want);
-    if (!have) out.push({ type, name, action: "create", changes: diffJson({}, want) });
-    else if (changes.length) out.push({ type, name, action: "update", changes });
+    if (!have) {
+      out.push({ type, name, action: "create", changes: fieldsOf(want, "added") });
+      continue;
+    }
+    const changes = diffJson(have.view, want);
+    if (changes.length) out.push({ type, name, action: "update", changes });
   }
   if (opts.deletes)
     for (const [name, have] of current)
       if (!desired.has(name) && !opts.keep?.has(name))
-        out.push({ type, name, action: "delete", changes: diffJson(have.view, {}) });
+        out.push({ type, name, action: "delete", changes: fieldsOf(have.view, "removed") });
   return out;
 }
 

@@ -13,8 +13,9 @@ const MAX_BODY = 8 * 1024 * 1024;
  * state that changed since the plan is refused (409).
  */
 export const POST = withAdmin("resources.write", async (request, { actor, req }) => {
+  await requirePermissions(actor, req, CHANGE_PERMISSIONS);
   const body = await readJson(request, ConfigApplyBody, MAX_BODY);
-  requirePermissions(actor, body.publish ? [...CHANGE_PERMISSIONS, "config.publish"] : CHANGE_PERMISSIONS);
+  if (body.publish) await requirePermissions(actor, req, ["config.publish"]);
   const doc = parseConfigDocument(body.document);
   const result = await applyConfig(actor, doc, { publish: body.publish, planId: body.planId, note: body.note }, req);
   return json(result);

@@ -6,8 +6,8 @@ import { exportConfig, serializeDocument } from "@/lib/server/config-as-code/exp
 export const dynamic = "force-dynamic";
 
 /** The whole configuration as one document (`?format=yaml|json`, default YAML), without secrets. Viewers may read it. */
-export const GET = withAdmin("resources.read", async (request, { actor }) => {
-  requirePermissions(actor, EXPORT_PERMISSIONS);
+export const GET = withAdmin("resources.read", async (request, { actor, req }) => {
+  await requirePermissions(actor, req, EXPORT_PERMISSIONS);
   const { format } = ExportQuery.parse(Object.fromEntries(new URL(request.url).searchParams));
   const body = serializeDocument(await exportConfig(), format);
   return new Response(body, {
