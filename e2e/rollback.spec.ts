@@ -84,8 +84,8 @@ test.describe("rollback and publish guardrails (admin)", () => {
     // The header compares content: the draft is v1's again, which is what v3 enforces.
     await expect(page.getByText("Draft published", { exact: true })).toBeVisible();
     // Compare shows the pair whose diff is shown.
-    await expect(page.getByLabel("From")).toHaveValue("2");
-    await expect(page.getByLabel("To")).toHaveValue("3");
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue("2");
+    await expect(page.getByLabel("To", { exact: true })).toHaveValue("3");
     await expect(page.getByRole("heading", { name: "Changes from v2 to v3" })).toBeVisible();
     await expect(page.getByRole("list", { name: "Changes" })).toContainText("tools[delete_file].enabled");
     await expect.poll(() => enforcer?.version(), { timeout: 5000 }).toBe(3);
@@ -107,8 +107,8 @@ test.describe("rollback and publish guardrails (admin)", () => {
     await expect(badge).toBeVisible();
     await badge.click();
     await expect(page.getByRole("heading", { name: "Changes from v3 to the draft" })).toBeVisible();
-    await expect(page.getByLabel("From")).toHaveValue("3");
-    await expect(page.getByLabel("To")).toHaveValue("draft");
+    await expect(page.getByLabel("From", { exact: true })).toHaveValue("3");
+    await expect(page.getByLabel("To", { exact: true })).toHaveValue("draft");
     await expect(page.getByRole("list", { name: "Changes" })).toContainText("draft_only");
     await page.screenshot({ path: "/tmp/rollback-history.png", fullPage: true });
   });
