@@ -114,7 +114,9 @@ test.describe("page furniture", () => {
     await expect(page).toHaveTitle(`${profileName} · IdP profiles · Portcullis`);
   });
 
-  test("charts are no tab stops; the live timestamp is not a live region; loading is aria-busy", async ({ page }) => {
+  test("charts are no tab stops, say themselves in words and tables; the live timestamp is not a live region", async ({
+    page,
+  }) => {
     await page.goto("/");
     await expect(page.locator("figure svg").first()).toBeVisible();
     const hiddenStops = await page.evaluate(

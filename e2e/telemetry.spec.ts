@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type APIRequestContext, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { createConfigClient } from "../lib/enforcer/config/client";
 import { createEnforcer } from "../lib/enforcer/enforcer";
 import { createTelemetryClient, fanOutSink } from "../lib/enforcer/telemetry/client";
@@ -7,6 +7,7 @@ import { createEnforcerMetrics } from "../lib/enforcer/telemetry/metrics";
 import type { Enforcer } from "../lib/enforcer/types";
 import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";
+import { publishedResource } from "./fixtures/traffic";
 import { startTestIdp, type TestIdp } from "./idp/test-idp";
 
 /**
@@ -15,45 +16,6 @@ import { startTestIdp, type TestIdp } from "./idp/test-idp";
  * real tokens from the loopback test IdP; the dashboard in Chromium shows the counts per reason
  * (live, by polling), and the explorer filters down to one failure and exports it as CSV.
  */
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-
-async function created<T>(res: Awaited<ReturnType<APIRequestContext["post"]>>, key: string): Promise<T> {
-  expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as Record<string, unknown>)[key] as T;
-}
-
-/** IdP profile, resource with a one-tool allowlist, published config and an enforcer credential, via the REST API. */
-async function setUpResource(request: APIRequestContext, idp: TestIdp) {
-  const tag = unique();
-  const profile = await created<{ id: string }>(
-    await request.post("/api/v1/idp-profiles", {
-      data: { name: `tel-idp-${tag}`, kind: "oidc", issuer: idp.issuer, jwksUri: idp.jwksUri },
-    }),
-    "idpProfile",
-  );
-  const resource = await created<{ id: string; name: string; uri: string }>(
-    await request.post("/api/v1/resources", {
-      data: {
-        name: `tel-${tag}`,
-        uri: `https://tel-${tag}.example.com/mcp`,
-        idpProfileId: profile.id,
-        audiences: [idp.audience],
-      },
-    }),
-    "resource",
-  );
-  const tools = await request.put(`/api/v1/resources/${resource.id}/tools`, {
-    data: { tools: [{ name: "read_file", enabled: true, scopes: [] }], unlistedTools: "deny" },
-  });
-  expect(tools.status(), await tools.text()).toBe(200);
-  const published = await request.post(`/api/v1/resources/${resource.id}/publish`, { data: {} });
-  expect(published.status(), await published.text()).toBe(201);
-  const cred = await request.post(`/api/v1/resources/${resource.id}/credentials`, { data: { name: "e2e enforcer" } });
-  expect(cred.status()).toBe(201);
-  const { secret } = (await cred.json()) as { secret: string };
-  return { resource, secret };
-}
-
 function rpc(uri: string, token: string, method: string, params: Record<string, unknown> = {}): Request {
   return new Request(uri, {
     method: "POST",
@@ -84,7 +46,7 @@ test.describe("telemetry", () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    const { resource, secret } = await setUpResource(page.request, idp);
+    const { resource, secret } = await publishedResource(page.request, idp, "tel");
 
     // The dashboard, opened before any traffic: the empty state, then live counts without a reload.
     await page.goto(`/?range=15m&resource=${resource.id}`);

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { LinkPending } from "./link-pending";
 
 export interface NavItem {
   href: string;
@@ -23,6 +24,7 @@ export function NavLinks({ items, badges = {} }: { items: NavItem[]; badges?: Re
               className={`block rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700 dark:bg-slate-800 dark:text-white" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
             >
               {item.label}
+              <LinkPending />
               {badges[item.href] ? (
                 <span
                   data-testid={`nav-badge-${item.href}`}

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { LinkPending } from "@/components/shell/link-pending";
 
 const TABS = [
   { href: "", label: "Overview" },
@@ -30,6 +31,7 @@ export function ResourceTabs({ resourceId }: { resourceId: string }) {
                 className={`inline-block border-b-2 px-3 py-2 text-sm font-medium ${active ? "border-brand-600 text-brand-700 dark:text-white" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-200"}`}
               >
                 {t.label}
+                <LinkPending />
               </Link>
             </li>
           );
