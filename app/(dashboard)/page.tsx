@@ -39,8 +39,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         >
           <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
             {audit.map((e) => (
-              <li key={e.seq} className="flex justify-between gap-4 py-2">
-                <span className="font-mono text-xs">{e.action}</span>
+              <li key={e.seq} className="flex flex-wrap justify-between gap-x-4 gap-y-1 py-2">
+                <span className="min-w-0 break-all font-mono text-xs">{e.action}</span>
                 <span className="text-muted">
                   {e.actorEmail} · <UtcTime at={e.at} precision="minute" />
                 </span>
