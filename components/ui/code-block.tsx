@@ -16,7 +16,10 @@ export function CodeBlock({
   testId?: string;
 }) {
   return (
-    <ScrollRegion label={label} className={`rounded-md bg-slate-900 dark:border dark:border-slate-700 dark:bg-slate-950 ${className}`}>
+    <ScrollRegion
+      label={label}
+      className={`rounded-md bg-slate-900 dark:border dark:border-slate-700 dark:bg-slate-950 ${className}`}
+    >
       <pre className="w-max min-w-full p-3 text-xs leading-relaxed text-slate-100" data-testid={testId}>
         <code>{code}</code>
       </pre>
