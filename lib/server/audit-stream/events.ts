@@ -81,9 +81,7 @@ export async function readBatch(
     seq: r.seq,
     action: r.action,
     actor: { id: r.actorId, email: r.actorEmail },
-    ...((r as { apiTokenId?: string | null }).apiTokenId
-      ? { apiTokenId: (r as { apiTokenId?: string }).apiTokenId }
-      : {}),
+    ...(r.apiTokenId ? { apiTokenId: r.apiTokenId } : {}),
     target: { type: r.targetType, id: r.targetId },
     before: toJson(r.before),
     after: toJson(r.after),
