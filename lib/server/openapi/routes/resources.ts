@@ -4,6 +4,7 @@ import { DiffQuery, PublishBody, RollbackBody } from "@/lib/schemas/config";
 import { KitFormat, VerifyKitInput } from "@/lib/schemas/debug";
 import { CreateCredentialBody, RotateCredentialBody } from "@/lib/schemas/enforcers";
 import { CreateResourceInput, UpdatePolicyInput, UpdateToolsInput } from "@/lib/schemas/resources";
+import { DeleteResourceInput } from "../../resources/archive";
 import { ConfigVersion, Credential, DiffEntry, Resource, ResourceListItem } from "../dto";
 import { defineFamily, op } from "../registry";
 import { CredentialParams, IdParams, VersionParams } from "./common";
@@ -11,6 +12,7 @@ import { CredentialParams, IdParams, VersionParams } from "./common";
 const resource = z.object({ resource: Resource });
 const issued = z.object({ credential: Credential, secret: z.string().describe("pcl_<prefix>_<secret>: shown once") });
 const version = z.object({ version: ConfigVersion });
+const archived = z.object({ version: z.number().int().nullable() });
 
 export const resourcesFamily = defineFamily(
   "Resources",
@@ -59,6 +61,35 @@ export const resourcesFamily = defineFamily(
       params: IdParams,
       body: CreateResourceInput,
       responses: { 200: { description: "Updated", schema: resource } },
+    }),
+    op({
+      method: "post",
+      path: "/api/v1/resources/{id}/archive",
+      summary: "Archive: publish a bundle that makes every enforcer refuse all requests (resource_archived)",
+      permission: "resources.write",
+      params: IdParams,
+      responses: {
+        200: { description: "Archived; the deny-all version (null when nothing was published)", schema: archived },
+      },
+    }),
+    op({
+      method: "post",
+      path: "/api/v1/resources/{id}/restore",
+      summary: "Restore an archived resource: publish its last policy before the archive again",
+      permission: "resources.write",
+      params: IdParams,
+      responses: {
+        200: { description: "Restored; the new version (null when nothing was published)", schema: archived },
+      },
+    }),
+    op({
+      method: "delete",
+      path: "/api/v1/resources/{id}",
+      summary: "Delete an archived resource; the body names it exactly",
+      permission: "resources.write",
+      params: IdParams,
+      body: DeleteResourceInput.omit({ id: true }),
+      responses: { 204: { description: "Deleted (versions, credentials and snapshots with it)" } },
     }),
     op({
       method: "put",
