@@ -3,8 +3,10 @@
  * API with an API token (`Authorization: Bearer pcl_api_…`). No browser, no database access.
  *
  *   export [-o portcullis.yaml] [--format yaml|json]   write the control plane's configuration
- *   plan   -f portcullis.yaml [--publish] [--detailed-exitcode]   show what apply would change
- *   apply  -f portcullis.yaml [--publish] [--note "…"]   plan, then apply exactly that plan in one transaction
+ *   plan   -f portcullis.yaml [--publish] [--no-prune] [--detailed-exitcode]   show what apply would change
+ *   apply  -f portcullis.yaml [--publish] [--no-prune] [--note "…"]   plan, then apply exactly that plan in one transaction
+ *
+ * --no-prune: objects the file leaves out are kept (a partial file only adds and changes).
  *
  * --url (or PORTCULLIS_URL) and --token (or PORTCULLIS_TOKEN) say where and as whom. Exit codes: 0 done,
  * 1 an error (bad document, refused, unreachable), 2 with --detailed-exitcode when the plan has changes.
@@ -14,7 +16,7 @@ import { parseArgs } from "node:util";
 import { formatError, formatPlan, type Plan } from "./cli/format-plan";
 
 const USAGE = `usage: npm run portcullis -- <export|plan|apply> [-f file] [-o file] [--format yaml|json]
-       [--publish] [--note text] [--detailed-exitcode] --url https://portcullis.example.com --token pcl_api_…`;
+       [--publish] [--no-prune] [--note text] [--detailed-exitcode] --url https://portcullis.example.com --token pcl_api_…`;
 
 class CliError extends Error {}
 
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       url: { type: "string", default: process.env.PORTCULLIS_URL },
       token: { type: "string", default: process.env.PORTCULLIS_TOKEN },
       publish: { type: "boolean", default: false },
+      "no-prune": { type: "boolean", default: false },
       note: { type: "string", default: "" },
       "detailed-exitcode": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -89,14 +92,21 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const document = readDocument(values.file);
-  const body = JSON.stringify({ document, publish: values.publish });
+  const prune = !values["no-prune"];
+  const body = JSON.stringify({ document, publish: values.publish, prune });
   const plan = (await (await call(url, token, "api/v1/config/plan", { method: "POST", body })).json()) as Plan;
   process.stdout.write(formatPlan(plan, { colour }));
   if (command === "plan") return values["detailed-exitcode"] && plan.changes.length > 0 ? 2 : 0;
   if (plan.changes.length === 0) return 0;
 
   // Apply exactly the plan shown: the server refuses (409) if anything changed in between.
-  const applyBody = JSON.stringify({ document, publish: values.publish, planId: plan.planId, note: values.note });
+  const applyBody = JSON.stringify({
+    document,
+    publish: values.publish,
+    prune,
+    planId: plan.planId,
+    note: values.note,
+  });
   const result = (await (
     await call(url, token, "api/v1/config/apply", { method: "POST", body: applyBody })
   ).json()) as {

@@ -162,6 +162,8 @@ export const ConfigPlanBody = z.strictObject({
   }),
   /** Publish the resources the apply creates or changes (and drafts not yet published), in the same transaction. */
   publish: z.boolean().default(false),
+  /** false: objects the document leaves out are kept (no delete, no archive): a partial document only adds and changes. */
+  prune: z.boolean().default(true),
 });
 export type ConfigPlanBody = z.infer<typeof ConfigPlanBody>;
 export const ConfigApplyBody = ConfigPlanBody.extend({

@@ -167,7 +167,7 @@ async function archiveResources(
 export async function applyConfig(
   actor: Actor,
   doc: ConfigDocument,
-  opts: { publish: boolean; planId?: string; note?: string },
+  opts: { publish: boolean; prune?: boolean; planId?: string; note?: string },
   ctx: RequestContext,
 ): Promise<ApplyResult> {
   // Read before the transaction (it must not wait on another connection): publishes and archives sign with it.
@@ -175,8 +175,9 @@ export async function applyConfig(
   const changeSetId = randomUUID();
   const result = await db().$transaction(async (tx) => {
     const state = await readState(tx);
-    const desired = desiredStateOf(doc, state);
-    const plan = planOf(state, desired, opts.publish);
+    const prune = opts.prune ?? true;
+    const desired = desiredStateOf(doc, state, prune);
+    const plan = planOf(state, desired, { publish: opts.publish, prune });
     if (opts.planId && opts.planId !== plan.planId)
       throw new AppError("conflict", "The configuration or the document changed since this plan was made: plan again.");
     if (plan.changes.length === 0) return { ...plan, applied: false, changeSetId: null, published: [] };

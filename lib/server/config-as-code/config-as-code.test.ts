@@ -229,6 +229,29 @@ describe("configuration as code", () => {
   });
 });
 
+describe("configuration as code: partial documents", () => {
+  it("with prune: false a document only adds and changes; its plan ignores unrelated changes", async () => {
+    const extra = {
+      apiVersion: "portcullis/v1",
+      resources: [{ name: "extra", uri: "https://extra.example.test/mcp", idpProfile: "corp-entra", audiences: ["x"] }],
+    };
+    const pruning = await plan(extra);
+    expect(find(pruning, "resource", "files", "archive")).toBeDefined();
+    const res = await post(planRoute, "plan", { document: extra, prune: false });
+    const p = ConfigPlanResponse.parse(await res.json());
+    expect(p.changes.map((c) => `${c.action} ${c.type} ${c.name}`)).toEqual(["create resource extra"]);
+    // Another admin changes an object this document does not name: the plan still applies.
+    const rule = await db().alertRule.findFirstOrThrow({ where: { kind: "jwks_forced_refresh", resourceId: "" } });
+    await db().alertRule.update({ where: { id: rule.id }, data: { threshold: 3 } });
+    const applied = await apply(extra, { prune: false, planId: p.planId });
+    expect(applied.status, await applied.clone().text()).toBe(200);
+    const names = (await db().mcpResource.findMany({ where: { archivedAt: null }, select: { name: true } })).map(
+      (r) => r.name,
+    );
+    expect(names.sort()).toEqual(["extra", "files", "notes"]);
+  });
+});
+
 describe("configuration as code: bad documents and roles", () => {
   const good = () => YAML.parse(exported);
   // biome-ignore lint/suspicious/noExplicitAny: each case edits the parsed YAML freely, as a person edits the file.
@@ -310,7 +333,7 @@ describe("configuration as code: bad documents and roles", () => {
     const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
     expect(example).toContain("apiVersion: portcullis/v1");
     const empty = { idps: new Map(), resources: new Map(), rules: new Map(), channels: new Map(), archived: new Map() };
-    const p = planOf(empty, desiredStateOf(parseConfigDocument(example), empty), true);
+    const p = planOf(empty, desiredStateOf(parseConfigDocument(example), empty), { publish: true, prune: true });
     expect(p.summary).toEqual({ create: 3, update: 0, delete: 0, archive: 0, publish: 1 });
     // A document with one alert rule and no other section: the rest stays as it is, built-in rules included.
     const rule = YAML.parse(exported).alertRules.find((r: { kind: string }) => r.kind === "obo_p99");

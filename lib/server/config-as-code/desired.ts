@@ -74,7 +74,12 @@ function checkScopes(errors: FieldErrors, at: (string | number)[], draft: Resour
   });
 }
 
-function desiredIdps(doc: ConfigDocument, state: CurrentState, errors: FieldErrors): DesiredState["idps"] {
+function desiredIdps(
+  doc: ConfigDocument,
+  state: CurrentState,
+  errors: FieldErrors,
+  prune: boolean,
+): DesiredState["idps"] {
   if (!doc.idpProfiles) return null;
   const out = new Map<string, IdpView>();
   const usedBy = (profile: string) => [...state.resources.values()].filter((r) => r.view.idpProfile === profile);
@@ -90,7 +95,8 @@ function desiredIdps(doc: ConfigDocument, state: CurrentState, errors: FieldErro
       );
     out.set(p.name, idpViewOfDoc(p));
   });
-  for (const [name, r] of state.archived)
+  // Profiles left out are deleted only when pruning; then none may be one a kept resource uses.
+  for (const [name, r] of prune ? state.archived : [])
     if (!out.has(r.idpProfile))
       addError(
         errors,
@@ -98,7 +104,7 @@ function desiredIdps(doc: ConfigDocument, state: CurrentState, errors: FieldErro
         `IdP profile ${r.idpProfile} is used by the archived resource ${name}: keep the profile (or delete ${name} in the dashboard).`,
       );
   // Resources the document does not manage keep their profile: it cannot disappear or change kind under them.
-  if (!doc.resources)
+  if (prune && !doc.resources)
     for (const [name, r] of state.resources)
       if (!out.has(r.view.idpProfile))
         addError(
@@ -215,12 +221,12 @@ function desiredChannels(doc: ConfigDocument, state: CurrentState, errors: Field
   return new Map([...out].sort(([, a], [, b]) => byName(a, b)));
 }
 
-export function desiredStateOf(doc: ConfigDocument, state: CurrentState): DesiredState {
+export function desiredStateOf(doc: ConfigDocument, state: CurrentState, prune = true): DesiredState {
   const errors: FieldErrors = {};
-  const idps = desiredIdps(doc, state, errors);
+  const idps = desiredIdps(doc, state, errors, prune);
   const resources = desiredResources(doc, state, idps, errors);
   // A resource left out is archived, not deleted: it keeps its profile.
-  if (idps && resources)
+  if (prune && idps && resources)
     for (const [name, r] of state.resources)
       if (!resources.has(name) && !idps.has(r.view.idpProfile))
         addError(

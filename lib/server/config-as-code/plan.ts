@@ -6,6 +6,7 @@ import { type Db, db, type Tx } from "../db";
 import { BUILT_IN_RULES, type DesiredState, desiredStateOf } from "./desired";
 import { documentOf } from "./export";
 import { type CurrentState, readState } from "./state";
+import { ruleKey } from "./views";
 
 /**
  * Plan: the exact changes that applying a document would make, per object (create, update, delete, and
@@ -95,23 +96,31 @@ function publishes(state: CurrentState, desired: DesiredState, changes: PlanChan
   return out;
 }
 
-export function planOf(state: CurrentState, desired: DesiredState, publish: boolean): ConfigPlan {
+export interface PlanOptions {
+  publish: boolean;
+  /** false: objects the document leaves out are kept (no delete, no archive): a partial document adds and changes only. */
+  prune: boolean;
+}
+
+export function planOf(state: CurrentState, desired: DesiredState, opts: PlanOptions): ConfigPlan {
+  const { publish, prune } = opts;
   const changes = [
-    ...compare("idp_profile", state.idps, desired.idps),
+    ...compare("idp_profile", state.idps, desired.idps, { deletes: prune }),
     // A live resource is never deleted from a file: it is archived (enforcers refuse every request), reversibly.
     ...compare(
       "resource",
       state.resources,
       desired.resources ? new Map([...desired.resources].map(([k, v]) => [k, v.view])) : null,
+      { deletes: prune },
     ).map((c): PlanChange => (c.action === "delete" ? { ...c, action: "archive" } : c)),
-    ...compare("alert_rule", state.rules, desired.rules, { deletes: true, keep: BUILT_IN_RULES }),
+    ...compare("alert_rule", state.rules, desired.rules, { deletes: prune, keep: BUILT_IN_RULES }),
     // Channels hold secrets: the document tunes existing ones, never creates or deletes them.
     ...compare("alert_channel", state.channels, desired.channels, { deletes: false }),
   ];
   if (publish) changes.push(...publishes(state, desired, changes));
   const count = (a: PlanChange["action"]) => changes.filter((c) => c.action === a).length;
   const planId = createHash("sha256")
-    .update(JSON.stringify({ current: documentOf(state), desired: serializeDesired(desired), publish }))
+    .update(JSON.stringify({ current: relevantState(state, desired, opts), desired: serializeDesired(desired), opts }))
     .digest("hex");
   return {
     planId,
@@ -126,6 +135,25 @@ export function planOf(state: CurrentState, desired: DesiredState, publish: bool
   };
 }
 
+/**
+ * The part of the current state a plan depends on (its id hashes it): a pruning section entirely; otherwise only
+ * the objects the document names (and, to publish without a resources section, every resource). So a partial
+ * document's plan stays valid while unrelated objects change, and goes stale when anything it relies on does.
+ */
+function relevantState(state: CurrentState, desired: DesiredState, opts: PlanOptions) {
+  const doc = documentOf(state);
+  const pick = <T>(all: T[], names: Map<string, unknown> | null, keyOf: (x: T) => string, whole: boolean) =>
+    names === null ? (whole ? all : []) : opts.prune ? all : all.filter((x) => names.has(keyOf(x)));
+  const name = (x: unknown) => (x as { name: string }).name;
+  return {
+    idps: pick(doc.idpProfiles, desired.idps, name, false),
+    resources: pick(doc.resources, desired.resources, name, opts.publish),
+    rules: pick(doc.alertRules, desired.rules, (x) => ruleKey(x as { kind: string }), false),
+    channels: pick(doc.alertChannels, desired.channels, name, false),
+    archived: [...state.archived.keys()],
+  };
+}
+
 function serializeDesired(d: DesiredState) {
   const list = <V>(m: Map<string, V> | null) => (m ? [...m.values()] : null);
   return {
@@ -136,7 +164,7 @@ function serializeDesired(d: DesiredState) {
   };
 }
 
-export async function planConfig(doc: ConfigDocument, publish: boolean, client: Db | Tx = db()): Promise<ConfigPlan> {
+export async function planConfig(doc: ConfigDocument, opts: PlanOptions, client: Db | Tx = db()): Promise<ConfigPlan> {
   const state = await readState(client);
-  return planOf(state, desiredStateOf(doc, state), publish);
+  return planOf(state, desiredStateOf(doc, state, opts.prune), opts);
 }

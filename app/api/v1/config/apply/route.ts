@@ -17,6 +17,7 @@ export const POST = withAdmin("resources.write", async (request, { actor, req })
   const body = await readJson(request, ConfigApplyBody, MAX_BODY);
   if (body.publish) await requirePermissions(actor, req, ["config.publish"]);
   const doc = parseConfigDocument(body.document);
-  const result = await applyConfig(actor, doc, { publish: body.publish, planId: body.planId, note: body.note }, req);
+  const { publish, prune, planId, note } = body;
+  const result = await applyConfig(actor, doc, { publish, prune, planId, note }, req);
   return json(result);
 });

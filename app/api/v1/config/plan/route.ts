@@ -9,11 +9,11 @@ const MAX_BODY = 8 * 1024 * 1024;
 
 /**
  * The exact changes applying a document would make (create, update, delete, publish per object, with field
- * diffs). Changes nothing. Body: `{ "document": "<YAML or JSON text>" | {…}, "publish"?: boolean }`.
+ * diffs). Changes nothing. Body: `{ "document": "<YAML or JSON text>" | {…}, "publish"?: boolean, "prune"?: boolean }`.
  */
 export const POST = withAdmin("resources.write", async (request, { actor, req }) => {
   await requirePermissions(actor, req, CHANGE_PERMISSIONS);
   const body = await readJson(request, ConfigPlanBody, MAX_BODY);
-  const plan = await planConfig(parseConfigDocument(body.document), body.publish);
+  const plan = await planConfig(parseConfigDocument(body.document), { publish: body.publish, prune: body.prune });
   return json(plan);
 });
