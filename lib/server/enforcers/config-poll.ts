@@ -1,12 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { announceLatest, LATEST_VERSION_HEADER } from "../config/announce";
-import { getLatestSigned, type LatestSigned } from "../config/versions";
-import { authenticateEnforcer } from "../enforcer-auth";
+import type { LatestSigned } from "../config/versions";
+import { authenticateEnforcer, rejectEnforcer } from "../enforcer-auth";
 import { AppError, toAppError } from "../errors";
 import { log } from "../log";
+import { recheckCredential, sharedLatest } from "./config-fan-out";
 import { configPolls } from "./metrics";
-import { subscribeConfigChanges } from "./notifier";
+import { configGeneration, subscribeConfigChanges } from "./notifier";
 
 /**
  * `GET /api/v1/enforcer/config`: the latest signed bundle of the credential's resource.
@@ -123,8 +124,10 @@ async function pollLoop(
   for (;;) {
     // Subscribe first, then read: a publish between the two still wakes us.
     const subscription = subscribeConfigChanges(identity.resourceId);
+    const generation = configGeneration();
     try {
-      const latest = await getLatestSigned(identity.resourceId);
+      // Shared with the other waiters woken by the same publish (config-fan-out.ts): one read, not one each.
+      const latest = await sharedLatest(identity.resourceId, generation);
       if (!latest) {
         configPolls.inc({ status: "404" });
         throw new AppError("not_found", "No config version has been published for this resource yet.");
@@ -134,8 +137,10 @@ async function pollLoop(
       if (remaining <= 0) return notModified(latest);
       hold(identity.credentialId);
       if (!(await waitForWake(subscription.changed, remaining, request.signal))) return notModified(latest);
-      // Issue 10 #14: the credential may have been revoked (or rotated away) while this request waited.
-      await authenticateEnforcer(request);
+      // Issue 10 #14: the credential may have been revoked (or rotated away) while this request waited;
+      // checked again for every waiter, in one query per wake-up (config-fan-out.ts).
+      const still = await recheckCredential(identity.credentialId);
+      if (still !== "valid") rejectEnforcer(still);
     } finally {
       subscription.close();
     }

@@ -25,6 +25,8 @@ interface NotifierState {
   failures: number;
   downSince?: number;
   stopped?: boolean;
+  /** Wake-ups emitted so far (any resource): see {@link configGeneration}. */
+  generation: number;
 }
 
 /**
@@ -44,7 +46,7 @@ function state(): NotifierState {
   if (!globalForNotifier.portcullisNotifier) {
     const emitter = new EventEmitter();
     emitter.setMaxListeners(0); // one listener per waiting enforcer: thousands are normal
-    globalForNotifier.portcullisNotifier = { emitter, failures: 0 };
+    globalForNotifier.portcullisNotifier = { emitter, failures: 0, generation: 0 };
   }
   return globalForNotifier.portcullisNotifier;
 }
@@ -75,7 +77,7 @@ function startListener(s: NotifierState): void {
   client.on("error", retry);
   client.on("end", () => retry(new Error("connection ended")));
   client.on("notification", (msg) => {
-    if (msg.channel === CONFIG_CHANNEL && msg.payload) s.emitter.emit(msg.payload);
+    if (msg.channel === CONFIG_CHANNEL && msg.payload) wake(s, msg.payload);
   });
   client
     .connect()
@@ -87,7 +89,7 @@ function startListener(s: NotifierState): void {
       s.failures = 0;
       s.downSince = undefined;
       // Anything published while we were not listening: let every waiter look again.
-      s.emitter.emit(WAKE_ALL);
+      wake(s, WAKE_ALL);
     })
     .catch(retry);
 }
@@ -125,7 +127,21 @@ export async function notifyInTransaction(tx: Tx, resourceId: string): Promise<v
 
 /** After commit: wake this process's waiters at once (the NOTIFY round trip is for the other replicas). */
 export function notifyLocally(resourceId: string): void {
-  state().emitter.emit(resourceId);
+  wake(state(), resourceId);
+}
+
+function wake(s: NotifierState, resourceId: string): void {
+  s.generation++;
+  s.emitter.emit(resourceId);
+}
+
+/**
+ * A counter that moves on every wake-up this process sees (any resource). Two reads of the database
+ * made while it stays the same saw no publish this process was told of: waiters that subscribed at
+ * the same generation may share one read (config-fan-out.ts).
+ */
+export function configGeneration(): number {
+  return state().generation;
 }
 
 /** Whether the cross-replica listener is connected (health and tests). */
