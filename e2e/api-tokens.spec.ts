@@ -1,4 +1,5 @@
-import { expect, request, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, request, test } from "@playwright/test";
 import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";
 
@@ -9,6 +10,20 @@ import { asRole } from "./fixtures/roles";
  */
 test.use({ storageState: asRole("owner") });
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** axe (WCAG 2.0-2.2 A/AA, as e2e/a11y.spec.ts) with a token row on the page, in both themes. */
+async function expectNoAxeViolations(page: Page) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.reload();
+    const result = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+      .analyze();
+    expect(result.violations.map((v) => `${colorScheme}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual(
+      [],
+    );
+  }
+}
 
 async function bearerClient(token: string) {
   return request.newContext({
@@ -52,6 +67,7 @@ test("create a narrowed token, use it without a browser session, see its last us
   await expect(row.getByText("active")).toBeVisible();
   // The secret is never shown again.
   await expect(page.getByText(token)).toHaveCount(0);
+  await expectNoAxeViolations(page);
 
   // Revoke by keyboard: the opener, then the confirm button has focus.
   await row.getByRole("button", { name: `Revoke ${name}` }).focus();
