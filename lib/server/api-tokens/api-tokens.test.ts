@@ -4,6 +4,7 @@ import { GET as listTokensRoute } from "@/app/api/v1/api-tokens/route";
 import { GET as enforcerConfig } from "@/app/api/v1/enforcer/config/route";
 import { POST as heartbeat } from "@/app/api/v1/enforcer/heartbeat/route";
 import { GET as listResources, POST as postResource } from "@/app/api/v1/resources/route";
+import { POST as telemetry } from "@/app/api/v1/telemetry/route";
 import { CreateApiTokenInput } from "@/lib/schemas/api-tokens";
 import { changeAdminRole, setAdminStatus } from "../admins";
 import { verifyAuditChain } from "../audit";
@@ -180,5 +181,11 @@ describe("API tokens and enforcer credentials never cross", () => {
       body: { instanceId: "i-1", host: "h", moduleVersion: "1" },
     });
     expect((await heartbeat(hb)).status).toBe(401);
+    const batch = bearerRequest(token, "/api/v1/telemetry", {
+      method: "POST",
+      body: { events: [] },
+      headers: { "idempotency-key": `batch-${randomUUID()}` },
+    });
+    expect((await telemetry(batch)).status).toBe(401);
   });
 });
