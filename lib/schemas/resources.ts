@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AsymmetricAlg, DEFAULT_METHOD_SCOPES, RateLimits } from "@/lib/enforcer/policy";
+import { normalizeResourceUri } from "./resource-uri";
 
 /**
  * The editable policy of an MCP resource (McpResource.draft, JSON). Publishing combines it
@@ -141,8 +142,19 @@ export const Origin = z
   }, "Enter an origin such as https://app.example.com (no path).")
   .transform((v) => new URL(v).origin);
 
-/** Canonical resource URI as typed; lib/server/resources/normalize-uri.ts checks and normalizes it (RFC 8707 §2). */
-export const ResourceUriInput = z.string().trim().min(1, "Enter the resource URI.").max(500, "At most 500 characters.");
+/**
+ * Canonical resource URI as typed; resource-uri.ts checks and normalizes it (RFC 8707 §2). Checked here, on
+ * the field, so its error arrives together with every other field's (issue 21), not after they are fixed.
+ */
+export const ResourceUriInput = z
+  .string()
+  .trim()
+  .min(1, "Enter the resource URI.")
+  .max(500, "At most 500 characters.")
+  .superRefine((v, ctx) => {
+    const normalized = normalizeResourceUri(v);
+    if (!normalized.ok) ctx.addIssue({ code: "custom", message: normalized.error });
+  });
 
 export const Audience = z
   .string()

@@ -7,7 +7,7 @@ import { SelectField, TextField } from "@/components/ui/field";
 import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { Checkbox, errorsFor, TextArea } from "@/components/ui/form-controls";
 import { AsymmetricAlg } from "@/lib/enforcer/policy";
-import { normalizeResourceUri } from "@/lib/server/resources/normalize-uri";
+import { normalizeResourceUri } from "@/lib/schemas/resource-uri";
 import { createResourceAction, updateResourceAction } from "../actions";
 import { audienceHint, audienceSuggestions } from "./audience-suggestions";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normalizeResourceUri } from "./normalize-uri";
+import { normalizeResourceUri } from "./resource-uri";
+import { CreateResourceInput } from "./resources";
 
 describe("normalizeResourceUri (RFC 8707 §2, RFC 3986 §6)", () => {
   it.each([
@@ -33,5 +34,22 @@ describe("normalizeResourceUri (RFC 8707 §2, RFC 3986 §6)", () => {
     const r = normalizeResourceUri(input);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(error);
+  });
+});
+
+describe("the resource input schema (issue 21: all errors at once)", () => {
+  it("reports a bad URI together with the other fields' errors, not after they are fixed", () => {
+    const r = CreateResourceInput.safeParse({
+      name: "",
+      uri: "not a uri",
+      idpProfileId: "p1",
+      audiences: ["has space"],
+      allowedOrigins: [],
+    });
+    expect(r.success).toBe(false);
+    const paths = r.success ? [] : r.error.issues.map((i) => i.path.join("."));
+    expect(paths).toEqual(expect.arrayContaining(["name", "uri", "audiences.0"]));
+    const uri = r.success ? undefined : r.error.issues.find((i) => i.path[0] === "uri");
+    expect(uri?.message).toBe("Enter an absolute URI such as https://mcp.example.com/mcp.");
   });
 });
