@@ -122,6 +122,27 @@ describe("portcullis/enforcer build", () => {
     });
   });
 
+  it("ships its telemetry worker: the built client sends from a worker thread in plain Node", async () => {
+    // Issue 17: the worker script resolves beside the built client, with no second entry point to configure.
+    const script = `
+      const { createServer } = await import("node:http");
+      const m = await import(${JSON.stringify(join(outDir, "index.js"))});
+      let received = 0;
+      const server = createServer((req, res) => { received++; req.resume(); req.on("end", () => res.end("{}")); });
+      await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+      const telemetry = m.createTelemetryClient({ url: "http://127.0.0.1:" + server.address().port, credential: "pcl_x", offload: "worker" });
+      telemetry.emit({ type: "decision", at: Date.now(), outcome: "allow", resource: "r", latencyMs: 1 });
+      await telemetry.flush();
+      const { thread, sent } = telemetry.stats();
+      await telemetry.close();
+      server.close();
+      console.log(JSON.stringify({ thread, sent, received }));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: outDir });
+    expect(JSON.parse(stdout)).toEqual({ thread: "worker", sent: 1, received: 1 });
+    const files = await listFiles(outDir);
+    expect(files).toContain("telemetry/worker.js");
+  });
+
   it("imports nothing at run time or in its types but jose, zod, node: built-ins and its own files", async () => {
     const files = (await listFiles(outDir)).filter((f) => !f.startsWith("node_modules") && /\.(js|d\.ts)$/.test(f));
     const offending: string[] = [];

@@ -23,11 +23,13 @@ function listTs(dir: string): string[] {
 }
 
 /**
- * Transpiles the sources under `root` into `root/node_modules/.cache/portcullis-bench` (inside the repo, so
- * bare imports still resolve to the repo's node_modules) and returns that directory.
+ * Transpiles the sources under `root` into `outDir`, by default `root/node_modules/.cache/portcullis-bench`
+ * (inside the repo, so bare imports still resolve to the repo's node_modules), and returns that directory.
  */
-export function compileForBench(root: string): string {
-  const outDir = join(root, "node_modules", ".cache", "portcullis-bench");
+export function compileForBench(
+  root: string,
+  outDir = join(root, "node_modules", ".cache", "portcullis-bench"),
+): string {
   rmSync(outDir, { recursive: true, force: true });
   const compilerOptions: ts.CompilerOptions = {
     module: ts.ModuleKind.ESNext,

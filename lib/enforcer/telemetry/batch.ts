@@ -15,6 +15,21 @@ import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, OPTIONAL_INT_COLU
 
 type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
 
+/** Bytes of column storage per event: `at` (float64), latency and cache hit, and the dictionary ids (int32). */
+const SEGMENT_BYTES_PER_EVENT = 8 + 4 * 2 + 4 * STRING_COLUMNS.length;
+
+/** A segment in transit to the telemetry worker (see {@link TelemetrySegment.detach}). */
+export interface SegmentData {
+  capacity: number;
+  added: number;
+  n: number;
+  start: number;
+  buffer: ArrayBuffer | undefined;
+  strings: string[];
+  hasClientInfo: boolean;
+  others: OtherEvent[];
+}
+
 const INT32_MAX = 2_147_483_647;
 
 /**
@@ -56,14 +71,9 @@ export class TelemetrySegment {
       this.#others.push(e);
       return;
     }
-    if (this.#at === undefined) {
-      this.#at = new Float64Array(this.capacity);
-      this.#latencyUs = new Int32Array(this.capacity);
-      this.#cacheHit = new Int32Array(this.capacity);
-      this.#ids = STRING_COLUMNS.map(() => new Int32Array(this.capacity));
-    }
+    if (this.#at === undefined) this.#allocate(new ArrayBuffer(this.capacity * SEGMENT_BYTES_PER_EVENT));
     const k = this.#n++;
-    this.#at[k] = e.at;
+    (this.#at as Float64Array)[k] = e.at;
     const us = e.latencyMs * 1000;
     (this.#latencyUs as Int32Array)[k] = us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX;
     (this.#cacheHit as Int32Array)[k] = e.cacheHit === undefined ? -1 : e.cacheHit ? 1 : 0;
@@ -82,6 +92,49 @@ export class TelemetrySegment {
       (ids[6] as Int32Array)[k] = -1;
       (ids[7] as Int32Array)[k] = -1;
     }
+  }
+
+  /** One buffer per segment, all columns views of it: one allocation, and one transfer to the worker. */
+  #allocate(buffer: ArrayBuffer): void {
+    const c = this.capacity;
+    this.#at = new Float64Array(buffer, 0, c);
+    this.#latencyUs = new Int32Array(buffer, 8 * c, c);
+    this.#cacheHit = new Int32Array(buffer, 12 * c, c);
+    this.#ids = STRING_COLUMNS.map((_, i) => new Int32Array(buffer, (16 + 4 * i) * c, c));
+  }
+
+  /**
+   * The segment as a structured-clone message for the telemetry worker, its column buffer transferred
+   * (not copied): this segment is unusable afterwards.
+   *
+   * @example const { data, transfer } = segment.detach(); worker.postMessage(data, transfer);
+   */
+  detach(): { data: SegmentData; transfer: ArrayBuffer[] } {
+    const buffer = this.#at?.buffer as ArrayBuffer | undefined;
+    const data: SegmentData = {
+      capacity: this.capacity,
+      added: this.added,
+      n: this.#n,
+      start: this.#start,
+      buffer,
+      strings: this.#strings,
+      hasClientInfo: this.#hasClientInfo,
+      others: this.#others.slice(this.#othersStart),
+    };
+    return { data, transfer: buffer ? [buffer] : [] };
+  }
+
+  /** The segment {@link detach} sent, rebuilt on the other side (it takes no further events). @example TelemetrySegment.attach(message.data) */
+  static attach(data: SegmentData): TelemetrySegment {
+    const s = new TelemetrySegment(data.capacity);
+    s.added = data.added;
+    s.#n = data.n;
+    s.#start = data.start;
+    if (data.buffer) s.#allocate(data.buffer);
+    s.#strings.push(...data.strings);
+    s.#hasClientInfo = data.hasClientInfo;
+    s.#others = data.others;
+    return s;
   }
 
   #id(column: number, value: string | undefined): number {
@@ -189,13 +242,35 @@ export class TelemetryBuffer {
     }
     tail.add(e);
     this.#length++;
-    if (this.#length > this.capacity) {
+    this.#dropBeyondCapacity();
+  }
+
+  #dropBeyondCapacity(): void {
+    while (this.#length > this.capacity) {
       const head = this.#segments[0] as TelemetrySegment;
       head.dropOldest();
       this.#length--;
       this.dropped++;
       if (head.length === 0) this.#segments.shift();
     }
+  }
+
+  /** Removes and returns the full segments (all of them with `partial`), oldest first. */
+  takeSegments(partial: boolean): TelemetrySegment[] {
+    const segments = this.#segments;
+    let count = segments.length;
+    if (!partial && count > 0 && (segments[count - 1] as TelemetrySegment).added < this.batchSize) count--;
+    const taken = segments.splice(0, count);
+    for (const s of taken) this.#length -= s.length;
+    return taken;
+  }
+
+  /** Appends a whole segment (the worker's side of {@link takeSegments}), dropping the oldest events beyond capacity. */
+  append(segment: TelemetrySegment): void {
+    if (segment.length === 0) return;
+    this.#segments.push(segment);
+    this.#length += segment.length;
+    this.#dropBeyondCapacity();
   }
 
   /** Removes and returns the oldest segment (one batch, at most `batchSize` events); an empty one when none. */

@@ -3,7 +3,7 @@
  * request"), with their defaults.
  */
 import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
+import { availableParallelism, hostname } from "node:os";
 import { createNodePost, fetchPost } from "./post.js";
 import { realClock, type TelemetryClock } from "./transport.js";
 
@@ -46,6 +46,13 @@ export interface TelemetryClientOptions {
   random?: () => number;
   /** Called on each failed attempt or rejected batch (log it; never throw). */
   onError?: (error: Error) => void;
+  /**
+   * Where batches are built, gzipped and sent. `"auto"` (default): a worker thread when the host has more
+   * than one core (`os.availableParallelism() > 1`) and no `fetch`, `clock` or `random` is injected (they
+   * cannot cross threads), else the event loop; the event loop also takes over when the worker cannot
+   * start. `"worker"` skips the core count check; `"event-loop"` never starts a worker.
+   */
+  offload?: "auto" | "worker" | "event-loop";
 }
 
 /**
@@ -67,7 +74,13 @@ export function resolveTelemetryOptions(options: TelemetryClientOptions) {
     if (!Number.isFinite(v) || v < 0) throw new TypeError(`${name} must be a non-negative number`);
     return v;
   };
+  const offload = options.offload ?? "auto";
+  if (!["auto", "worker", "event-loop"].includes(offload))
+    throw new TypeError('offload must be "auto", "worker" or "event-loop"');
+  const injected = options.fetch !== undefined || options.clock !== undefined || options.random !== undefined;
   return {
+    /** Whether a worker thread should ship the batches (see `offload`). */
+    useWorker: !injected && (offload === "worker" || (offload === "auto" && availableParallelism() > 1)),
     url: url.toString(),
     credential: options.credential,
     instance: {

@@ -1,18 +1,17 @@
 /**
- * The network telemetry sink: events are copied into the columns of a bounded in-memory queue
- * (telemetry-batch.ts: O(1), never awaited, no event object kept) and a
- * background loop ships them to the control plane's `POST /api/v1/telemetry` in gzip batches of up
- * to 1,000, each with its own `Idempotency-Key`, retried with exponential backoff and jitter. A batch
- * stays queued (same key) until the control plane acknowledges it, so an outage loses nothing that
- * fits in the queue and a retry after a lost response is not stored twice. Telemetry never delays
- * or fails a request: `emit` only copies the event into the queue.
+ * The network telemetry sink. On the request path, `emit` only copies the event into the columns of a
+ * bounded in-memory queue (batch.ts: O(1), never awaited, no event object kept). Everything else (the
+ * batches' wire form, run-length coding, gzip and the POST to the control plane's
+ * `POST /api/v1/telemetry`, in batches of up to 1,000 with an `Idempotency-Key` each, retried with
+ * exponential backoff and jitter) runs in a worker thread on hosts with more than one core
+ * (worker-client.ts, worker.ts), and on the event loop otherwise (send-loop.ts), chosen automatically.
+ * Telemetry never delays or fails a request.
  */
-import { randomUUID } from "node:crypto";
-import { gzipSync } from "node:zlib";
-import { TelemetryBuffer, type TelemetrySegment } from "./batch.js";
+import { TelemetryBuffer } from "./batch.js";
 import { resolveTelemetryOptions, type TelemetryClientOptions } from "./client-options.js";
-import { backoffDelay, retryAfterMs, sendOutcome } from "./transport.js";
+import { startSendLoop } from "./send-loop.js";
 import type { TelemetrySink } from "./types.js";
+import { createWorkerClient } from "./worker-client.js";
 
 export { MAX_TELEMETRY_BATCH, type TelemetryClientOptions } from "./client-options.js";
 export type { TelemetryClock } from "./transport.js";
@@ -21,12 +20,12 @@ export type { TelemetryClock } from "./transport.js";
  * Counters of a {@link TelemetryClient}.
  *
  * @example
- * const { queued, dropped } = client.stats();
+ * const { queued, dropped, thread } = client.stats();
  */
 export interface TelemetryStats {
-  /** Events waiting, including the batch being sent. */
+  /** Events waiting, including the batch being sent (and events on their way to the worker). */
   queued: number;
-  /** Events dropped because the queue was full. */
+  /** Events dropped because the queue was full (or lost with a worker that died). */
   dropped: number;
   /** Events the control plane refused for good (4xx other than 401/403/408/429), dropped. */
   rejected: number;
@@ -35,6 +34,8 @@ export interface TelemetryStats {
   batchesSent: number;
   failedAttempts: number;
   consecutiveFailures: number;
+  /** Where batches are built and sent: a worker thread, the event loop, or not known yet (worker starting). */
+  thread: "worker" | "event-loop" | "starting";
 }
 
 /**
@@ -55,13 +56,8 @@ export interface TelemetryClient extends TelemetrySink {
   idle(): Promise<void>;
 }
 
-interface Batch {
-  key: string;
-  segment: TelemetrySegment;
-}
-
 /**
- * Creates the client and starts its send loop.
+ * Creates the client and starts its send loop (in a worker thread where there is more than one core).
  *
  * @example
  * const telemetry = createTelemetryClient({ url: "https://portcullis.example.com", credential: "pcl_…" });
@@ -71,143 +67,35 @@ interface Batch {
 export function createTelemetryClient(options: TelemetryClientOptions): TelemetryClient {
   const o = resolveTelemetryOptions(options);
   const queue = new TelemetryBuffer(o.maxQueue, o.maxBatch);
-  const counters = { rejected: 0, sent: 0, batchesSent: 0, failedAttempts: 0, consecutiveFailures: 0 };
-  let inFlight: Batch | undefined;
-  let running: Promise<void> | undefined;
-  let timer: unknown;
+  return o.useWorker ? createWorkerClient(o, queue) : createEventLoopClient(o, queue);
+}
+
+/**
+ * The client whose batches are built and sent on the event loop (one core, injected fetch or clock,
+ * or no worker). @example const client = createEventLoopClient(resolveTelemetryOptions(options), queue);
+ */
+export function createEventLoopClient(
+  o: ReturnType<typeof resolveTelemetryOptions>,
+  queue: TelemetryBuffer,
+): TelemetryClient {
+  const loop = startSendLoop(o, queue);
   let closed = false;
-  let nextAttemptAt = 0;
-  let lastContactAt = o.clock.now();
-  let kick: unknown;
-
-  /**
-   * A full batch goes out at once instead of waiting for the tick, so under load the queue stays one
-   * batch deep. A zero-delay timer, never inline: emit() stays O(1) and never starts I/O on the request path.
-   */
-  function kickSoon(): void {
-    if (kick !== undefined || running || closed || o.clock.now() < nextAttemptAt) return;
-    kick = o.clock.setTimeout(() => {
-      kick = undefined;
-      void pump(false);
-    }, 0);
-  }
-
-  function arm(delayMs: number): void {
-    if (closed) return;
-    if (timer !== undefined) o.clock.clearTimeout(timer);
-    timer = o.clock.setTimeout(() => {
-      timer = undefined;
-      void pump(false).finally(() => arm(nextDelay()));
-    }, delayMs);
-  }
-
-  function nextDelay(): number {
-    const wait = nextAttemptAt - o.clock.now();
-    return wait > 0 ? Math.max(wait, 1) : o.flushIntervalMs;
-  }
-
-  /** One send loop at a time; concurrent callers share it. */
-  function pump(force: boolean): Promise<void> {
-    running ??= drain(force).finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  async function drain(force: boolean): Promise<void> {
-    for (;;) {
-      if (!force && o.clock.now() < nextAttemptAt) return;
-      if (!inFlight) {
-        const heartbeatDue = o.heartbeatIntervalMs > 0 && o.clock.now() - lastContactAt >= o.heartbeatIntervalMs;
-        if (queue.length === 0 && !heartbeatDue) return;
-        inFlight = { key: randomUUID(), segment: queue.take() };
-      }
-      const batch = inFlight;
-      const result = await send(batch);
-      if (result === "retry") return;
-      inFlight = undefined;
-      // A full batch may mean a backlog (after an outage): keep going instead of one batch per tick.
-      if (queue.length < o.maxBatch && !force) return;
-      if (queue.length === 0) return;
-    }
-  }
-
-  async function send(batch: Batch): Promise<"ok" | "retry" | "rejected"> {
-    let status = 0;
-    let retryAfter: string | null = null;
-    try {
-      // Decisions travel as columns (telemetry-batch.ts, telemetry-wire.ts).
-      const json = batch.segment.toWire(o.instance);
-      // Level 1, synchronous: a few tens of µs per batch of 1,000 (run-length coded columns are small),
-      // less CPU in total than the async API, whose per-call stream set-up costs 2-3x the compression.
-      const body = o.gzip ? gzipSync(json, { level: 1 }) : json;
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${o.credential}`,
-        "content-type": "application/json",
-        "idempotency-key": batch.key,
-      };
-      if (o.gzip) headers["content-encoding"] = "gzip";
-      ({ status, retryAfter } = await o.post(headers, body, o.requestTimeoutMs));
-    } catch (err) {
-      o.onError(err instanceof Error ? err : new Error(String(err)));
-    }
-    const outcome = sendOutcome(status);
-    if (outcome === "ok") {
-      counters.sent += batch.segment.length;
-      counters.batchesSent++;
-      counters.consecutiveFailures = 0;
-      nextAttemptAt = 0;
-      lastContactAt = o.clock.now();
-      return "ok";
-    }
-    if (outcome === "rejected") {
-      counters.rejected += batch.segment.length;
-      lastContactAt = o.clock.now();
-      o.onError(new Error(`telemetry batch of ${batch.segment.length} events refused with HTTP ${status}`));
-      return "rejected";
-    }
-    counters.failedAttempts++;
-    counters.consecutiveFailures++;
-    if (status) o.onError(new Error(`telemetry endpoint answered HTTP ${status}; retrying`));
-    const delay = Math.max(
-      backoffDelay(counters.consecutiveFailures, o.initialBackoffMs, o.maxBackoffMs, o.random),
-      retryAfterMs(retryAfter, o.maxBackoffMs),
-    );
-    nextAttemptAt = o.clock.now() + delay;
-    return "retry";
-  }
-
-  arm(o.flushIntervalMs);
-
   return {
     emit(event) {
       if (closed) return;
       queue.push(event);
-      if (queue.length >= o.maxBatch) kickSoon();
+      // A full batch goes out at once instead of waiting for the tick, so under load the queue stays one
+      // batch deep (a zero-delay timer, never inline: emit() stays O(1) and never starts I/O).
+      if (queue.length >= o.maxBatch) loop.kickSoon();
     },
-    async flush() {
-      await running;
-      await pump(true);
-    },
+    flush: () => loop.flush(),
     async close(timeoutMs = 5000) {
       if (closed) return;
-      if (timer !== undefined) o.clock.clearTimeout(timer);
-      const last = (async () => {
-        await running;
-        nextAttemptAt = 0;
-        await pump(true);
-      })();
       closed = true;
-      await Promise.race([last, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+      await loop.close(timeoutMs);
     },
-    stats: () => ({
-      queued: queue.length + (inFlight?.segment.length ?? 0),
-      dropped: queue.dropped,
-      ...counters,
-    }),
-    idle: async () => {
-      while (running) await running;
-    },
+    stats: () => ({ ...loop.stats(), dropped: queue.dropped, thread: "event-loop" }),
+    idle: () => loop.idle(),
   };
 }
 
