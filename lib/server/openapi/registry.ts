@@ -20,8 +20,9 @@ import type { Permission } from "../auth/permissions";
  *      JSON answer (lib/server/openapi/dto.ts has the shared DTOs), or `contentType` for non-JSON.
  * 2. `npx vitest run --project db lib/server/openapi` checks: route files ↔ registry both ways (its
  *    failure message names the missing entry), the document lints clean (@redocly/openapi-core), and
- *    the contract test calls every GET with an API token and validates the answer against `schema`
- *    (add fixtures for new path params in lib/server/openapi/contract-fixtures.ts).
+ *    the contract test (contract.test.ts) calls every GET and one mutation per family with an API token
+ *    and validates the answer against `schema`: add a `call(...)` there for a new GET (its fixtures in
+ *    beforeAll); its failure message names the missing call.
  */
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
