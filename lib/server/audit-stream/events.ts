@@ -13,6 +13,7 @@ import type { StreamEvent } from "./format";
  * live (30 s), so every id at or below it is committed or rolled back by then. SQLite has one writer.
  */
 export const INGEST_SETTLE_MS = 35_000;
+export const MAX_BATCH_BYTES = 900 * 1024;
 const samples: { at: number; maxId: number }[] = [];
 
 const toJson = (v: string | null): unknown => {
@@ -59,7 +60,7 @@ export interface Batch {
 export async function readBatch(
   client: Db | Tx,
   from: Cursors,
-  opts: { includeDenials: boolean; denialHorizon: number; limit: number },
+  opts: { includeDenials: boolean; denialHorizon: number; limit: number; maxBytes?: number },
 ): Promise<Batch> {
   const audits = await client.auditEvent.findMany({
     where: { seq: { gt: from.audit } },
@@ -105,19 +106,21 @@ export async function readBatch(
   const events: StreamEvent[] = [];
   let i = 0;
   let j = 0;
+  // A batch stays under maxBytes (receivers often cap request bodies near 1 MB),
+  // always at least one event; the cursors move only past what the batch holds.
+  let bytes = 0;
+  const next = { ...from };
   while (i < a.length || j < d.length) {
     const x = a[i];
     const y = d[j];
-    if (x && (!y || x.time <= y.time)) {
-      events.push(x);
-      i++;
-    } else if (y) {
-      events.push(y);
-      j++;
-    }
+    const takeAudit = x !== undefined && (!y || x.time <= y.time);
+    const e = takeAudit ? x : y;
+    if (!e) break;
+    bytes += Buffer.byteLength(JSON.stringify(e)) + 200; // + the envelope of the wire format
+    if (events.length > 0 && bytes > (opts.maxBytes ?? MAX_BATCH_BYTES)) break;
+    events.push(e);
+    if (takeAudit) next.audit = audits[i++]?.seq ?? next.audit;
+    else next.denial = denials[j++]?.id ?? next.denial;
   }
-  return {
-    events,
-    next: { audit: audits.at(-1)?.seq ?? from.audit, denial: denials.at(-1)?.id ?? from.denial },
-  };
+  return { events, next };
 }

@@ -100,3 +100,26 @@ describe("one deliverer at a time", () => {
     expect(new Set(ids).size).toBe(6);
   });
 });
+
+describe("batch size", () => {
+  it("splits large events into batches under the byte cap, in order, nothing lost", async () => {
+    const path = `/big-${tag()}`;
+    const { sink } = await createSink(
+      testActor,
+      { kind: "webhook", name: `big-${tag()}`, url: `http://127.0.0.1:${http.port}${path}`, ...base },
+      ctx,
+    );
+    const big = "x".repeat(400 * 1024);
+    for (let i = 0; i < 3; i++)
+      await db().$transaction((tx) =>
+        writeAudit(tx, { actor: testActor, action: `big.${i}`, targetType: "test", after: { note: big }, ctx }),
+      );
+    for (let i = 0; i < 10 && jsonLinesAt(http, path).length < 4; i++)
+      await deliverAuditStreams({ sinkIds: [sink.id] });
+    const bodies = http.hits.filter((h) => h.path === path).map((h) => Buffer.byteLength(h.body));
+    expect(bodies.length).toBeGreaterThanOrEqual(2);
+    for (const b of bodies) expect(b).toBeLessThan(1024 * 1024);
+    const actions = jsonLinesAt<{ action: string }>(http, path).map((e) => e.action);
+    expect(actions).toEqual(["audit_sink.create", "big.0", "big.1", "big.2"]);
+  });
+});
