@@ -89,8 +89,9 @@ test.describe("publish guardrails (admin)", () => {
     await expect(page.getByTestId("tool-read_file")).not.toContainText("new from import");
 
     // An IdP profile edit leaves the live bundle behind: the profile page says so and republishes.
+    const rotated = new URL("/rotated/jwks", idp.jwksUri).href;
     const edited = await page.request.put(`/api/v1/idp-profiles/${profile.id}`, {
-      data: { name: profile.name, kind: "oidc", issuer: idp.issuer, jwksUri: `${idp.jwksUri}?rotated=1` },
+      data: { name: profile.name, kind: "oidc", issuer: idp.issuer, jwksUri: rotated },
     });
     expect(edited.status(), await edited.text()).toBe(200);
     await page.goto(`/idp-profiles/${profile.id}`);
@@ -99,6 +100,6 @@ test.describe("publish guardrails (admin)", () => {
     await page.getByRole("button", { name: "Republish 1 resource" }).click();
     await expect(page.getByText(`${name}: published v2.`)).toBeVisible();
     const v2 = await (await page.request.get(`/api/v1/resources/${resource.id}/versions/2`)).json();
-    expect(v2.version.bundle.policy.idp.jwksUri).toBe(`${idp.jwksUri}?rotated=1`);
+    expect(v2.version.bundle.policy.idp.jwksUri).toBe(rotated);
   });
 });
