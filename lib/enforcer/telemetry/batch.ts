@@ -56,8 +56,12 @@ export class TelemetrySegment {
   #others: OtherEvent[] = [];
   #othersStart = 0;
 
-  constructor(capacity: number) {
+  readonly #spare: ArrayBuffer[] | undefined;
+
+  /** `spare`: column buffers of sent segments, reused instead of allocating (and zeroing) new ones. */
+  constructor(capacity: number, spare?: ArrayBuffer[]) {
     this.capacity = capacity;
+    this.#spare = spare;
   }
 
   /** Events held (added minus dropped). */
@@ -71,7 +75,8 @@ export class TelemetrySegment {
       this.#others.push(e);
       return;
     }
-    if (this.#at === undefined) this.#allocate(new ArrayBuffer(this.capacity * SEGMENT_BYTES_PER_EVENT));
+    if (this.#at === undefined)
+      this.#allocate(this.#spare?.pop() ?? new ArrayBuffer(this.capacity * SEGMENT_BYTES_PER_EVENT));
     const k = this.#n++;
     (this.#at as Float64Array)[k] = e.at;
     const us = e.latencyMs * 1000;
@@ -122,6 +127,13 @@ export class TelemetrySegment {
       others: this.#others.slice(this.#othersStart),
     };
     return { data, transfer: buffer ? [buffer] : [] };
+  }
+
+  /** The column buffer, for reuse once the segment has been sent (the segment is unusable afterwards). */
+  release(): ArrayBuffer | undefined {
+    const buffer = this.#at?.buffer as ArrayBuffer | undefined;
+    this.#at = undefined;
+    return buffer;
   }
 
   /** The segment {@link detach} sent, rebuilt on the other side (it takes no further events). @example TelemetrySegment.attach(message.data) */
@@ -221,6 +233,8 @@ export class TelemetryBuffer {
   dropped = 0;
   #length = 0;
   readonly #segments: TelemetrySegment[] = [];
+  /** Column buffers of sent segments, ready for new ones: the columns are allocated once, not per batch. */
+  readonly #spare: ArrayBuffer[] = [];
 
   constructor(capacity: number, batchSize: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError("capacity must be a positive integer");
@@ -237,7 +251,7 @@ export class TelemetryBuffer {
   push(e: TelemetryEvent): void {
     let tail = this.#segments[this.#segments.length - 1];
     if (!tail || tail.added >= this.batchSize) {
-      tail = new TelemetrySegment(this.batchSize);
+      tail = new TelemetrySegment(this.batchSize, this.#spare);
       this.#segments.push(tail);
     }
     tail.add(e);
@@ -253,6 +267,12 @@ export class TelemetryBuffer {
       this.dropped++;
       if (head.length === 0) this.#segments.shift();
     }
+  }
+
+  /** Keeps a sent segment's column buffer (a few at most) for the next segments. */
+  recycle(buffer: ArrayBuffer | undefined): void {
+    if (buffer?.byteLength === this.batchSize * SEGMENT_BYTES_PER_EVENT && this.#spare.length < 4)
+      this.#spare.push(buffer);
   }
 
   /** Removes and returns the full segments (all of them with `partial`), oldest first. */

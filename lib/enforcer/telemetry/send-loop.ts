@@ -64,8 +64,16 @@ interface Batch {
 export function startSendLoop(
   o: SendLoopOptions,
   queue: TelemetryBuffer,
-  counters: SendCounters = { rejected: 0, sent: 0, batchesSent: 0, failedAttempts: 0, consecutiveFailures: 0 },
-  afterAttempt: () => void = () => undefined,
+  {
+    counters = { rejected: 0, sent: 0, batchesSent: 0, failedAttempts: 0, consecutiveFailures: 0 },
+    afterAttempt = () => undefined,
+    recycle = (buffer) => queue.recycle(buffer),
+  }: {
+    counters?: SendCounters;
+    afterAttempt?: () => void;
+    /** Where a sent batch's column buffer goes (the queue's spares; the worker returns it to the main thread). */
+    recycle?: (buffer: ArrayBuffer | undefined) => void;
+  } = {},
 ): SendLoop {
   let inFlight: Batch | undefined;
   let running: Promise<void> | undefined;
@@ -115,9 +123,12 @@ export function startSendLoop(
       }
       const batch = inFlight;
       const result = await send(batch);
+      if (result !== "retry") {
+        inFlight = undefined;
+        recycle(batch.segment.release());
+      }
       afterAttempt();
       if (result === "retry") return;
-      inFlight = undefined;
       // A full batch may mean a backlog (after an outage): keep going instead of one batch per tick.
       if (queue.length < o.maxBatch && !force) return;
       if (queue.length === 0) return;

@@ -70,7 +70,7 @@ export function createWorkerClient(
     thread = "event-loop";
     if (tickTimer !== undefined) o.clock.clearTimeout(tickTimer);
     const { received: _r, queued: _q, dropped: _d, ...counters } = last;
-    loop = startSendLoop(o, queue, counters);
+    loop = startSendLoop(o, queue, { counters });
     if (closed) void loop.close(0);
     for (const done of pending.values()) done();
     pending.clear();
@@ -128,6 +128,7 @@ export function createWorkerClient(
         o.onError(new Error(message.message));
       } else {
         last = message.stats;
+        if (message.t === "stats") for (const buffer of message.buffers) queue.recycle(buffer);
         if (message.t === "done") {
           pending.get(message.id)?.();
           pending.delete(message.id);

@@ -34,13 +34,14 @@ export type WorkerStats = SendCounters & { received: number; queued: number; dro
 /** Worker → main thread. */
 export type FromWorker =
   | { t: "ready" }
-  | { t: "stats"; stats: WorkerStats }
+  | { t: "stats"; stats: WorkerStats; buffers: ArrayBuffer[] }
   | { t: "done"; id: number; stats: WorkerStats }
   | { t: "error"; message: string };
 
 function runWorker(port: MessagePort, options: WorkerOptions): void {
   const queue = new TelemetryBuffer(options.maxQueue, options.maxBatch);
   let received = 0;
+  const spare: ArrayBuffer[] = [];
   const post = (message: FromWorker) => port.postMessage(message);
   const loop = startSendLoop(
     {
@@ -52,8 +53,16 @@ function runWorker(port: MessagePort, options: WorkerOptions): void {
       onError: (error) => post({ t: "error", message: error.message }),
     },
     queue,
-    undefined,
-    () => post({ t: "stats", stats: stats() }),
+    {
+      // Sent batches' column buffers go back to the main thread for its next segments.
+      recycle: (buffer) => {
+        if (buffer) spare.push(buffer);
+      },
+      afterAttempt: () => {
+        const buffers = spare.splice(0);
+        port.postMessage({ t: "stats", stats: stats(), buffers } satisfies FromWorker, buffers);
+      },
+    },
   );
   const stats = (): WorkerStats => ({ received, dropped: queue.dropped, ...loop.stats() });
 
