@@ -47,7 +47,14 @@ export async function startLiveDemo(o: LiveDemoOptions): Promise<LiveDemo> {
   try {
     const state = loadState(o.dataDir, o.reset);
     o.log(`${state.fresh ? "new" : "reusing"} demo data in ${state.dir}`);
-    const idp = await startTestIdp({ shape: "entra", port: o.ports.idp, tenantId: DEFAULT_ENTRA_TENANT });
+    // 5-minute tokens: the IdP rotates its key every 5 minutes and keeps the previous key published until the next
+    // rotation, so no token outlives the key that signed it.
+    const idp = await startTestIdp({
+      shape: "entra",
+      port: o.ports.idp,
+      tenantId: DEFAULT_ENTRA_TENANT,
+      accessTokenTtlSec: 300,
+    });
     cleanups.push(() => idp.close());
     const mail = await startDownstream({
       port: o.ports.downstream,

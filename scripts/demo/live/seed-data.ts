@@ -59,12 +59,15 @@ export function demoResource(s: SeedInput, idpProfileId: string): CreateResource
   };
 }
 
-/** DOMAIN.md's scopes and limits: 100 tool calls a minute per user, which the traffic's burst exceeds. */
+/**
+ * DOMAIN.md's scopes and limits (100 tool calls a minute per user, which the traffic's burst exceeds), except new
+ * tokens: the demo's agents renew their 5-minute tokens every 4 minutes, 15 an hour, over the default 10.
+ */
 export function demoPolicy(): Omit<UpdatePolicyInput, "id"> {
   return {
     scopes: BASE_SCOPES.map((s) => ({ ...s })),
     methods: DEFAULT_METHOD_SCOPES,
-    rateLimits: RateLimits.parse({}),
+    rateLimits: RateLimits.parse({ tokenRefreshPerHour: 30 }),
   };
 }
 

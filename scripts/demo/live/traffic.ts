@@ -1,12 +1,13 @@
 /**
  * The live demo's traffic: several agents against the protected sample server for as long as the demo runs.
- * Steady: an SDK client listing and calling tools, an analyst reading a resource and a prompt, a mailer whose tool
+ * Steady: an SDK client listing and calling tools, a headless agent with client credentials, an analyst reading a resource and a prompt, a mailer whose tool
  * calls the mail API on behalf of the user (OBO), an intruder calling a disallowed tool and one it lacks the scope
  * for, a stale agent (expired token), a misconfigured one (wrong audience), a token with an unknown kid (forced
  * JWKS refresh). Now and then: a key rotation at the IdP, a burst that trips the rate limit, a failure spike that
  * fires the authentication-failures alert. Every request is counted as the enforcer answered it.
  */
 import { randomUUID } from "node:crypto";
+import { ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { MintAccessTokenOptions, TestIdp } from "../../../e2e/idp/test-idp.js";
@@ -27,9 +28,11 @@ export interface Traffic {
 
 const PROTOCOL = "2025-11-25";
 /** Seconds between runs of each steady agent. */
-const EVERY = { claims: 3, analyst: 4, mailer: 6, intruder: 10, stale: 15, misconfigured: 20, forgedKid: 30 };
+const EVERY = { claims: 3, analyst: 4, mailer: 6, intruder: 10, stale: 15, misconfigured: 20, forgedKid: 30, sync: 20 };
 /** Occasional events: first at, then every (seconds). */
-const ROTATE = { first: 40, every: 180 };
+const ROTATE = { first: 40, every: 300 };
+/** Agents keep a token and renew it a minute before it expires (the IdP issues 5-minute tokens here). */
+const RENEW_AFTER_MS = 240_000;
 const BURST = { first: 15, every: 120, calls: 120 };
 const SPIKE = { first: 30, every: 240, requests: 300 };
 
@@ -40,6 +43,16 @@ export function startTraffic(o: TrafficOptions): Traffic {
   let tick = 0;
   let rpcId = 0;
   const mint = (opts: MintAccessTokenOptions) => o.idp.mintAccessToken({ audience: o.audience, ...opts });
+  const held = new Map<string, { token: Promise<string>; at: number }>();
+  /** The agent's current token, as a real agent keeps one (every new token counts against the refresh limit). */
+  function tokenOf(opts: MintAccessTokenOptions & { sub: string; clientId: string }) {
+    const key = `${opts.clientId}/${opts.sub}`;
+    const kept = held.get(key);
+    if (kept && Date.now() - kept.at < RENEW_AFTER_MS) return kept.token;
+    const token = mint(opts);
+    held.set(key, { token, at: Date.now() });
+    return token;
+  }
 
   function rpc(token: string, method: string, params: Record<string, unknown> = {}) {
     return send(o.resourceUri, {
@@ -58,7 +71,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
 
   /** The official SDK client, as an agent host runs it: initialize, list, call, close. */
   async function claimsBot() {
-    const token = await mint({ sub: "alice", clientId: "agent-claims", scopes: ["mcp:tools"] });
+    const token = await tokenOf({ sub: "alice", clientId: "agent-claims", scopes: ["mcp:tools"] });
     const client = new Client({ name: "claims-bot", version: "2.3.0" });
     const transport = new StreamableHTTPClientTransport(new URL(o.resourceUri), {
       requestInit: { headers: { authorization: `Bearer ${token}` } },
@@ -76,8 +89,30 @@ export function startTraffic(o: TrafficOptions): Traffic {
     }
   }
 
+  /**
+   * A headless agent: the SDK's client-credentials provider finds the IdP through the 401 and the RFC 9728 document
+   * (once: the provider keeps its token) and gets an app-only token (Entra: the grant in `roles`).
+   */
+  const machine = new ClientCredentialsProvider({
+    clientId: "agent-1",
+    clientSecret: "agent-1-secret",
+    scope: "mcp:tools",
+    expectedIssuer: o.idp.issuer,
+  });
+  async function nightlySync() {
+    const client = new Client({ name: "nightly-sync", version: "1.4.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(o.resourceUri), { authProvider: machine, fetch: send }),
+    );
+    try {
+      await client.callTool({ name: "query_database", arguments: { sql: "select count(*) from customers" } });
+    } finally {
+      await client.close();
+    }
+  }
+
   async function analyst() {
-    const token = await mint({
+    const token = await tokenOf({
       sub: "bob",
       clientId: "agent-analyst",
       scopes: ["mcp:tools", "mcp:resources", "mcp:prompts"],
@@ -87,14 +122,19 @@ export function startTraffic(o: TrafficOptions): Traffic {
     await rpc(token, "prompts/get", { name: "summarize_customer", arguments: { name: "Acme Corp" } });
   }
 
-  /** A fresh token each time: the OBO cache misses, so every call is an exchange at the IdP. */
+  /**
+   * A mail assistant serving 100 users in turn, each with their own token (a user comes back every 10 minutes, by
+   * then with a new token): the OBO cache misses, so every call is an exchange at the IdP.
+   */
+  let mailUser = 0;
   async function mailer() {
-    const token = await mint({ sub: "carol", clientId: "agent-mailer", scopes: ["mcp:tools"] });
+    const sub = `user-${mailUser++ % 100}`;
+    const token = await tokenOf({ sub, clientId: "agent-mailer", scopes: ["mcp:tools"] });
     await call(token, "send_email", { to: "ops@example.com", subject: `Daily report ${new Date().toISOString()}` });
   }
 
   async function intruder() {
-    const token = await mint({ sub: "mallory", clientId: "agent-intruder", scopes: ["mcp:tools"] });
+    const token = await tokenOf({ sub: "mallory", clientId: "agent-intruder", scopes: ["mcp:tools"] });
     await call(token, "run_shell", { command: "cat /etc/passwd" }); // not in the allowlist
     await call(token, "delete_records", { table: "customers", id: 1 }); // needs mcp:tools:admin
   }
@@ -124,7 +164,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
   }
 
   async function burst() {
-    const token = await mint({ sub: "dave", clientId: "agent-batch", scopes: ["mcp:tools"] });
+    const token = await tokenOf({ sub: "dave", clientId: "agent-batch", scopes: ["mcp:tools"] });
     o.log(`burst: agent-batch sends ${BURST.calls} tool calls at once (limit 100 a minute per user)`);
     await pool(BURST.calls, 8, () => call(token, "query_database", { sql: "select count(*) from orders" }));
   }
@@ -153,6 +193,7 @@ export function startTraffic(o: TrafficOptions): Traffic {
     if (due(EVERY.stale, 4)) run("stale agent", stale);
     if (due(EVERY.misconfigured, 5)) run("misconfigured agent", misconfigured);
     if (due(EVERY.forgedKid, 6)) run("forged kid", forgedKid);
+    if (due(EVERY.sync, 7)) run("nightly sync", nightlySync);
     if (due(ROTATE.every, ROTATE.first)) run("rotation", rotate);
     if (due(BURST.every, BURST.first)) run("burst", burst);
     if (due(SPIKE.every, SPIKE.first)) run("spike", spike);
