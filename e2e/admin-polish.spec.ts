@@ -1,5 +1,6 @@
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import Database from "better-sqlite3";
+import { axeViolations } from "./fixtures/axe";
 import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";
 import { resourceWithTraffic } from "./fixtures/traffic";
@@ -222,3 +223,39 @@ test.describe("overview KPIs and reason colours (owner)", () => {
     await page.screenshot({ path: "/tmp/polish-kpis.png", fullPage: true });
   });
 });
+
+for (const theme of ["light", "dark"] as const) {
+  test.describe(`new states pass axe (${theme} theme)`, () => {
+    test.use({ storageState: asRole("admin"), colorScheme: theme });
+
+    test("an expanded audit row, field errors, an over-limit counter and a failed Test connection", async ({
+      page,
+    }) => {
+      const { id } = await createResource(page.request, `axe-${unique()}`);
+      await page.goto(`/resources/${id}/policy`);
+      await page.getByLabel("Tool invocations per minute").fill("-1");
+      await page.getByRole("button", { name: "Save policy" }).click();
+      await expect(page.getByText("Enter 0 or more.")).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+
+      await page.goto(`/resources/${id}/tools`);
+      await page.getByLabel("Tool name").fill("z".repeat(130));
+      await expect(page.getByText("130 / 128 characters: 2 over the limit")).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+
+      await page.goto("/audit");
+      const row = page.getByRole("row").filter({ hasText: "resource.created" }).first();
+      await row.getByText(/full before\/after/i).click();
+      await expect(row.getByText("Stored after")).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+
+      const res = await page.request.post("/api/v1/idp-profiles", {
+        data: { name: `Axe unreachable ${unique()}`, kind: "oidc", issuer: "http://127.0.0.1:5189/" },
+      });
+      await page.goto(`/idp-profiles/${(await res.json()).idpProfile.id}`);
+      await page.getByRole("button", { name: "Test connection" }).click();
+      await expect(page.getByTestId("test-cause")).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
+    });
+  });
+}

@@ -27,11 +27,16 @@ export function LengthLimit({
     const el = document.getElementById(forId) as HTMLInputElement | HTMLTextAreaElement | null;
     if (!el) return;
     const read = () => setLength(el.value.length);
+    // A form reset (after a successful save) empties the control without an input event.
+    const afterReset = () => setTimeout(read);
+    const form = el.form;
     read();
     el.addEventListener("input", read);
-    // A form reset (after a successful save) empties the control without an input event.
-    el.form?.addEventListener("reset", () => setTimeout(read));
-    return () => el.removeEventListener("input", read);
+    form?.addEventListener("reset", afterReset);
+    return () => {
+      el.removeEventListener("input", read);
+      form?.removeEventListener("reset", afterReset);
+    };
   }, [forId, value]);
   const over = length - max;
   const hidden = compact && length < max * 0.8;
