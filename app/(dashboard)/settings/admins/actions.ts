@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { AdminIdInput, ChangeRoleInput, CreateAdminInput, SetAdminStatusInput } from "@/lib/schemas/admins";
 import { validatedAction } from "@/lib/server/action";
+import { resetAdminPassword } from "@/lib/server/admin-password-reset";
 import {
   changeAdminRole,
   createAdmin,
@@ -30,4 +31,7 @@ export const endSessionsAction = validatedAction("admins.manage", AdminIdInput, 
 );
 export const enablePasswordAction = validatedAction("admins.manage", AdminIdInput, async (input, actor, ctx) =>
   done(await enablePasswordSignIn(actor, input, ctx)),
+);
+export const resetPasswordAction = validatedAction("admins.manage", AdminIdInput, async (input, actor, ctx) =>
+  done(await resetAdminPassword(actor, input, ctx)),
 );

@@ -55,6 +55,7 @@ export default async function AdminsPage() {
                         role={a.role}
                         status={a.status}
                         passwordOff={a.sso && !a.passwordEnabled}
+                        self={a.id === actor.id}
                       />
                     </td>
                   ) : null}

@@ -4,7 +4,14 @@ import { useEffect, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { InlineConfirm } from "@/components/ui/inline-confirm";
-import { changeRoleAction, enablePasswordAction, endSessionsAction, setStatusAction } from "../actions";
+import {
+  changeRoleAction,
+  enablePasswordAction,
+  endSessionsAction,
+  resetPasswordAction,
+  setStatusAction,
+} from "../actions";
+import { NewPassword } from "./new-password";
 
 type Role = "owner" | "admin" | "viewer";
 const EFFECT: Record<Role, string> = {
@@ -25,6 +32,7 @@ export function AdminRowControls({
   role,
   status,
   passwordOff,
+  self = false,
 }: {
   adminId: string;
   email: string;
@@ -33,8 +41,11 @@ export function AdminRowControls({
   status: string;
   /** SSO-linked account whose local password was switched off */
   passwordOff: boolean;
+  /** the signed-in owner's own row: no password reset (they change their own) */
+  self?: boolean;
 }) {
   const [choice, setChoice] = useState(role);
+  const [newPassword, setNewPassword] = useState<string>();
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const [pending, start] = useTransition();
   const select = useRef<HTMLSelectElement>(null);
@@ -128,9 +139,25 @@ export function AdminRowControls({
           Allow password sign-in
         </Button>
       ) : null}
+      {self ? null : (
+        <InlineConfirm
+          label="Reset password"
+          openerLabel={`Reset password of ${email}`}
+          question={`Reset ${name}'s password? They are signed out and sign in with a new password shown once.`}
+          confirmLabel="Reset password"
+          pendingLabel="Resetting…"
+          onConfirm={async () => {
+            const result = await resetPasswordAction({ adminId });
+            setNewPassword(result.ok ? result.data.password : undefined);
+            report(result, `New password for ${name} shown below: give it to them out of band.`);
+            return { ok: result.ok, message: "", focus: () => document.getElementById(`new-password-${adminId}`) };
+          }}
+        />
+      )}
       <StatusLine tone={message?.ok === false ? "error" : "success"} className="text-xs">
         {message?.text}
       </StatusLine>
+      {newPassword ? <NewPassword id={`new-password-${adminId}`} name={name} password={newPassword} /> : null}
     </div>
   );
 }
