@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useRef, useState } from "react";
-import { CopyButton } from "@/components/config/copy-button";
+import { SecretOnce } from "@/components/config/secret-once";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
@@ -59,25 +59,18 @@ export function CreateTokenForm({
     <div className="space-y-4">
       <StatusLine>{state?.ok ? `Token ${state.data.apiToken.name} created. Copy it now.` : null}</StatusLine>
       {state?.ok ? (
-        <div
+        <SecretOnce
           id="new-api-token"
-          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950/40 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
-        >
-          <p className="font-medium">Token &quot;{state.data.apiToken.name}&quot; created</p>
-          <p className="mt-1 text-xs text-fg">
-            Copy it now: Portcullis stores only a hash and cannot show it again. Use it as{" "}
-            <code>Authorization: Bearer …</code>.
-          </p>
-          <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code
-              data-testid="new-api-token-value"
-              className="break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900"
-            >
-              {state.data.token}
-            </code>
-            <CopyButton value={state.data.token} label="Copy token" />
-          </div>
-        </div>
+          secret={state.data.token}
+          title={`Token "${state.data.apiToken.name}" created`}
+          hint={
+            <>
+              Use it as <code>Authorization: Bearer …</code>.
+            </>
+          }
+          testId="new-api-token-value"
+          copyLabel="Copy token"
+        />
       ) : null}
       <form
         ref={formRef}
