@@ -156,6 +156,28 @@ describe("audit export, verified offline", () => {
     }
   });
 
+  it("a row written with an API token carries its apiTokenId, covered by the hash", async () => {
+    const tag = randomUUID().slice(0, 8);
+    await db().$transaction((tx) =>
+      writeAudit(tx, {
+        actor: testActor,
+        action: `export.token_${tag}`,
+        targetType: "thing",
+        targetId: tag,
+        ctx: { requestId: "r", ip: "127.0.0.1", apiTokenId: `tok-${tag}` },
+      }),
+    );
+    for (const format of ["jsonl", "csv"] as const) {
+      const rows = parseExport(
+        await readAll(exportAuditTrail({ action: `export.token_${tag}` }, format)),
+        `x.${format}`,
+      );
+      expect(rows.map((r) => r.apiTokenId)).toEqual([`tok-${tag}`]);
+      expect(verifyExportRows(rows).ok).toBe(true);
+      expect(verifyExportRows(rows.map((r) => ({ ...r, apiTokenId: "tok-other" }))).ok).toBe(false);
+    }
+  });
+
   it("CSV (formula-guarded) verifies too; a filtered export reports its gaps", async () => {
     const tag = await seed(2);
     await db().$transaction((tx) =>
