@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { type AttachedEnforcer, attachEnforcer } from "./fixtures/attached-enforcer";
+import { expectNoAxeViolationsInBothThemes } from "./fixtures/axe-themes";
 import { asRole } from "./fixtures/roles";
 import { startTestIdp, type TestIdp } from "./idp/test-idp";
 
@@ -75,6 +76,8 @@ test.describe("archive, restore, delete (admin)", () => {
     const del = await page.request.delete(`/api/v1/idp-profiles/${profileId}`);
     expect(del.status()).toBe(409);
 
+    // The archived note and the Danger zone with its delete form: WCAG 2.2 AA in both themes.
+    await expectNoAxeViolationsInBothThemes(page);
     const field = page.getByLabel(`Type ${name} to confirm`);
     await field.fill("wrong-name");
     await page.getByRole("button", { name: "Delete resource" }).click();

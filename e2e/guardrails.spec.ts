@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { createEnforcer } from "../lib/enforcer/enforcer";
 import { EnforcerPolicy } from "../lib/enforcer/policy";
 import { type DemoServer, startDemoServer } from "../scripts/demo/mcp-server";
+import { expectNoAxeViolationsInBothThemes } from "./fixtures/axe-themes";
 import { asRole } from "./fixtures/roles";
 import { startTestIdp, type TestIdp } from "./idp/test-idp";
 
@@ -97,6 +98,7 @@ test.describe("publish guardrails (admin)", () => {
     await page.goto(`/idp-profiles/${profile.id}`);
     await expect(page.getByRole("heading", { name: "1 resource needs republishing" })).toBeVisible();
     await expect(page.getByText(`${name} (v1)`)).toBeVisible();
+    await expectNoAxeViolationsInBothThemes(page);
     await page.getByRole("button", { name: "Republish 1 resource" }).click();
     await expect(page.getByText(`${name}: published v2.`)).toBeVisible();
     const v2 = await (await page.request.get(`/api/v1/resources/${resource.id}/versions/2`)).json();

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { type AttachedEnforcer, attachEnforcer } from "./fixtures/attached-enforcer";
+import { expectNoAxeViolationsInBothThemes } from "./fixtures/axe-themes";
 import { asRole } from "./fixtures/roles";
 import { startTestIdp, type TestIdp } from "./idp/test-idp";
 
@@ -111,6 +112,8 @@ test.describe("rollback and publish guardrails (admin)", () => {
     await expect(page.getByLabel("To", { exact: true })).toHaveValue("draft");
     await expect(page.getByRole("list", { name: "Changes" })).toContainText("draft_only");
     await page.screenshot({ path: "/tmp/rollback-history.png", fullPage: true });
+    // History with snapshots and the draft badge: WCAG 2.2 AA in both themes.
+    await expectNoAxeViolationsInBothThemes(page);
   });
 
   test("a failed Test connection asks before publishing, naming the risk", async ({ page }) => {
