@@ -25,6 +25,17 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Drops and creates the PostgreSQL database `name`; returns its URL. */
+export async function createPostgresDatabase(name: string): Promise<string> {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 /** Creates the empty database, points this process's control-plane environment at it, and migrates it. */
 export async function openBenchDatabase(
   dialect: BenchDialect,
@@ -36,13 +47,7 @@ export async function openBenchDatabase(
     removeSqliteFiles(name);
     url = `file:./data/${name}.db`;
   } else {
-    await admin(async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.query(`CREATE DATABASE "${name}"`);
-    });
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${name}`;
-    url = u.toString();
+    url = await createPostgresDatabase(name);
   }
   Object.assign(process.env, {
     DATABASE_URL: url,

@@ -8,7 +8,14 @@
  * publishes N times. Latency per client and publish = applied (client clock) − bundle.publishedAt
  * (server clock; same machine). Bounded: --timeout seconds overall (default 600, build included).
  *
- * Flags: --clients 20 --rounds 20 --port 3190 --timeout 600 [--url … --email … --password …]
+ * Issue 17: `--clients 20,200,1000` sweeps fleet sizes against one control plane and prints the growth
+ * ratio p95(N)/p95(first) beside the absolutes; `--backend postgres --replicas 2` runs two control-plane
+ * processes sharing a fresh PostgreSQL database (`portcullis_bench_config`), clients spread across them
+ * (client i on replica i mod 2; publishes go to replica 0, so replica 1's waiters are woken by LISTEN/NOTIFY).
+ * The clients run in this process, the control planes in their own.
+ *
+ * Flags: --clients 20[,200,…] --rounds 10 --port 3190 --timeout 900 --backend sqlite|postgres --replicas 1|2
+ *        [--url … --email … --password …]
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,23 +23,30 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JSONWebKeySet } from "jose";
 import { type ConfigClient, createConfigClient } from "../../lib/enforcer/config/client.js";
+import { createPostgresDatabase } from "./bench-db.js";
 import { adminApi, type ControlPlane, signIn, startControlPlane } from "./config-control-plane.js";
 
 const { values: args } = parseArgs({
   options: {
     clients: { type: "string", default: "20" },
-    rounds: { type: "string", default: "20" },
+    rounds: { type: "string", default: "10" },
     port: { type: "string", default: "3190" },
-    timeout: { type: "string", default: "600" },
+    timeout: { type: "string", default: "900" },
+    backend: { type: "string", default: "sqlite" },
+    replicas: { type: "string", default: "1" },
     url: { type: "string" },
     email: { type: "string" },
     password: { type: "string" },
   },
 });
-const CLIENTS = Number(args.clients);
+const SIZES = args.clients.split(",").map(Number);
 const ROUNDS = Number(args.rounds);
+const REPLICAS = Number(args.replicas);
 const deadline = Date.now() + Number(args.timeout) * 1000;
 const unique = Date.now().toString(36);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || ![1, 2].includes(REPLICAS))
+  throw new Error("--clients takes whole numbers (20,200,1000) and --replicas 1 or 2");
+if (REPLICAS > 1 && args.backend !== "postgres") throw new Error("--replicas 2 needs --backend postgres");
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -46,23 +60,36 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
   }
 }
 
-let plane: ControlPlane | undefined;
+interface SizeResult {
+  clients: number;
+  perClientMs: { median: number; p95: number; max: number };
+  allClientsAppliedMs: { median: number; p95: number; max: number };
+}
+
+const planes: ControlPlane[] = [];
 const clients: ConfigClient[] = [];
+const stopAll = () => {
+  for (const c of clients.splice(0)) c.stop();
+  for (const p of planes) p.stop();
+};
 const timer = setTimeout(() => {
   console.error("bench:config: overall timeout reached");
-  for (const c of clients) c.stop();
-  plane?.stop();
+  stopAll();
   process.exit(2);
 }, deadline - Date.now());
 timer.unref();
 
 try {
-  if (args.url) plane = { url: args.url.replace(/\/$/, ""), stop: () => {} };
+  if (args.url) planes.push({ url: args.url.replace(/\/$/, ""), stop: () => {} });
   else {
-    console.log("bench:config: starting a control plane (builds on the first run)…");
-    plane = await startControlPlane(Number(args.port), deadline);
+    if (args.backend === "postgres")
+      process.env.BENCH_DATABASE_URL = await createPostgresDatabase("portcullis_bench_config");
+    console.log(`bench:config: starting ${REPLICAS} control plane(s) on ${args.backend} (builds on the first run)…`);
+    // One after the other: the first builds (when needed) and migrates, the second reuses both.
+    for (let r = 0; r < REPLICAS; r++) planes.push(await startControlPlane(Number(args.port) + r, deadline));
   }
-  const api = adminApi(plane.url, await signIn(plane.url, args.email, args.password));
+  const first = planes[0] as ControlPlane;
+  const api = adminApi(first.url, await signIn(first.url, args.email, args.password));
   const { idpProfile } = await api<{ idpProfile: { id: string } }>("POST", "/api/v1/idp-profiles", {
     name: `bench-idp-${unique}`,
     kind: "oidc",
@@ -76,58 +103,101 @@ try {
     audiences: ["api://bench"],
   });
   await api("POST", `/api/v1/resources/${resource.id}/publish`, { note: "initial" });
-  const jwks = (await (await fetch(`${plane.url}/.well-known/portcullis-jwks.json`)).json()) as JSONWebKeySet;
+  const jwks = (await (await fetch(`${first.url}/.well-known/portcullis-jwks.json`)).json()) as JSONWebKeySet;
   const dir = mkdtempSync(join(tmpdir(), "pcl-bench-config-"));
-  const latencies: number[] = [];
-  const roundMax: number[] = [];
-  let round: Map<number, number> | undefined;
-  for (let i = 0; i < CLIENTS; i++) {
-    const { secret } = await api<{ secret: string }>("POST", `/api/v1/resources/${resource.id}/credentials`, {
-      name: `bench-client-${i}`,
-    });
-    const client = createConfigClient({
-      url: plane.url,
-      credential: secret,
-      jwks,
-      resourceId: resource.id,
-      cacheFile: join(dir, `client-${i}.jws`),
-      onUpdate: (bundle) => round?.set(i, Date.now() - Date.parse(bundle.publishedAt)),
-      onReject: (r) => console.error(`client ${i} rejected a bundle: ${r.code} ${r.message}`),
-    });
-    clients.push(client);
-  }
-  await Promise.all(clients.map((c) => c.start()));
-  console.log(`bench:config: ${CLIENTS} clients on version ${clients[0]?.current()?.version}; ${ROUNDS} publishes`);
-  for (let r = 0; r < ROUNDS; r++) {
-    // Let every client park its long-poll again before the next publish.
-    await new Promise((res) => setTimeout(res, 300));
-    round = new Map();
-    const { version } = await api<{ version: { version: number } }>(
-      "POST",
-      `/api/v1/resources/${resource.id}/publish`,
-      { note: `bench round ${r}` },
+  const secrets: string[] = [];
+  const results: SizeResult[] = [];
+
+  for (const size of SIZES) {
+    while (secrets.length < size) {
+      const batch = Array.from({ length: Math.min(25, size - secrets.length) }, (_, k) =>
+        api<{ secret: string }>("POST", `/api/v1/resources/${resource.id}/credentials`, {
+          name: `bench-client-${secrets.length + k}`,
+        }),
+      );
+      for (const { secret } of await Promise.all(batch)) secrets.push(secret);
+    }
+    let round: Map<number, number> | undefined;
+    for (let i = 0; i < size; i++) {
+      const plane = planes[i % planes.length] as ControlPlane;
+      clients.push(
+        createConfigClient({
+          url: plane.url,
+          credential: secrets[i] as string,
+          jwks,
+          resourceId: resource.id,
+          cacheFile: join(dir, `client-${size}-${i}.jws`),
+          onUpdate: (bundle) => round?.set(i, Date.now() - Date.parse(bundle.publishedAt)),
+          onReject: (r) => console.error(`client ${i} rejected a bundle: ${r.code} ${r.message}`),
+        }),
+      );
+    }
+    await Promise.all(clients.map((c) => c.start()));
+    console.log(`bench:config: ${size} clients on ${planes.length} replica(s); ${ROUNDS} publishes`);
+    const latencies: number[] = [];
+    const roundMax: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // Let every client park its long-poll again before the next publish.
+      await new Promise((res) => setTimeout(res, 300 + size));
+      round = new Map();
+      const { version } = await api<{ version: { version: number } }>(
+        "POST",
+        `/api/v1/resources/${resource.id}/publish`,
+        { note: `bench ${size} round ${r}` },
+      );
+      const current = round;
+      await until(() => current.size === size, 30_000, `round ${r} of ${size} clients`);
+      if (!clients.every((c) => c.current()?.version === version.version)) throw new Error(`round ${r}: wrong version`);
+      const values = [...current.values()];
+      latencies.push(...values);
+      roundMax.push(Math.max(...values));
+    }
+    for (const c of clients.splice(0)) c.stop();
+    const all = [...latencies].sort((a, b) => a - b);
+    const worst = [...roundMax].sort((a, b) => a - b);
+    const result: SizeResult = {
+      clients: size,
+      perClientMs: { median: percentile(all, 50), p95: percentile(all, 95), max: all.at(-1) ?? Number.NaN },
+      allClientsAppliedMs: {
+        median: percentile(worst, 50),
+        p95: percentile(worst, 95),
+        max: worst.at(-1) ?? Number.NaN,
+      },
+    };
+    results.push(result);
+    console.log(
+      `publish → applied, ${size} clients × ${ROUNDS} publishes: median ${result.perClientMs.median} ms, p95 ${result.perClientMs.p95} ms, max ${result.perClientMs.max} ms; whole fleet applied: median ${result.allClientsAppliedMs.median} ms, p95 ${result.allClientsAppliedMs.p95} ms`,
     );
-    const current = round;
-    await until(() => current.size === CLIENTS, 10_000, `round ${r}`);
-    if (!clients.every((c) => c.current()?.version === version.version)) throw new Error(`round ${r}: wrong version`);
-    const values = [...round.values()];
-    latencies.push(...values);
-    roundMax.push(Math.max(...values));
   }
-  const all = [...latencies].sort((a, b) => a - b);
-  const worst = [...roundMax].sort((a, b) => a - b);
-  const summary = {
-    clients: CLIENTS,
-    publishes: ROUNDS,
-    samples: all.length,
-    perClientMs: { median: percentile(all, 50), p95: percentile(all, 95), max: all.at(-1) },
-    allClientsAppliedMs: { median: percentile(worst, 50), p95: percentile(worst, 95), max: worst.at(-1) },
-  };
-  console.log(
-    `publish → applied, ${CLIENTS} clients × ${ROUNDS} publishes: median ${summary.perClientMs.median} ms, p95 ${summary.perClientMs.p95} ms, max ${summary.perClientMs.max} ms; whole fleet applied: median ${summary.allClientsAppliedMs.median} ms, p95 ${summary.allClientsAppliedMs.p95} ms`,
-  );
-  console.log(JSON.stringify(summary));
+  printSweep(results);
+  console.log(JSON.stringify({ backend: args.backend, replicas: planes.length, rounds: ROUNDS, results }));
 } finally {
-  for (const c of clients) c.stop();
-  plane?.stop();
+  stopAll();
+}
+
+function printSweep(results: SizeResult[]): void {
+  const base = results[0];
+  if (!base) return;
+  const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+  console.log(
+    `\n${args.backend}, ${planes.length} replica(s): publish → applied per client (p95) and whole fleet (p95)`,
+  );
+  console.log("| enforcers | per-client median | per-client p95 | fleet applied p95 | growth p95(N)/p95(first) |");
+  console.log("|---|---|---|---|---|");
+  for (const r of results)
+    console.log(
+      `| ${r.clients} | ${r.perClientMs.median} ms | ${r.perClientMs.p95} ms | ${r.allClientsAppliedMs.p95} ms | ${(r.perClientMs.p95 / base.perClientMs.p95).toFixed(2)}× |`,
+    );
+  const at = (n: number) => results.find((r) => r.clients === n);
+  const r20 = at(20);
+  const r200 = at(200);
+  const r1000 = at(1000);
+  if (r20 && r200)
+    console.log(
+      `target: growth p95(200)/p95(20) ≤ 3: ${(r200.perClientMs.p95 / r20.perClientMs.p95).toFixed(2)}× ${verdict(r200.perClientMs.p95 / r20.perClientMs.p95 <= 3)}`,
+    );
+  if (r1000)
+    console.log(
+      `target: 1,000 enforcers applied with p95 < 1 s: per client ${r1000.perClientMs.p95} ms ${verdict(r1000.perClientMs.p95 < 1000)}; whole fleet ${r1000.allClientsAppliedMs.p95} ms ${verdict(r1000.allClientsAppliedMs.p95 < 1000)}`,
+    );
 }
