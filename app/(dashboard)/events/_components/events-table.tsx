@@ -97,7 +97,7 @@ export function EventsTable({ initial, query }: { initial: Page; query: string }
                 </td>
                 <td className="max-w-40 truncate py-2 pr-3 font-mono text-xs">{e.clientId}</td>
                 <td className="max-w-40 truncate py-2 pr-3 text-xs">{e.subject}</td>
-                <td className="py-2 pr-3 font-mono text-xs">{e.tool}</td>
+                <td className="max-w-48 py-2 pr-3 font-mono text-xs wrap-anywhere">{e.tool}</td>
                 <td className="py-2 text-right">
                   <button
                     type="button"
