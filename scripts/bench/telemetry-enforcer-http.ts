@@ -1,17 +1,22 @@
 /**
- * The enforcer's added latency over HTTP, telemetry off vs on: two server processes (A and B; the Node
- * adapter, see telemetry-enforcer-server.ts), each serving all three modes (no enforcer, telemetry off,
- * telemetry on) and switched between rounds, pinned to CPU 0 when `taskset` exists, driven by the
- * raw-socket load generator from this process. Each round measures every mode in each process, the order
- * alternating (bare/off/on, then on/off/bare), and every on sample is paired with the off sample of the
- * same process and round. One connection gives the latency a client sees; eight connections saturate the
- * server and give its CPU cost.
+ * The enforcer's added latency and CPU over HTTP, telemetry off vs on: two server processes (A and B; the
+ * Node adapter, see telemetry-enforcer-server.ts), each serving all four modes (no enforcer, telemetry
+ * off, telemetry on as it ships, and on with the client forced onto the event loop) and switched between
+ * rounds, driven by the raw-socket load generator from this process. The servers are not pinned to one
+ * CPU: with one CPU the client would (rightly) not start its worker thread. Each round measures every mode
+ * in each process, the order alternating (bare/off/on/loop, then loop/on/off/bare), and every on sample
+ * is paired with the off sample of the same process and round. One connection gives the latency a client
+ * sees; eight connections saturate the server and give its CPU cost: the event loop's own (main thread,
+ * the request path) and the whole process's (worker thread and libuv pool included).
  */
 import { spawn } from "node:child_process";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { startCollector } from "./collector";
+import { compileForBench } from "./compile";
 import { buildRequest, runLoad } from "./load-generator";
-import { canPin, lineReader, listeningPort } from "./server-process";
+import { lineReader, listeningPort } from "./server-process";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
 import { benchCall } from "./telemetry-call";
 
@@ -20,8 +25,11 @@ export interface ModeMeasure {
   bare: number;
   off: number;
   on: number;
+  loop: number;
   /** Median of the paired on/off ratios − 1, in %, with its 90 % bootstrap interval. */
   overhead: Overhead;
+  /** The same for the event-loop client (loop/off). */
+  loopOverhead: Overhead;
 }
 
 export interface HttpOverhead {
@@ -33,27 +41,31 @@ export interface HttpOverhead {
   p50: ModeMeasure;
   /** Requests/s at eight connections (the server saturated). */
   rps: ModeMeasure;
-  /** Server CPU time per request at eight connections, µs. */
+  /** Server CPU time per request at eight connections, µs: the main thread (the event loop serving requests). */
   cpu: ModeMeasure;
-  pinned: boolean;
+  /** The same for the whole process (the telemetry worker thread and the libuv pool included). */
+  processCpu: ModeMeasure;
+  /** Where the "on" client sent from (worker, or event-loop when the worker could not start). */
+  onThread: string;
+  /** Load average (1 min) at the start and the end of the run: other work on this machine. */
+  loadAverage: [number, number];
 }
 
 interface ModeServer {
   port: number;
   /** Switches the served mode (bare, off, on); resolves once switched. */
   mode(mode: Mode): Promise<void>;
-  /** The server's own CPU time so far, µs. */
-  cpu(): Promise<number>;
+  /** The server's own CPU time so far, µs: whole process and main thread, and the on client's thread. */
+  cpu(): Promise<{ process: number; main: number; thread: string }>;
   stop(): void;
 }
 
-type Mode = "bare" | "off" | "on";
-const byMode = (): Record<Mode, number[]> => ({ bare: [], off: [], on: [] });
+type Mode = "bare" | "off" | "on" | "loop";
+const byMode = (): Record<Mode, number[]> => ({ bare: [], off: [], on: [], loop: [] });
 
-async function startServer(env: Record<string, string>, pin: boolean): Promise<ModeServer> {
-  const argv = [process.execPath, "--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
-  const [command, ...args] = pin ? ["taskset", "-c", "0", ...argv] : argv;
-  const child = spawn(command as string, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
+async function startServer(env: Record<string, string>): Promise<ModeServer> {
+  const args = ["--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
+  const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
   const nextLine = lineReader(child);
   const ask = (line: string) => {
     const answer = nextLine();
@@ -66,25 +78,34 @@ async function startServer(env: Record<string, string>, pin: boolean): Promise<M
     mode: async (mode) => {
       await ask(`mode ${mode}`);
     },
-    cpu: async () => Number((await ask("stats")).split(" ")[1]),
+    cpu: async () => {
+      const [, total, main, , , thread] = (await ask("stats")).split(" ");
+      return { process: Number(total), main: Number(main), thread: thread ?? "" };
+    },
     stop: () => child.kill(),
   };
 }
 
-export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> {
+export async function benchEnforcerOverHttp(
+  rounds = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? 16),
+): Promise<HttpOverhead> {
   // An odd count would leave the last round of process A in a block with the first of process B.
   if (rounds < 2 || rounds % 2 !== 0) throw new RangeError("rounds must be even: rounds pair into ABBA blocks");
-  const pin = canPin();
+  const loadBefore = loadavg()[0] as number;
+  const enforcerDir = compileForBench(
+    process.cwd(),
+    join(process.cwd(), "node_modules", ".cache", "portcullis-bench-telemetry"),
+  );
   const { key, headers, body } = benchCall();
   const jwks = await startJwksServer([key.jwk]);
   const collector = await startCollector();
-  const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: collector.url };
+  const env = { BENCH_JWKS_URI: jwks.url, BENCH_COLLECTOR_URL: collector.url, BENCH_ENFORCER_DIR: enforcerDir };
   // Two processes, averaged: one process's JIT and memory layout can differ from another's by a few %.
-  const servers = [await startServer(env, pin), await startServer(env, pin)];
+  const servers = [await startServer(env), await startServer(env)];
   const requests = [buildRequest("/mcp", headers, body)];
   const load = (port: number, connections: number, durationMs: number, warmupMs = 200) =>
     runLoad({ port, connections, warmupMs, durationMs, requests });
-  const modes: Mode[] = ["bare", "off", "on"];
+  const modes: Mode[] = ["bare", "off", "on", "loop"];
   for (const s of servers) {
     for (const mode of modes) {
       await s.mode(mode);
@@ -93,7 +114,8 @@ export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> 
   }
   // One sample per (process, round, mode), kept per process in round order; rounds alternate the order of
   // the modes, so two consecutive rounds of one process form an ABBA block (see abbaOverheadPct).
-  const samples = servers.map(() => ({ lat: byMode(), p50: byMode(), rps: byMode(), cpu: byMode() }));
+  const samples = servers.map(() => ({ lat: byMode(), p50: byMode(), rps: byMode(), cpu: byMode(), proc: byMode() }));
+  let onThread = "";
   for (let r = 0; r < rounds; r++) {
     for (const [i, server] of servers.entries()) {
       const s = samples[i] as (typeof samples)[number];
@@ -107,8 +129,11 @@ export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> 
         await load(server.port, 8, 0, 200); // reach saturation before the CPU reading
         const before = await server.cpu();
         const eight = await load(server.port, 8, 1000, 0);
+        const after = await server.cpu();
+        if (mode === "on") onThread = after.thread;
         s.rps[mode].push(eight.rps);
-        s.cpu[mode].push(((await server.cpu()) - before) / eight.requests);
+        s.cpu[mode].push((after.main - before.main) / eight.requests);
+        s.proc[mode].push((after.process - before.process) / eight.requests);
       }
     }
   }
@@ -122,7 +147,9 @@ export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> 
       bare: round(median(all("bare"))),
       off: round(median(all("off"))),
       on: round(median(all("on"))),
+      loop: round(median(all("loop"))),
       overhead: abbaOverheadPct(all("on"), all("off")),
+      loopOverhead: abbaOverheadPct(all("loop"), all("off")),
     };
   };
   return {
@@ -132,7 +159,9 @@ export async function benchEnforcerOverHttp(rounds = 16): Promise<HttpOverhead> 
     p50: measure("p50"),
     rps: measure("rps", 0),
     cpu: measure("cpu"),
-    pinned: pin,
+    processCpu: measure("proc"),
+    onThread,
+    loadAverage: [loadBefore, loadavg()[0] as number],
   };
 }
 
