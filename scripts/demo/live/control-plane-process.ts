@@ -7,6 +7,10 @@ import { join } from "node:path";
 
 const root = new URL("../../../", import.meta.url).pathname;
 
+/** What `prisma migrate deploy` prints on every start (the demo has already migrated): not news. */
+const PRISMA_CHATTER =
+  /^(Loaded Prisma config|Prisma config detected|Prisma schema loaded|Datasource "db"|WARNING: Your schema specifies|- url$|The values from your schema|We recommend you to remove|\d+ migrations? found|No pending migrations)/;
+
 export interface ControlPlaneProcess {
   url: string;
   stop: () => Promise<void>;
@@ -40,7 +44,7 @@ export async function startControlPlane(opts: {
     stream?.on("data", (chunk: Buffer) => {
       const lines = (rest + chunk.toString("utf8")).split("\n");
       rest = lines.pop() ?? "";
-      for (const line of lines) if (line.trim()) opts.log(`[control plane] ${line}`);
+      for (const line of lines) if (line.trim() && !PRISMA_CHATTER.test(line)) opts.log(`[control plane] ${line}`);
     });
   }
   let exited: number | null | undefined;
