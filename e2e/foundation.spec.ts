@@ -95,7 +95,8 @@ test.describe("owner manages admins", () => {
     const changed = page.getByRole("row").filter({ hasText: "admin.role_changed" }).filter({ hasText: email });
     await expect(created).toHaveCount(1);
     await expect(changed).toHaveCount(1);
-    await expect(changed).toContainText('"role":"viewer"');
+    // The change reads as its field-level diff (issue 13 #9).
+    await expect(changed.getByRole("listitem")).toContainText(["role admin → viewer"]);
 
     await page.getByRole("button", { name: "Verify integrity" }).click();
     await expect(page.getByText(/Chain intact: \d+ events verified\./)).toBeVisible();
