@@ -10,7 +10,9 @@ export function ThemeToggle() {
   // (a hydration retry), the pre-paint script's class would otherwise be lost.
   useEffect(() => {
     const saved = localStorage.getItem("portcullis-theme");
-    const isDark = saved ? saved === "dark" : document.documentElement.classList.contains("dark");
+    // Nothing saved: the system preference, as the pre-paint script decides (its class can be lost when React
+    // re-renders <html>, e.g. on a 403 page rendered after a forbidden() in the page).
+    const isDark = saved ? saved === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
     document.documentElement.classList.toggle("dark", isDark);
     setDark(isDark);
   }, []);
