@@ -21,8 +21,9 @@ const tag = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}
 
 let admin: BrowserContext;
 let lab: ManagedSample;
-/** Every URL the SDK fetched (discovery included). */
+/** Every URL the SDK fetched (discovery included), and the WWW-Authenticate challenges it received. */
 const fetched: string[] = [];
+const challenges: string[] = [];
 
 test.describe.configure({ mode: "serial" });
 
@@ -57,6 +58,8 @@ function hostFetch(provider: LabOAuthProvider): typeof fetch {
   return async (input, init) => {
     fetched.push(String(input instanceof Request ? input.url : input));
     const res = await lab.fetch(input, init);
+    const challenge = res.headers.get("www-authenticate");
+    if (challenge) challenges.push(challenge);
     if (res.status === 403 && /error="insufficient_scope"/.test(res.headers.get("www-authenticate") ?? ""))
       provider.forgetRefreshToken();
     return res;
@@ -152,6 +155,11 @@ test("pre-registered public client: sign-in and consent in Chromium, tools, step
     .catch((e) => e);
   expect(refused).toBeInstanceOf(UnauthorizedError);
   expect(lab.totals.byReason.insufficient_scope).toBe(1);
+  // RFC 6750 §3.1 with the scopes to request: what the token holds plus what the tool needs (MCP step-up).
+  const stepUp = challenges.at(-1) ?? "";
+  expect(stepUp).toContain('error="insufficient_scope"');
+  expect(stepUp).toContain(`resource_metadata="${new URL(lab.resourceUri).origin}/.well-known/`);
+  expect(/scope="([^"]+)"/.exec(stepUp)?.[1]?.split(" ").sort()).toEqual(["mcp:tools", "mcp:tools:admin"]);
   expect(provider.authorizationUrls[1]?.searchParams.get("scope")?.split(" ").sort()).toEqual([
     "mcp:tools",
     "mcp:tools:admin",
