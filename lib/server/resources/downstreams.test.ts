@@ -27,7 +27,13 @@ describe("downstream APIs", () => {
     const tenant = "0000aaaa-1111-4222-8333-444455556666";
     await db().idpProfile.update({
       where: { id: idpProfileId },
-      data: { kind: "entra", settings: JSON.stringify({ kind: "entra", tenantId: tenant, tokenVersion: "v2" }) },
+      data: {
+        kind: "entra",
+        settings: JSON.stringify({ kind: "entra", tenantId: tenant, tokenVersion: "v2" }),
+        // The IdP's origin: the derived token endpoint must be on it (the enforcer checks the same).
+        issuers: JSON.stringify([`https://login.microsoftonline.com/${tenant}/v2.0`]),
+        jwksUri: `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys`,
+      },
     });
     await updateResourceDownstreams(
       testActor,
