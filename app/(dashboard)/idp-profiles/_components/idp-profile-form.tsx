@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
+import { useDirtyState, useUnsavedChangesWarning } from "@/components/ui/unsaved-changes";
 import { IdpKind } from "@/lib/enforcer/policy";
 import { defaultClaimProfile } from "@/lib/server/idp-profiles/derive";
 import { createIdpProfileAction, updateIdpProfileAction } from "../actions";
@@ -40,6 +41,9 @@ const IDS = {
 export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues; profileId?: string }) {
   const router = useRouter();
   const [values, setValues] = useState(initial);
+  // Issue 13 #6: leaving with unsaved edits asks first.
+  const { dirty, markSaved } = useDirtyState(values);
+  useUnsavedChangesWarning(dirty);
   const set = (patch: Partial<IdpFormValues>) => setValues((v) => ({ ...v, ...patch }));
   const chooseKind = (kind: IdpFormValues["kind"]) =>
     setValues((v) => ({ ...v, kind, claim: claimValuesOf(defaultClaimProfile(kindSettingsOf({ ...v, kind }))) }));
@@ -56,6 +60,7 @@ export function IdpProfileForm({ initial, profileId }: { initial: IdpFormValues;
         : await createIdpProfileAction(payload);
       setState(result);
       if (result.ok) {
+        markSaved();
         if (profileId) router.refresh();
         else {
           const path = `/idp-profiles/${result.data.id}`;

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { ErrorSummary, StatusLine, useFocusNext } from "@/components/ui/focus-management";
 import { Checkbox, errorsFor, TextArea } from "@/components/ui/form-controls";
+import { useDirtyState, useUnsavedChangesWarning } from "@/components/ui/unsaved-changes";
 import { AsymmetricAlg } from "@/lib/enforcer/policy";
 import { normalizeResourceUri } from "@/lib/schemas/resource-uri";
 import { createResourceAction, updateResourceAction } from "../actions";
@@ -58,6 +59,9 @@ export function ResourceForm({
 }) {
   const router = useRouter();
   const [v, setV] = useState(initial);
+  // Issue 13 #6: leaving with unsaved edits asks first.
+  const { dirty, markSaved } = useDirtyState(v);
+  useUnsavedChangesWarning(dirty);
   const set = (patch: Partial<ResourceFormValues>) => setV((cur) => ({ ...cur, ...patch }));
   const [state, setState] = useState<
     Awaited<ReturnType<typeof updateResourceAction>> | Awaited<ReturnType<typeof createResourceAction>> | null
@@ -85,6 +89,7 @@ export function ResourceForm({
         : await createResourceAction(payload);
       setState(result);
       if (result.ok) {
+        markSaved();
         if (resourceId) router.refresh();
         else {
           // The next step is on the new resource's page: focus its heading once it has arrived.
