@@ -124,7 +124,10 @@ async function authenticate(request: Request, req: RequestContext, permission: P
     return requireActor(permission);
   }
   requireSameOrigin(request, req, "bearer");
-  const token = await authenticateApiToken(bearer, req);
+  const token = await authenticateApiToken(bearer, req, Date.now(), {
+    method: request.method,
+    path: new URL(request.url).pathname,
+  });
   req.apiTokenId = token.tokenId;
   log.info(
     {

@@ -94,6 +94,18 @@ describe("API tokens: authentication on /api/v1", () => {
     const row = await db().apiToken.findUniqueOrThrow({ where: { id } });
     expect(row.lastUsedIp).toBe("192.0.2.7");
     expect(row.lastUsedAt).not.toBeNull();
+    // A read is a use too: the audit trail names the token and its owner (once a minute, at once from a new address).
+    const uses = () =>
+      db().auditEvent.findMany({ where: { action: "api_token.used", targetId: id }, orderBy: { seq: "asc" } });
+    const first = await uses();
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ actorId: owner.id, apiTokenId: id, ip: "192.0.2.7" });
+    expect(first[0]?.after).toContain('"path":"/api/v1/resources"');
+    expect((await get(token, "192.0.2.7")).status).toBe(200);
+    expect(await uses()).toHaveLength(1);
+    expect((await get(token, "198.51.100.9")).status).toBe(200);
+    expect((await uses()).map((u) => u.ip)).toEqual(["192.0.2.7", "198.51.100.9"]);
+    expect((await verifyAuditChain()).ok).toBe(true);
     // A cookie-authenticated write from another origin is refused; a bearer one carries no ambient credential.
     expect((await createResourceWith(token, { origin: "https://evil.example" })).status).toBe(201);
   });

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Counter } from "prom-client";
+import { writeAudit } from "../audit";
 import { isPermission, isRole, type Permission, type Role, roleRank } from "../auth/permissions";
 import type { Actor } from "../auth/session";
 import { db } from "../db";
@@ -54,7 +55,12 @@ function lowerRole(a: Role, b: Role): Role {
  * and secret (constant time), revoked, expired, owner still active, source address in the token's
  * CIDRs. The owner's current role caps the token's role, so demoting an admin narrows their tokens at once.
  */
-export async function authenticateApiToken(token: string, req: RequestContext, now = Date.now()): Promise<TokenActor> {
+export async function authenticateApiToken(
+  token: string,
+  req: RequestContext,
+  now = Date.now(),
+  use: { method: string; path: string } = { method: "", path: "" },
+): Promise<TokenActor> {
   const parsed = parseApiToken(token);
   if (!parsed) refuse("malformed");
   const row = await db().apiToken.findUnique({
@@ -87,16 +93,29 @@ export async function authenticateApiToken(token: string, req: RequestContext, n
     narrowed ? grantable.filter((p) => narrowed.filter(isPermission).includes(p)) : grantable,
   );
 
+  const actor = { id: owner.id, email: owner.email, name: owner.name, role };
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS || row.lastUsedIp !== req.ip) {
-    // Best effort: on a full disk, reads still work even though this write fails.
+    // The audit trail names every token's use, by its owner: once a minute per token, and at once from a
+    // new address (every change made with it is audited on its own). Best effort: on a full disk, reads
+    // still work even though this write fails.
     await db()
-      .apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now), lastUsedIp: req.ip } })
+      .$transaction(async (tx) => {
+        await tx.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now), lastUsedIp: req.ip } });
+        await writeAudit(tx, {
+          actor,
+          action: "api_token.used",
+          targetType: "api_token",
+          targetId: row.id,
+          after: { ip: req.ip, method: use.method, path: use.path, previousIp: row.lastUsedIp },
+          ctx: { ...req, apiTokenId: row.id },
+        });
+      })
       .catch((err: unknown) => {
         if (classifyDbFault(err) !== "storage_full") throw err;
       });
   }
   return {
-    actor: { id: owner.id, email: owner.email, name: owner.name, role },
+    actor,
     tokenId: row.id,
     permissions,
   };

@@ -1,53 +1,34 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { POST as applyRoute } from "@/app/api/v1/config/apply/route";
 import { GET as exportRoute } from "@/app/api/v1/config/export/route";
 import { POST as planRoute } from "@/app/api/v1/config/plan/route";
 import { ConfigApplyResponse, ConfigPlanResponse } from "@/lib/schemas/config-document";
-import type { Actor } from "../auth/session";
+import { bearerRequest, createTestAdmin, createTestToken, routeParams } from "../api-tokens/test-tokens";
 import { db } from "../db";
-import { AppError } from "../errors";
 import { desiredStateOf } from "./desired";
-import { clickTogether, fixtureActor } from "./fixtures";
+import { clickTogether } from "./fixtures";
 import { type FreshDb, freshDatabase } from "./fresh-db";
 import { parseConfigDocument } from "./parse";
 import { type ConfigPlan, type PlanChange, planOf } from "./plan";
 
 /**
  * Configuration as code against real, empty databases (SQLite, or PostgreSQL with TEST_DB=postgres),
- * through the route handlers as machines call them. Only the session lookup is replaced (no browser
- * here); the role → permission checks are the real ones.
+ * through the route handlers as machines call them, with personal API tokens (no mock of the session:
+ * the real authentication and permission checks).
  */
-const session = vi.hoisted(() => ({ actor: null as Actor | null }));
-vi.mock("@/lib/server/auth/session", async () => {
-  const { can } = await import("@/lib/server/auth/permissions");
-  return {
-    requireActor: async (permission: string) => {
-      if (!session.actor) throw new AppError("unauthorized", "Sign in first.");
-      if (!can(session.actor.role, permission as never)) throw new AppError("forbidden", "Not allowed.");
-      return session.actor;
-    },
-  };
-});
-const viewer: Actor = { ...fixtureActor, id: "cac-viewer", role: "viewer" };
-
-const base = "http://127.0.0.1/api/v1/config";
-const noParams = { params: Promise.resolve({}) };
-async function exportText(format = "yaml"): Promise<string> {
-  const res = await exportRoute(new Request(`${base}/export?format=${format}`), noParams);
+const tokens = { admin: "", viewer: "" };
+const noParams = routeParams({});
+const as = (token: string, path: string, body?: unknown) =>
+  bearerRequest(token, `/api/v1/config/${path}`, body === undefined ? {} : { method: "POST", body });
+async function exportText(format = "yaml", token = tokens.admin): Promise<string> {
+  const res = await exportRoute(as(token, `export?format=${format}`), noParams);
   expect(res.status).toBe(200);
   return res.text();
 }
-const post = (route: typeof planRoute, path: string, body: unknown) =>
-  route(
-    new Request(`${base}/${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-    noParams,
-  );
+const post = (route: typeof planRoute, path: string, body: unknown, token = tokens.admin) =>
+  route(as(token, path, body), noParams);
 async function plan(document: unknown, publish = false): Promise<ConfigPlan> {
   const res = await post(planRoute, "plan", { document, publish });
   const body = await res.json();
@@ -60,7 +41,8 @@ const apply = (document: unknown, extra: Record<string, unknown> = {}) =>
 const find = (p: ConfigPlan, type: string, name: string, action: string): PlanChange | undefined =>
   p.changes.find((c) => c.type === type && c.name === name && c.action === action);
 const counts = async () => ({
-  audit: await db().auditEvent.count(),
+  // Changes only: a token's use is audited too (api_token.used, once a minute per token).
+  audit: await db().auditEvent.count({ where: { action: { not: "api_token.used" } } }),
   versions: await db().configVersion.count(),
   resources: await db().mcpResource.count(),
 });
@@ -69,27 +51,28 @@ let source: FreshDb;
 let target: FreshDb;
 let exported = "";
 
+let sourceToken = "";
+
 beforeAll(async () => {
-  session.actor = fixtureActor;
   [source, target] = await Promise.all([freshDatabase(), freshDatabase()]);
   source.use();
   await clickTogether();
-  exported = await exportText();
+  sourceToken = (await createTestToken(await createTestAdmin("owner"))).token;
+  exported = await exportText("yaml", sourceToken);
   target.use();
+  tokens.admin = (await createTestToken(await createTestAdmin("admin"))).token;
+  tokens.viewer = (await createTestToken(await createTestAdmin("viewer"))).token;
 }, 180_000);
 afterAll(async () => {
   await target?.dispose();
   await source?.dispose();
-});
-beforeEach(() => {
-  session.actor = fixtureActor;
 });
 
 describe("configuration as code", () => {
   it("exports a stable YAML document with names, not ids, and no secrets", async () => {
     source.use();
     try {
-      expect(await exportText()).toBe(exported);
+      expect(await exportText("yaml", sourceToken)).toBe(exported);
       const doc = YAML.parse(exported);
       expect(doc.apiVersion).toBe("portcullis/v1");
       expect(doc.idpProfiles.map((p: { name: string }) => p.name)).toEqual(["corp-entra", "okta-dev"]);
@@ -100,7 +83,7 @@ describe("configuration as code", () => {
       expect(files.status).toEqual({ publishedVersion: 1, unpublishedChanges: false });
       expect(doc.alertRules.length).toBeGreaterThan(10);
       expect(exported).not.toMatch(/"?id"?:|c[a-z0-9]{24}/);
-      const json = JSON.parse(await exportText("json"));
+      const json = JSON.parse(await exportText("json", sourceToken));
       expect(json).toEqual(doc);
     } finally {
       target.use();
@@ -355,17 +338,15 @@ describe("configuration as code: bad documents and roles", () => {
     expect(body.error.fields.document[0]).toMatch(/line \d+/);
   });
 
-  it("viewers may export but not plan or apply; nobody signed in gets 401", async () => {
-    session.actor = viewer;
-    expect((await exportRoute(new Request(`${base}/export`), noParams)).status).toBe(200);
-    expect((await post(planRoute, "plan", { document: exported })).status).toBe(403);
-    expect((await apply(exported)).status).toBe(403);
-    session.actor = null;
-    expect((await exportRoute(new Request(`${base}/export`), noParams)).status).toBe(401);
+  it("viewers may export but not plan or apply; an unknown token gets 401", async () => {
+    expect((await exportRoute(as(tokens.viewer, "export"), noParams)).status).toBe(200);
+    expect((await post(planRoute, "plan", { document: exported }, tokens.viewer)).status).toBe(403);
+    expect((await post(applyRoute, "apply", { document: exported }, tokens.viewer)).status).toBe(403);
+    expect((await exportRoute(as("pcl_api_000000000000_nothere", "export"), noParams)).status).toBe(401);
   });
 
   it("unknown export formats and body keys are refused with the field named", async () => {
-    const res = await exportRoute(new Request(`${base}/export?format=xml`), noParams);
+    const res = await exportRoute(as(tokens.admin, "export?format=xml"), noParams);
     expect(res.status).toBe(422);
     expect((await res.json()).error.fields).toHaveProperty("format");
     const bad = await post(applyRoute, "apply", { document: exported, publsh: true });
