@@ -45,6 +45,11 @@ export function createWorkerClient(
     failedAttempts: 0,
     consecutiveFailures: 0,
   };
+  // Hand off once this many events wait (whole batches, at most half the queue), else on the tick.
+  const handoffAt = Math.max(
+    o.maxBatch,
+    Math.min(8 * o.maxBatch, Math.floor(o.maxQueue / 2 / o.maxBatch) * o.maxBatch),
+  );
   let posted = 0;
   let lost = 0;
   let closed = false;
@@ -149,8 +154,9 @@ export function createWorkerClient(
     emit(event) {
       if (closed) return;
       queue.push(event);
-      if (queue.length < o.maxBatch) return;
-      // A full batch leaves at once, through a zero-delay timer: emit() itself never posts a message.
+      if (queue.length < handoffAt) return;
+      // Full batches leave a few at a time (one message per handoff costs the event loop more than the
+      // batches in it), through a zero-delay timer: emit() itself never posts a message.
       if (thread === "event-loop") loop?.kickSoon();
       else if (thread === "worker" && !handoffScheduled) {
         handoffScheduled = true;

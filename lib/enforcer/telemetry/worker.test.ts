@@ -108,7 +108,15 @@ afterEach(async () => {
 describe("telemetry worker thread", () => {
   it("is chosen on a host with more than one core and ships gzip batches with the credential and keys", async () => {
     receiver = await startReceiver();
-    client = create({ url: receiver.url, credential: "pcl_worker", maxBatch: 100, heartbeatIntervalMs: 0 });
+    // maxQueue 300: full batches are handed to the worker one at a time (at most half the queue waits).
+    client = create({
+      url: receiver.url,
+      credential: "pcl_worker",
+      maxBatch: 100,
+      maxQueue: 300,
+      flushIntervalMs: 60_000,
+      heartbeatIntervalMs: 0,
+    });
     for (let i = 0; i < 250; i++) client.emit(decision(i));
     await until(() => ats(receiver?.requests ?? []).length >= 200); // full batches leave without waiting for the tick
     expect(client.stats().thread).toBe("worker");
