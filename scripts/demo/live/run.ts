@@ -121,7 +121,8 @@ export async function startLiveDemo(o: LiveDemoOptions): Promise<LiveDemo> {
     );
     cleanups.push(link.close);
     const obo = createOboClient({
-      downstreams: () => link.policy()?.obo ?? [],
+      // Policy mode: token endpoints off the IdP's origins are refused (the bundle's author is not trusted with them).
+      policy: () => link.policy(),
       credentials: (d) => oboCredentialsFromPolicy(d),
       sink: link.telemetry,
     });
