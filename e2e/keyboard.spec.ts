@@ -201,3 +201,26 @@ test("change an admin's role: choosing does nothing until Save and the named con
   await expect(status(row, "Kay Board is disabled.")).toBeVisible();
   await expect(row.getByRole("button", { name: `Enable ${email}` })).toBeFocused();
 });
+
+test("a refused role change puts the selector back and says why", async ({ page }) => {
+  const list = await (await page.request.get("/api/v1/admins")).json();
+  const owners = list.admins.filter(
+    (a: { role: string; status: string }) => a.role === "owner" && a.status === "active",
+  );
+  test.skip(owners.length !== 1, "another test made a second owner");
+  const email = owners[0].email as string;
+  await page.goto("/settings/admins");
+  const row = page.getByTestId(`admin-${email}`);
+  const select = row.getByLabel(`Role of ${email}`);
+  await tabTo(page, select);
+  await page.keyboard.press("ArrowDown");
+  await expect(select).toHaveValue("admin");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(row.getByRole("button", { name: "Make admin" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(status(row, /last active owner/)).toBeVisible();
+  await expect(select).toHaveValue("owner");
+  await expect(select).toBeFocused();
+  await expect(row.getByRole("button", { name: `Save role for ${email}` })).toHaveCount(0);
+});
