@@ -139,6 +139,11 @@ try {
     for (let r = 0; r < ROUNDS; r++) {
       // Let every client park its long-poll again before the next publish.
       await new Promise((res) => setTimeout(res, 300 + size));
+      // A publish needs a change (an unchanged draft is refused): one tool named after the round.
+      await api("PUT", `/api/v1/resources/${resource.id}/tools`, {
+        tools: [{ name: `bench-${size}-${r}` }],
+        unlistedTools: "deny",
+      });
       round = new Map();
       const { version } = await api<{ version: { version: number } }>(
         "POST",
