@@ -102,6 +102,10 @@ async function callEverything(resourceId: string, secret: string) {
       ),
     ),
   };
+  // The action publishes too, so it needs its own draft change (an unchanged draft is "nothing to publish");
+  // while the database is refused the change fails like everything else, and the action answers 503.
+  const { draftWith, setDraft } = await import("@/lib/server/enforcers/test-fixtures");
+  await setDraft(resourceId, draftWith({ tools: [{ name: `action-${randomUUID().slice(0, 8)}` }] })).catch(() => {});
   const action = await timed(() => publishAction({ resourceId, note: "kept in the form" }));
   return { routes, action };
 }
@@ -132,7 +136,9 @@ describe("PostgreSQL outages", () => {
       await pgdb.allowConnections();
     }
 
-    // Back: the same calls work, no restart.
+    // Back: the same calls work, no restart (with a draft change: an unchanged draft is "nothing to publish").
+    const { draftWith, setDraft } = await import("@/lib/server/enforcers/test-fixtures");
+    await setDraft(resourceId, draftWith({ tools: [{ name: "after-the-outage" }] }));
     const { routes, action } = await callEverything(resourceId, secret);
     expect(Object.fromEntries(Object.entries(routes).map(([route, { value }]) => [route, value.status]))).toEqual({
       publish: 201,
