@@ -51,7 +51,8 @@ export default defineConfig({
       command: `rm -f ${E2E.dbFile} ${E2E.dbFile}-journal && node scripts/start.mjs`,
       url: `${E2E.baseUrl}/api/health`,
       reuseExistingServer: false,
-      timeout: 240_000,
+      // The first start builds (about 2-4 min on a quiet 2-core machine; much longer when it is shared).
+      timeout: 900_000,
       stdout: "pipe",
       env: E2E.serverEnv,
     },
