@@ -62,6 +62,8 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 
 interface SizeResult {
   clients: number;
+  /** CPU this process (the clients: fetch, ES256 checks, schema, cache file) spent per publish, median. */
+  clientCpuMsPerPublish: number;
   perClientMs: { median: number; p95: number; max: number };
   allClientsAppliedMs: { median: number; p95: number; max: number };
 }
@@ -135,6 +137,7 @@ try {
     await Promise.all(clients.map((c) => c.start()));
     console.log(`bench:config: ${size} clients on ${planes.length} replica(s); ${ROUNDS} publishes`);
     const latencies: number[] = [];
+    const clientCpu: number[] = [];
     const roundMax: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       // Let every client park its long-poll again before the next publish.
@@ -145,6 +148,7 @@ try {
         unlistedTools: "deny",
       });
       round = new Map();
+      const cpuBefore = process.cpuUsage();
       const { version } = await api<{ version: { version: number } }>(
         "POST",
         `/api/v1/resources/${resource.id}/publish`,
@@ -156,12 +160,18 @@ try {
       const values = [...current.values()];
       latencies.push(...values);
       roundMax.push(Math.max(...values));
+      const cpu = process.cpuUsage(cpuBefore);
+      clientCpu.push(Math.round((cpu.user + cpu.system) / 1000));
     }
     for (const c of clients.splice(0)) c.stop();
     const all = [...latencies].sort((a, b) => a - b);
     const worst = [...roundMax].sort((a, b) => a - b);
     const result: SizeResult = {
       clients: size,
+      clientCpuMsPerPublish: percentile(
+        [...clientCpu].sort((a, b) => a - b),
+        50,
+      ),
       perClientMs: { median: percentile(all, 50), p95: percentile(all, 95), max: all.at(-1) ?? Number.NaN },
       allClientsAppliedMs: {
         median: percentile(worst, 50),
@@ -187,11 +197,13 @@ function printSweep(results: SizeResult[]): void {
   console.log(
     `\n${args.backend}, ${planes.length} replica(s): publish → applied per client (p95) and whole fleet (p95)`,
   );
-  console.log("| enforcers | per-client median | per-client p95 | fleet applied p95 | growth p95(N)/p95(first) |");
-  console.log("|---|---|---|---|---|");
+  console.log(
+    "| enforcers | per-client median | per-client p95 | fleet applied p95 | growth p95(N)/p95(first) | clients' own CPU per publish |",
+  );
+  console.log("|---|---|---|---|---|---|");
   for (const r of results)
     console.log(
-      `| ${r.clients} | ${r.perClientMs.median} ms | ${r.perClientMs.p95} ms | ${r.allClientsAppliedMs.p95} ms | ${(r.perClientMs.p95 / base.perClientMs.p95).toFixed(2)}× |`,
+      `| ${r.clients} | ${r.perClientMs.median} ms | ${r.perClientMs.p95} ms | ${r.allClientsAppliedMs.p95} ms | ${(r.perClientMs.p95 / base.perClientMs.p95).toFixed(2)}× | ${r.clientCpuMsPerPublish} ms |`,
     );
   const at = (n: number) => results.find((r) => r.clients === n);
   const r20 = at(20);
