@@ -102,7 +102,7 @@ test("npm run demo:live: the Overview fills with live data, counts match the tra
     await expect(tools).toContainText(/run_shell|query_database/);
     // send_email exchanges the user's token for the mail API's: latency percentiles, and no exchange failed.
     const obo = region(page, "OBO exchange latency");
-    await expect(obo.getByRole("figure")).toBeVisible();
+    await expect(obo.getByRole("figure", { name: /latency percentiles per downstream/ })).toBeVisible();
     await expect(obo).toContainText(/[1-9][\d,]* exchanges? to 1 downstream, 0 failed; slowest p99: mail-api/);
     await expect(page.getByRole("list", { name: "Rate-limit hits by client" })).toContainText("agent-batch", {
       timeout: 60_000,
