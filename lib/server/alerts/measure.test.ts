@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { buildRollups, type RawRow } from "../telemetry/rows";
 import { createTestResource } from "../telemetry/test-fixtures";
-import { createRollupReader, measureRule, rollupSums, TOKEN_SPIKE_FLOOR } from "./measure";
+import { measureRule, TOKEN_SPIKE_FLOOR } from "./measure";
+import { createRollupReader, rollupSums } from "./rollup-reads";
 
 /**
  * What each non-auth kind measures, from rollup rows and instance rows written directly (the ingest
