@@ -1,10 +1,12 @@
 import { expect, test as setup } from "@playwright/test";
 import { E2E } from "./fixtures/env";
+import { signInAndChangePassword } from "./fixtures/first-sign-in";
 
 /**
  * Signs in once per role and saves the browser state, so specs start signed in.
  * The owner signs in through the real form; it then creates an admin and a viewer
- * through the admin REST API (the same data functions the Admins page uses).
+ * through the admin REST API (the same data functions the Admins page uses); each replaces the password the owner
+ * gave them at first sign-in (issue 13 #13), then signs in with their own.
  */
 export const ADMIN = { email: "admin@e2e.test", password: "admin-password-e2e-1234" };
 export const VIEWER = { email: "viewer@e2e.test", password: "viewer-password-e2e-1234" };
@@ -24,10 +26,12 @@ setup("sign in as owner, admin and viewer", async ({ page, browser }) => {
     [ADMIN, "admin"],
     [VIEWER, "viewer"],
   ] as const) {
-    const res = await page.request.post("/api/v1/admins", { data: { ...account, name: role, role } });
+    const given = `${account.password}-given`;
+    const res = await page.request.post("/api/v1/admins", { data: { ...account, password: given, name: role, role } });
     expect([201, 409]).toContain(res.status());
     const ctx = await browser.newContext();
     const p = await ctx.newPage();
+    if (res.status() === 201) await signInAndChangePassword(p, account.email, given, account.password);
     await signIn(p, account.email, account.password);
     await ctx.storageState({ path: `${E2E.authDir}/${role}.json` });
     await ctx.close();

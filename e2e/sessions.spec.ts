@@ -1,5 +1,6 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { E2E } from "./fixtures/env";
+import { createAdminWithOwnPassword } from "./fixtures/first-sign-in";
 
 /**
  * Sessions end on the server (issue 10 #10): a copied cookie dies with sign-out, and an owner's
@@ -12,10 +13,12 @@ const PASSWORD = "session-password-e2e-1234";
 
 async function newAdmin(owner: Page): Promise<string> {
   const email = `sess-${unique()}@e2e.test`;
-  const res = await owner.request.post("/api/v1/admins", {
-    data: { email, name: "Session", role: "admin", password: PASSWORD },
+  await createAdminWithOwnPassword(owner.request, owner.context().browser() as Browser, {
+    email,
+    name: "Session",
+    role: "admin",
+    password: PASSWORD,
   });
-  expect(res.status()).toBe(201);
   return email;
 }
 

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { MobileNav } from "@/components/shell/mobile-nav";
 import { NAV_ITEMS } from "@/components/shell/nav";
@@ -45,6 +46,12 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </span>
           <Badge tone={actor.role === "viewer" ? "slate" : "blue"}>{actor.role}</Badge>
           <ThemeToggle />
+          <Link
+            href="/account/password"
+            className="inline-flex min-h-6 items-center text-sm font-medium text-link hover:underline"
+          >
+            Change password
+          </Link>
           <SignOutButton />
         </header>
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-6">

@@ -10,10 +10,13 @@ import { SIGN_IN_MESSAGES } from "./sign-in-messages";
 export function SignInForm({
   callbackUrl,
   initialError,
+  notice,
   sso,
 }: {
   callbackUrl: string;
   initialError: string | undefined;
+  /** a message that is not an error (after a password change) */
+  notice?: string | undefined;
   sso: { name: string } | null;
 }) {
   const [error, setError] = useState(initialError);
@@ -40,7 +43,7 @@ export function SignInForm({
 
   return (
     <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      {error ? <Notice tone="error">{error}</Notice> : null}
+      {error ? <Notice tone="error">{error}</Notice> : notice ? <Notice tone="success">{notice}</Notice> : null}
       <form onSubmit={onSubmit} className="space-y-4" noValidate>
         <TextField label="Email" name="email" type="email" autoComplete="username" required maxLength={320} />
         <TextField

@@ -32,3 +32,20 @@ export const PatchAdminBody = z
   .object({ role: RoleInput.optional(), status: z.enum(["active", "disabled"]).optional() })
   .refine((v) => v.role || v.status, "Send role or status.");
 export type PatchAdminBody = z.infer<typeof PatchAdminBody>;
+
+/** An admin changes their own password (issue 13 #13: due at first sign-in when someone else set it). */
+export const ChangePasswordInput = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(256, "At most 256 characters."),
+    newPassword: z.string().min(12, "At least 12 characters.").max(256, "At most 256 characters."),
+    confirmPassword: z.string().max(256, "At most 256 characters."),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The two new passwords differ.",
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, {
+    path: ["newPassword"],
+    message: "Choose a password different from the one you were given.",
+  });
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;

@@ -26,14 +26,15 @@ export async function resetAdminPassword(
   return db().$transaction(async (tx) => {
     const admin = await tx.admin.findUnique({ where: { id: input.adminId }, select: { id: true, email: true } });
     if (!admin) throw new AppError("not_found", "No such admin.");
-    await tx.admin.update({ where: { id: admin.id }, data: { passwordHash } });
+    // The owner saw this password: the admin replaces it at their next sign-in.
+    await tx.admin.update({ where: { id: admin.id }, data: { passwordHash, mustChangePassword: true } });
     await endSessionsIn(tx, admin.id);
     await writeAudit(tx, {
       actor,
       action: "admin.password_reset",
       targetType: "admin",
       targetId: admin.id,
-      after: { email: admin.email, sessions: "ended" },
+      after: { email: admin.email, sessions: "ended", mustChangePassword: true },
       ctx,
     });
     return { email: admin.email, password };

@@ -19,6 +19,8 @@ export interface AdminDto {
   sso: boolean;
   /** false for an SSO-linked account until an owner turns password sign-in back on */
   passwordEnabled: boolean;
+  /** the password was set by an owner (or generated) and the admin has not changed it yet */
+  mustChangePassword: boolean;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -31,6 +33,7 @@ const adminSelect = {
   status: true,
   ssoSubject: true,
   passwordEnabled: true,
+  mustChangePassword: true,
   createdAt: true,
   lastLoginAt: true,
 } as const;
@@ -42,6 +45,7 @@ type AdminRow = {
   status: string;
   ssoSubject: string | null;
   passwordEnabled: boolean;
+  mustChangePassword: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
 };
@@ -53,6 +57,7 @@ const toDto = (a: AdminRow): AdminDto => ({
   status: a.status,
   sso: a.ssoSubject !== null,
   passwordEnabled: a.passwordEnabled,
+  mustChangePassword: a.mustChangePassword,
   createdAt: a.createdAt.toISOString(),
   lastLoginAt: a.lastLoginAt?.toISOString() ?? null,
 });
@@ -71,7 +76,8 @@ export async function createAdmin(actor: Actor, input: CreateAdminInput, ctx: Re
       });
     }
     const admin = await tx.admin.create({
-      data: { email: input.email, name: input.name, role: input.role, passwordHash },
+      // The owner knows this password: the admin must replace it at first sign-in (issue 13 #13).
+      data: { email: input.email, name: input.name, role: input.role, passwordHash, mustChangePassword: true },
       select: adminSelect,
     });
     await writeAudit(tx, {

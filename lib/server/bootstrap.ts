@@ -21,7 +21,12 @@ export async function ensureBootstrapOwner(): Promise<void> {
   const passwordHash = await hashPassword(password);
   const created = await client.$transaction(async (tx) => {
     if ((await tx.admin.count()) > 0) return false; // another replica won the race
-    const admin = await tx.admin.create({ data: { email, name: "Owner", role: "owner", passwordHash } });
+    // A generated password was printed to the console: replaced at first sign-in (issue 13 #13). One from
+    // ADMIN_PASSWORD was chosen by whoever runs the deployment and stays.
+    const mustChangePassword = !e.ADMIN_PASSWORD;
+    const admin = await tx.admin.create({
+      data: { email, name: "Owner", role: "owner", passwordHash, mustChangePassword },
+    });
     await writeAudit(tx, {
       actor: { id: null, email: "system" },
       action: "admin.bootstrap",
@@ -33,7 +38,9 @@ export async function ensureBootstrapOwner(): Promise<void> {
   });
   if (!created) return;
   log.info({ email }, "bootstrap owner created");
-  const how = e.ADMIN_PASSWORD ? "the password from ADMIN_PASSWORD" : `this one-time password: ${password}`;
+  const how = e.ADMIN_PASSWORD
+    ? "the password from ADMIN_PASSWORD"
+    : `this one-time password: ${password}\n  (you will choose your own at first sign-in)`;
   process.stdout.write(
     `\n  Portcullis: first start. Sign in at ${e.NEXTAUTH_URL ?? "http://localhost:3000"}/signin\n  as ${email} with ${how}\n  (it is shown only now; add admins under Settings → Admins)\n\n`,
   );

@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** Signed in with a password someone else set (issue 13 #13): change it first, at /account/password. */
+  password_change_required: 403,
   not_found: 404,
   conflict: 409,
   /** Publish of a draft that equals the live version (issue 13 #5). */

@@ -12,12 +12,13 @@ export const metadata: Metadata = { title: "Sign in" };
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ error?: string; callbackUrl?: string }>;
+  searchParams: Promise<{ error?: string; callbackUrl?: string; notice?: string }>;
 }) {
   const params = await searchParams;
   const callbackUrl = postSignInRedirect(params.callbackUrl);
   if (await getActor()) redirect(callbackUrl);
   const error = params.error ? (SIGN_IN_MESSAGES[params.error] ?? "Sign-in failed.") : undefined;
+  const notice = params.notice === "password_changed" ? "Password changed. Sign in with your new password." : undefined;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
@@ -31,6 +32,7 @@ export default async function SignInPage({
         <SignInForm
           callbackUrl={callbackUrl}
           initialError={error}
+          notice={notice}
           sso={ssoEnabled() ? { name: env().OIDC_DISPLAY_NAME } : null}
         />
       </div>

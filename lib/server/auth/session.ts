@@ -11,7 +11,12 @@ export interface Actor {
   email: string;
   name: string;
   role: Role;
+  /** The password was set by someone else: until it is changed, only the change-password page opens. */
+  mustChangePassword?: boolean;
 }
+
+/** Where a signed-in admin whose password was set by someone else is sent (issue 13 #13). */
+export const CHANGE_PASSWORD_PATH = "/account/password";
 
 /** What the session callback exposes from the cookie (options.ts). */
 export interface SessionClaims {
@@ -33,17 +38,33 @@ export async function actorForSession(session: SessionClaims | null): Promise<Ac
   if (!session?.adminId || typeof session.sessionVersion !== "number") return null;
   const admin = await db().admin.findUnique({
     where: { id: session.adminId },
-    select: { id: true, email: true, name: true, role: true, status: true, sessionVersion: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      status: true,
+      sessionVersion: true,
+      mustChangePassword: true,
+    },
   });
   if (admin?.status !== "active" || !isRole(admin.role)) return null;
   if (admin.sessionVersion !== session.sessionVersion) return null;
-  return { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
+  const actor: Actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
+  if (admin.mustChangePassword) actor.mustChangePassword = true;
+  return actor;
 }
 
-/** For actions and route handlers: throws AppError unauthorized/forbidden. */
+/**
+ * For actions and route handlers: throws AppError unauthorized/forbidden, and
+ * password_change_required while the admin's password was set by someone else (issue 13 #13):
+ * whoever knew that password (the owner who set it, the console that printed it) cannot act as them.
+ */
 export async function requireActor(permission: Permission): Promise<Actor> {
   const actor = await getActor();
   if (!actor) throw new AppError("unauthorized", "Sign in first.");
+  if (actor.mustChangePassword)
+    throw new AppError("password_change_required", "Change the password you were given before you continue.");
   if (!can(actor.role, permission))
     throw new AppError("forbidden", `Your role (${actor.role}) does not allow ${permission}.`);
   return actor;
@@ -53,6 +74,14 @@ export async function requireActor(permission: Permission): Promise<Actor> {
 export async function requirePageActor(permission: Permission): Promise<Actor> {
   const actor = await getActor();
   if (!actor) redirect("/signin");
+  if (actor.mustChangePassword) redirect(CHANGE_PASSWORD_PATH);
   if (!can(actor.role, permission)) forbidden();
+  return actor;
+}
+
+/** For the change-password page and action: any signed-in admin, whether or not a change is due. */
+export async function requireSignedIn(): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) redirect("/signin");
   return actor;
 }

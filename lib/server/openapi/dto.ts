@@ -37,6 +37,7 @@ export const Admin = z.object({
   status: z.string(),
   sso: z.boolean(),
   passwordEnabled: z.boolean(),
+  mustChangePassword: z.boolean().describe("The password was set by an owner or generated; changed at first sign-in"),
   createdAt: iso,
   lastLoginAt: isoOrNull,
 }) satisfies z.ZodType<AdminDto>;

@@ -43,6 +43,11 @@ export default async function AdminsPage() {
                   <td className="py-2 pr-4">{a.role}</td>
                   <td className="py-2 pr-4">
                     <Badge tone={a.status === "active" ? "green" : "red"}>{a.status}</Badge>
+                    {a.mustChangePassword ? (
+                      <span className="ml-1">
+                        <Badge tone="amber">password change due</Badge>
+                      </span>
+                    ) : null}
                   </td>
                   <td className="py-2 pr-4 text-muted">{a.lastLoginAt ? utcTime(a.lastLoginAt) : "never"}</td>
                   {canManage ? (

@@ -50,7 +50,7 @@ export function CreateAdminForm() {
           required
           autoComplete="new-password"
           errors={fields?.password}
-          hint="At least 12 characters. Share it with the admin out of band."
+          hint="At least 12 characters. Share it with the admin out of band: they replace it at first sign-in."
         />
       </div>
       <Button type="submit" pending={pending}>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Admin" ADD COLUMN     "mustChangePassword" BOOLEAN NOT NULL DEFAULT false;
+
