@@ -24,8 +24,9 @@ const status = (scope: Page | Locator, text: string | RegExp) => scope.getByRole
 
 test("register a resource, fixing a validation error, then edit tools, publish and roll back", async ({ page }) => {
   test.setTimeout(120_000);
+  const profileName = `Keyboard IdP ${unique()}`;
   const profile = await page.request.post("/api/v1/idp-profiles", {
-    data: { name: `Keyboard IdP ${unique()}`, kind: "entra", tenantId: "c0ffee00-0000-4000-8000-00000000c0de" },
+    data: { name: profileName, kind: "entra", tenantId: "c0ffee00-0000-4000-8000-00000000c0de" },
   });
   expect(profile.status()).toBe(201);
   const name = `kbd-${unique()}`;
@@ -42,6 +43,10 @@ test("register a resource, fixing a validation error, then edit tools, publish a
   await page.keyboard.type("not a url");
   await tabTo(page, form.getByLabel("Accepted audiences"));
   await page.keyboard.type("api://kbd");
+  // This spec's own profile (other specs' profiles sort first in a shared run), chosen by typing its name.
+  await tabTo(page, form.getByLabel("IdP profile"));
+  await page.keyboard.type(profileName);
+  await expect(form.getByLabel("IdP profile")).toHaveValue((await profile.json()).idpProfile.id);
   await tabTo(page, form.getByRole("button", { name: "Register resource" }));
   await page.keyboard.press("Enter");
 
