@@ -16,7 +16,9 @@ import { ensureNode22Peers, INSPECTOR_CLI, NODE22 } from "../node22/peers.js";
 import { type ClientLab, scopesOf, startClientLab } from "./lab.js";
 
 const ADVERTISED = "mcp:tools mcp:tools:read mcp:tools:execute mcp:resources mcp:prompts mcp:tools:admin";
-const callbackPort = 55000 + Math.floor(Math.random() * 800);
+// Below the kernel's ephemeral range (32768-60999 here): a port picked inside it can be taken by another test's
+// outgoing connection at the moment the Inspector binds its callback listener (seen as EADDRINUSE in a full run).
+const callbackPort = 29000 + Math.floor(Math.random() * 800);
 const redirect = `http://127.0.0.1:${callbackPort}/oauth/callback`;
 
 let lab: ClientLab;

@@ -94,7 +94,8 @@ function text(result: Awaited<ReturnType<Client["callTool"]>>): string {
   return (result.content as { text?: string }[])[0]?.text ?? "";
 }
 
-const port = () => 54100 + Math.floor(Math.random() * 800);
+// Below the kernel's ephemeral range (32768-60999): another test's outgoing connection cannot hold it.
+const port = () => 29900 + Math.floor(Math.random() * 800);
 
 describe("mcp-remote 0.15 steps up", () => {
   it("pre-registered client: baseline sign-in, one step-up for mcp:tools:admin, baseline tools still work", async () => {
