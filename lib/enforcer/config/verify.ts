@@ -4,8 +4,11 @@
  * whose payload passes the same `ConfigBundle` schema the control plane validated before signing.
  * Every failure is a {@link ConfigRejection} with a stable code; nothing here throws anything else.
  */
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from "jose";
+import { verify } from "node:crypto";
+import { decodeProtectedHeader, type JSONWebKeySet } from "jose";
 import { ConfigBundle } from "../policy.js";
+import { type ImportedKey, importVerificationKey } from "../token/jwk-import.js";
+import { decodeBase64Url } from "../token/jws-verify.js";
 
 /** The JWS `typ` of a config bundle. @example header.typ === CONFIG_JWS_TYP */
 export const CONFIG_JWS_TYP = "portcullis-config+jwt";
@@ -48,6 +51,72 @@ export class ConfigRejection extends Error {
 }
 
 const MAX_JWS_BYTES = 5 * 1024 * 1024;
+/** A signed announcement is a few hundred bytes; a response header far larger is not one. */
+const MAX_ANNOUNCEMENT_BYTES = 8 * 1024;
+
+/**
+ * The pinned key set, imported once per key-set object (issue 17: importing the key for every check was the
+ * largest single cost of applying a bundle, ahead of the signature itself). The keys' JSON is the fingerprint,
+ * so a set changed in place is imported afresh, never checked against its old keys. Import rules are the
+ * enforcer's own (`token/jwk-import.ts`: `use`/`key_ops`, public members only, a key's own `alg`).
+ */
+const keySets = new WeakMap<JSONWebKeySet, { fingerprint: string; keys: ImportedKey[] }>();
+
+function importedKeys(jwks: JSONWebKeySet): ImportedKey[] {
+  const fingerprint = JSON.stringify(jwks.keys);
+  const known = keySets.get(jwks);
+  if (known?.fingerprint === fingerprint) return known.keys;
+  const keys = (Array.isArray(jwks.keys) ? jwks.keys : [])
+    .map(importVerificationKey)
+    .filter((k): k is ImportedKey => k !== undefined);
+  keySets.set(jwks, { fingerprint, keys });
+  return keys;
+}
+
+/**
+ * Checks an ES256 compact JWS's signature with `node:crypto`, synchronously, against the pinned keys, and
+ * returns its payload bytes. The key is the one named by `kid` (without a `kid`, the only ES256 key); the
+ * signature is strict base64url of exactly 64 bytes (IEEE P1363 r || s; OpenSSL refuses r = 0 or s = 0).
+ * `crit` and `b64` are refused (RFC 7515 §4.1.11, RFC 7797). Throws {@link ConfigRejection} `unknown_key`,
+ * `bad_signature` or `malformed` (as `malformedCode`).
+ */
+function verifyEs256(
+  text: string,
+  header: Record<string, unknown>,
+  jwks: JSONWebKeySet,
+  malformedCode: ConfigRejectionCode,
+): Buffer {
+  if (header.crit !== undefined || (header.b64 !== undefined && header.b64 !== true))
+    throw new ConfigRejection(malformedCode, "crit and b64 header parameters are refused");
+  const kid = header.kid;
+  if (kid !== undefined && typeof kid !== "string") throw new ConfigRejection(malformedCode, "kid must be a string");
+  const es256 = importedKeys(jwks).filter((k) => k.algs.has(CONFIG_JWS_ALG));
+  const matching = kid === undefined ? es256 : es256.filter((k) => k.kid === kid);
+  const key = matching.length === 1 ? matching[0]?.key : undefined;
+  if (!key) throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(kid)}`);
+  const first = text.indexOf(".");
+  const second = text.indexOf(".", first + 1);
+  let payload: Buffer;
+  let signature: Buffer;
+  try {
+    payload = decodeBase64Url(text.slice(first + 1, second));
+    signature = decodeBase64Url(text.slice(second + 1));
+  } catch {
+    throw new ConfigRejection(malformedCode, "the JWS payload or signature is not canonical base64url");
+  }
+  let valid = false;
+  if (signature.length === 64) {
+    try {
+      const signingInput = Buffer.from(text.slice(0, second), "latin1");
+      valid = verify("sha256", signingInput, { key, dsaEncoding: "ieee-p1363" }, signature);
+    } catch {
+      valid = false;
+    }
+  }
+  if (!valid)
+    throw new ConfigRejection("bad_signature", "the signature does not verify (altered, or signed by another key)");
+  return payload;
+}
 
 /**
  * Verify a config JWS against the pinned key set and parse its bundle. Throws {@link ConfigRejection}.
@@ -81,20 +150,10 @@ export async function verifyConfigJws(
   // Keys come only from the pinned set; jwk/jku/x5u in the header are never followed.
   if (header.jwk || header.jku || header.x5u)
     throw new ConfigRejection("malformed", "embedded or remote keys are refused");
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(text, createLocalJWKSet(jwks), { algorithms: [CONFIG_JWS_ALG] }));
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === "ERR_JWKS_NO_MATCHING_KEY")
-      throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(header.kid)}`);
-    if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED")
-      throw new ConfigRejection("bad_signature", "the signature does not verify (altered, or signed by another key)");
-    throw new ConfigRejection("malformed", `the JWS does not verify (${code ?? "unknown error"})`);
-  }
+  const payload = verifyEs256(text, header, jwks, "malformed");
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder().decode(payload));
+    raw = JSON.parse(payload.toString("utf8"));
   } catch {
     throw new ConfigRejection("invalid_schema", "the payload is not JSON");
   }
@@ -160,17 +219,19 @@ export async function verifyLatestAnnouncement(
   }
   if (header.alg !== CONFIG_JWS_ALG || header.typ !== LATEST_JWS_TYP || header.jwk || header.jku || header.x5u)
     throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not an ES256 ${LATEST_JWS_TYP}`);
-  let payload: Uint8Array;
+  if (jws.length > MAX_ANNOUNCEMENT_BYTES || jws.split(".").length !== 3)
+    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not a compact JWS`);
+  let payload: Buffer;
   try {
-    ({ payload } = await compactVerify(jws, createLocalJWKSet(jwks), { algorithms: [CONFIG_JWS_ALG] }));
+    payload = verifyEs256(jws, header, jwks, "unannounced");
   } catch (err) {
-    if ((err as { code?: string }).code === "ERR_JWKS_NO_MATCHING_KEY")
-      throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(header.kid)}`);
-    throw new ConfigRejection("bad_signature", `the ${LATEST_VERSION_HEADER} signature does not verify`);
+    if (err instanceof ConfigRejection && err.code === "bad_signature")
+      throw new ConfigRejection("bad_signature", `the ${LATEST_VERSION_HEADER} signature does not verify`);
+    throw err;
   }
   let claims: Partial<LatestAnnouncement>;
   try {
-    claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<LatestAnnouncement>;
+    claims = JSON.parse(payload.toString("utf8")) as Partial<LatestAnnouncement>;
   } catch {
     throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not JSON`);
   }

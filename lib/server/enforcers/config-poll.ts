@@ -61,7 +61,12 @@ function ifNoneMatch(header: string | null): ((etag: string) => boolean) | null 
   return (etag) => tags.has(etag);
 }
 
-const baseHeaders = { "cache-control": "no-store", vary: "authorization" };
+/**
+ * no-transform: a signed bundle is passed on byte for byte, and the server's response compression skips it (the
+ * `compression` middleware honours it). Compressing the same bundle again for every waiter of a publish was
+ * per-waiter work on the control plane and per-bundle work on every enforcer (issue 17).
+ */
+const baseHeaders = { "cache-control": "no-store, no-transform", vary: "authorization" };
 
 async function bundleResponse(latest: LatestSigned, resourceId: string): Promise<Response> {
   configPolls.inc({ status: "200" });
