@@ -89,6 +89,14 @@ describe("a password set by someone else", () => {
     expect(`${audit.before}${audit.after}`).not.toMatch(/my-own-password|set-by-the-owner|scrypt/);
   });
 
+  it("an account whose password was switched off for single sign-on is not sent to the change form", async () => {
+    const { actor, session } = await newAdmin();
+    await db().admin.update({ where: { id: actor.id }, data: { passwordEnabled: false } });
+    expect((await actorForSession(session))?.mustChangePassword).toBeUndefined();
+    await db().admin.update({ where: { id: actor.id }, data: { passwordEnabled: true } });
+    expect((await actorForSession(session))?.mustChangePassword).toBe(true);
+  });
+
   it("an owner's reset makes the change due again", async () => {
     const { actor } = await newAdmin();
     await changeOwnPassword(

@@ -46,12 +46,16 @@ export async function actorForSession(session: SessionClaims | null): Promise<Ac
       status: true,
       sessionVersion: true,
       mustChangePassword: true,
+      passwordEnabled: true,
+      passwordHash: true,
     },
   });
   if (admin?.status !== "active" || !isRole(admin.role)) return null;
   if (admin.sessionVersion !== session.sessionVersion) return null;
   const actor: Actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
-  if (admin.mustChangePassword) actor.mustChangePassword = true;
+  // Only while that password signs in: an account linked to single sign-on since (password switched off) is not
+  // sent to a form it cannot use.
+  if (admin.mustChangePassword && admin.passwordEnabled && admin.passwordHash) actor.mustChangePassword = true;
   return actor;
 }
 
