@@ -4,11 +4,12 @@
  * whose payload passes the same `ConfigBundle` schema the control plane validated before signing.
  * Every failure is a {@link ConfigRejection} with a stable code; nothing here throws anything else.
  */
-import { verify } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { decodeProtectedHeader, type JSONWebKeySet } from "jose";
+import { EnforcerError, ReasonCode } from "../errors.js";
 import { ConfigBundle } from "../policy.js";
-import { type ImportedKey, importVerificationKey } from "../token/jwk-import.js";
-import { decodeBase64Url } from "../token/jws-verify.js";
+import { type ImportedKey, importVerificationKey, selectKey } from "../token/jwk-import.js";
+import { type ParsedJws, parseCompactJws, verifyJwsSignature } from "../token/jws-verify.js";
 
 /** The JWS `typ` of a config bundle. @example header.typ === CONFIG_JWS_TYP */
 export const CONFIG_JWS_TYP = "portcullis-config+jwt";
@@ -74,48 +75,31 @@ function importedKeys(jwks: JSONWebKeySet): ImportedKey[] {
 }
 
 /**
- * Checks an ES256 compact JWS's signature with `node:crypto`, synchronously, against the pinned keys, and
- * returns its payload bytes. The key is the one named by `kid` (without a `kid`, the only ES256 key); the
- * signature is strict base64url of exactly 64 bytes (IEEE P1363 r || s; OpenSSL refuses r = 0 or s = 0).
- * `crit` and `b64` are refused (RFC 7515 §4.1.11, RFC 7797). Throws {@link ConfigRejection} `unknown_key`,
- * `bad_signature` or `malformed` (as `malformedCode`).
+ * Checks an ES256 compact JWS against the pinned keys with the enforcer's own JWS core (`token/jws-verify.ts`:
+ * strict parse, `crit`/`b64` refused, canonical base64url, a 64-byte P1363 signature through `node:crypto`) and
+ * its key choice (`selectKey`: by `kid`, else the only ES256 key), and returns the payload bytes. Throws
+ * {@link ConfigRejection} `unknown_key`, `bad_signature`, or `malformedCode` for a structural defect.
  */
-function verifyEs256(
-  text: string,
-  header: Record<string, unknown>,
-  jwks: JSONWebKeySet,
-  malformedCode: ConfigRejectionCode,
-): Buffer {
-  if (header.crit !== undefined || (header.b64 !== undefined && header.b64 !== true))
-    throw new ConfigRejection(malformedCode, "crit and b64 header parameters are refused");
-  const kid = header.kid;
-  if (kid !== undefined && typeof kid !== "string") throw new ConfigRejection(malformedCode, "kid must be a string");
-  const es256 = importedKeys(jwks).filter((k) => k.algs.has(CONFIG_JWS_ALG));
-  const matching = kid === undefined ? es256 : es256.filter((k) => k.kid === kid);
-  const key = matching.length === 1 ? matching[0]?.key : undefined;
-  if (!key) throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(kid)}`);
-  const first = text.indexOf(".");
-  const second = text.indexOf(".", first + 1);
-  let payload: Buffer;
-  let signature: Buffer;
+function verifyEs256(text: string, jwks: JSONWebKeySet, maxBytes: number, malformedCode: ConfigRejectionCode): Buffer {
+  let jws: ParsedJws;
   try {
-    payload = decodeBase64Url(text.slice(first + 1, second));
-    signature = decodeBase64Url(text.slice(second + 1));
+    jws = parseCompactJws(text, { maxBytes, algorithms: [CONFIG_JWS_ALG] });
+  } catch (err) {
+    if (err instanceof EnforcerError && err.code === ReasonCode.SignatureInvalid)
+      throw new ConfigRejection("bad_signature", "the bundle is not signed");
+    throw new ConfigRejection(malformedCode, `the JWS is malformed (${(err as Error).message})`);
+  }
+  let key: KeyObject | "unknown";
+  try {
+    key = selectKey(importedKeys(jwks), jws.header.kid, CONFIG_JWS_ALG);
   } catch {
-    throw new ConfigRejection(malformedCode, "the JWS payload or signature is not canonical base64url");
+    key = "unknown"; // a kid on a key for another algorithm, or no kid and several keys: no pinned key fits
   }
-  let valid = false;
-  if (signature.length === 64) {
-    try {
-      const signingInput = Buffer.from(text.slice(0, second), "latin1");
-      valid = verify("sha256", signingInput, { key, dsaEncoding: "ieee-p1363" }, signature);
-    } catch {
-      valid = false;
-    }
-  }
-  if (!valid)
+  if (key === "unknown")
+    throw new ConfigRejection("unknown_key", `no pinned key matches kid ${String(jws.header.kid)}`);
+  if (!verifyJwsSignature(CONFIG_JWS_ALG, key, jws.signingInput, jws.signature))
     throw new ConfigRejection("bad_signature", "the signature does not verify (altered, or signed by another key)");
-  return payload;
+  return jws.payload;
 }
 
 /**
@@ -150,7 +134,7 @@ export async function verifyConfigJws(
   // Keys come only from the pinned set; jwk/jku/x5u in the header are never followed.
   if (header.jwk || header.jku || header.x5u)
     throw new ConfigRejection("malformed", "embedded or remote keys are refused");
-  const payload = verifyEs256(text, header, jwks, "malformed");
+  const payload = verifyEs256(text, jwks, MAX_JWS_BYTES, "malformed");
   let raw: unknown;
   try {
     raw = JSON.parse(payload.toString("utf8"));
@@ -219,11 +203,9 @@ export async function verifyLatestAnnouncement(
   }
   if (header.alg !== CONFIG_JWS_ALG || header.typ !== LATEST_JWS_TYP || header.jwk || header.jku || header.x5u)
     throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not an ES256 ${LATEST_JWS_TYP}`);
-  if (jws.length > MAX_ANNOUNCEMENT_BYTES || jws.split(".").length !== 3)
-    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not a compact JWS`);
   let payload: Buffer;
   try {
-    payload = verifyEs256(jws, header, jwks, "unannounced");
+    payload = verifyEs256(jws, jwks, MAX_ANNOUNCEMENT_BYTES, "unannounced");
   } catch (err) {
     if (err instanceof ConfigRejection && err.code === "bad_signature")
       throw new ConfigRejection("bad_signature", `the ${LATEST_VERSION_HEADER} signature does not verify`);
