@@ -4,7 +4,7 @@ import { writeAudit } from "../audit";
 import { db } from "../db";
 import { AppError } from "../errors";
 import type { RequestContext } from "../request-context";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, passwordSignsIn, verifyPassword } from "./password";
 import type { Actor } from "./session";
 import { endSessionsIn } from "./session-version";
 import { beginLoginAttempt, finishLoginAttempt } from "./throttle";
@@ -26,7 +26,7 @@ export async function changeOwnPassword(
     where: { id: actor.id },
     select: { email: true, passwordHash: true, passwordEnabled: true, mustChangePassword: true },
   });
-  if (!admin?.passwordHash || !admin.passwordEnabled)
+  if (!admin || !passwordSignsIn(admin))
     throw new AppError("conflict", "This account signs in with single sign-on; its password is managed there.");
   const ticket = await beginLoginAttempt(admin.email, ctx.ip);
   if (ticket.decision === "locked")
@@ -61,5 +61,5 @@ export async function hasOwnPassword(adminId: string): Promise<boolean> {
     where: { id: adminId },
     select: { passwordHash: true, passwordEnabled: true },
   });
-  return Boolean(admin?.passwordHash && admin.passwordEnabled);
+  return admin ? passwordSignsIn(admin) : false;
 }

@@ -42,3 +42,8 @@ export function generatePassword(): string {
   const bytes = randomBytes(20);
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
+
+/** The account signs in with a local password: it has one, and it was not switched off for single sign-on. */
+export function passwordSignsIn(admin: { passwordHash: string | null; passwordEnabled: boolean }): boolean {
+  return Boolean(admin.passwordHash && admin.passwordEnabled);
+}

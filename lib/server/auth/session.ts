@@ -4,6 +4,7 @@ import { getServerSession } from "next-auth";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { authOptions } from "./options";
+import { passwordSignsIn } from "./password";
 import { can, isRole, type Permission, type Role } from "./permissions";
 
 export interface Actor {
@@ -55,7 +56,7 @@ export async function actorForSession(session: SessionClaims | null): Promise<Ac
   const actor: Actor = { id: admin.id, email: admin.email, name: admin.name, role: admin.role };
   // Only while that password signs in: an account linked to single sign-on since (password switched off) is not
   // sent to a form it cannot use.
-  if (admin.mustChangePassword && admin.passwordEnabled && admin.passwordHash) actor.mustChangePassword = true;
+  if (admin.mustChangePassword && passwordSignsIn(admin)) actor.mustChangePassword = true;
   return actor;
 }
 
