@@ -1,0 +1,236 @@
+/**
+ * One batch of the telemetry client's queue (see batch.ts): the columns a decision is copied into when it is
+ * emitted, the per-batch string dictionary, the rare other events as objects, and the batch's wire form.
+ */
+import type { TelemetryEvent } from "./types.js";
+import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, OPTIONAL_INT_COLUMNS, STRING_COLUMNS } from "./wire.js";
+
+type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
+
+/** Bytes of column storage per event: `at` (float64), latency and cache hit, and the dictionary ids (int32). */
+export const SEGMENT_BYTES_PER_EVENT = 8 + 4 * 2 + 4 * STRING_COLUMNS.length;
+
+/** A segment in transit to the telemetry worker (see {@link TelemetrySegment.detach}). */
+export interface SegmentData {
+  capacity: number;
+  added: number;
+  n: number;
+  start: number;
+  buffer: ArrayBuffer | undefined;
+  strings: string[];
+  hasClientInfo: boolean;
+  others: OtherEvent[];
+}
+
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * One batch in the making. @example const s = new TelemetrySegment(1000); s.add(event); s.toWire({ id: "i-1" })
+ */
+export class TelemetrySegment {
+  /** Events ever added (dropped ones included): the segment is full at `capacity`. */
+  added = 0;
+  readonly capacity: number;
+  #n = 0;
+  #start = 0;
+  #at: Float64Array | undefined;
+  #latencyUs: Int32Array | undefined;
+  #cacheHit: Int32Array | undefined;
+  #ids: Int32Array[] = [];
+  readonly #strings: string[] = [];
+  readonly #dict = new Map<string, number>();
+  // Consecutive decisions mostly repeat the client, subject, method and tool: the last value per column
+  // skips the map.
+  readonly #lastValue: (string | undefined)[] = STRING_COLUMNS.map(() => undefined);
+  readonly #lastId = STRING_COLUMNS.map(() => -1);
+  /** Whether any decision carried a clientInfo (the optional columns travel only then). */
+  #hasClientInfo = false;
+  #others: OtherEvent[] = [];
+  #othersStart = 0;
+
+  readonly #spare: ArrayBuffer[] | undefined;
+
+  /** `spare`: column buffers of sent segments, reused instead of allocating (and zeroing) new ones. */
+  constructor(capacity: number, spare?: ArrayBuffer[]) {
+    this.capacity = capacity;
+    this.#spare = spare;
+  }
+
+  /** Events held (added minus dropped). */
+  get length(): number {
+    return this.#n - this.#start + this.#others.length - this.#othersStart;
+  }
+
+  add(e: TelemetryEvent): void {
+    this.added++;
+    if (e.type !== "decision") {
+      this.#others.push(e);
+      return;
+    }
+    if (this.#at === undefined)
+      this.#allocate(this.#spare?.pop() ?? new ArrayBuffer(this.capacity * SEGMENT_BYTES_PER_EVENT));
+    const k = this.#n++;
+    (this.#at as Float64Array)[k] = e.at;
+    const us = e.latencyMs * 1000;
+    (this.#latencyUs as Int32Array)[k] = us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX;
+    (this.#cacheHit as Int32Array)[k] = e.cacheHit === undefined ? -1 : e.cacheHit ? 1 : 0;
+    const ids = this.#ids;
+    (ids[0] as Int32Array)[k] = this.#id(0, e.outcome);
+    (ids[1] as Int32Array)[k] = this.#id(1, e.reason);
+    (ids[2] as Int32Array)[k] = this.#id(2, e.clientId);
+    (ids[3] as Int32Array)[k] = this.#id(3, e.subject);
+    (ids[4] as Int32Array)[k] = this.#id(4, e.method);
+    (ids[5] as Int32Array)[k] = this.#id(5, e.tool);
+    if (e.clientName !== undefined) {
+      this.#hasClientInfo = true;
+      (ids[6] as Int32Array)[k] = this.#id(6, e.clientName);
+      (ids[7] as Int32Array)[k] = this.#id(7, e.clientVersion);
+    } else {
+      (ids[6] as Int32Array)[k] = -1;
+      (ids[7] as Int32Array)[k] = -1;
+    }
+  }
+
+  /** One buffer per segment, all columns views of it: one allocation, and one transfer to the worker. */
+  #allocate(buffer: ArrayBuffer): void {
+    const c = this.capacity;
+    this.#at = new Float64Array(buffer, 0, c);
+    this.#latencyUs = new Int32Array(buffer, 8 * c, c);
+    this.#cacheHit = new Int32Array(buffer, 12 * c, c);
+    this.#ids = STRING_COLUMNS.map((_, i) => new Int32Array(buffer, (16 + 4 * i) * c, c));
+  }
+
+  /**
+   * The segment as a structured-clone message for the telemetry worker, its column buffer transferred
+   * (not copied): this segment is unusable afterwards.
+   *
+   * @example const { data, transfer } = segment.detach(); worker.postMessage(data, transfer);
+   */
+  detach(): { data: SegmentData; transfer: ArrayBuffer[] } {
+    const buffer = this.#at?.buffer as ArrayBuffer | undefined;
+    const data: SegmentData = {
+      capacity: this.capacity,
+      added: this.added,
+      n: this.#n,
+      start: this.#start,
+      buffer,
+      strings: this.#strings,
+      hasClientInfo: this.#hasClientInfo,
+      others: this.#others.slice(this.#othersStart),
+    };
+    return { data, transfer: buffer ? [buffer] : [] };
+  }
+
+  /** The column buffer, for reuse once the segment has been sent (the segment is unusable afterwards). */
+  release(): ArrayBuffer | undefined {
+    const buffer = this.#at?.buffer as ArrayBuffer | undefined;
+    this.#at = undefined;
+    return buffer;
+  }
+
+  /** The segment {@link detach} sent, rebuilt on the other side (it takes no further events). @example TelemetrySegment.attach(message.data) */
+  static attach(data: SegmentData): TelemetrySegment {
+    const s = new TelemetrySegment(data.capacity);
+    s.added = data.added;
+    s.#n = data.n;
+    s.#start = data.start;
+    if (data.buffer) s.#allocate(data.buffer);
+    s.#strings.push(...data.strings);
+    s.#hasClientInfo = data.hasClientInfo;
+    s.#others = data.others;
+    return s;
+  }
+
+  #id(column: number, value: string | undefined): number {
+    if (value === undefined) return -1;
+    if (value === this.#lastValue[column]) return this.#lastId[column] as number;
+    let i = this.#dict.get(value);
+    if (i === undefined) {
+      i = this.#strings.length;
+      this.#strings.push(value);
+      this.#dict.set(value, i);
+    }
+    this.#lastValue[column] = value;
+    this.#lastId[column] = i;
+    return i;
+  }
+
+  /** Drops the oldest event held (by `at`, decisions or others). False when empty. */
+  dropOldest(): boolean {
+    const hasDecision = this.#start < this.#n;
+    const hasOther = this.#othersStart < this.#others.length;
+    if (!hasDecision && !hasOther) return false;
+    const other = this.#others[this.#othersStart];
+    if (hasDecision && (!other || ((this.#at as Float64Array)[this.#start] as number) <= other.at)) this.#start++;
+    else {
+      this.#others[this.#othersStart++] = undefined as unknown as OtherEvent; // release for GC
+    }
+    return true;
+  }
+
+  /**
+   * The batch as the JSON text `POST /api/v1/telemetry` takes (see telemetry-wire.ts).
+   *
+   * @example
+   * const body = gzipSync(segment.toWire({ id: "mcp-files-1" }));
+   */
+  toWire(instance: unknown): string {
+    const body: { instance: unknown; events: Record<string, unknown>[]; decisions?: DecisionColumns } = {
+      instance,
+      events: this.#others.slice(this.#othersStart).map(compact),
+    };
+    if (this.#n > this.#start) body.decisions = this.#columns();
+    return JSON.stringify(body);
+  }
+
+  #columns(): DecisionColumns {
+    const from = this.#start;
+    const n = this.#n - from;
+    const at = this.#at as Float64Array;
+    const deltas = new Int32Array(n);
+    let previous = at[from] as number;
+    for (let i = 0; i < n; i++) {
+      const t = at[from + i] as number;
+      deltas[i] = clampInt32(t - previous);
+      previous = t;
+    }
+    const byName: Record<(typeof INT_COLUMNS)[number], Int32Array> = {
+      at: deltas,
+      outcome: (this.#ids[0] as Int32Array).subarray(from, this.#n),
+      reason: (this.#ids[1] as Int32Array).subarray(from, this.#n),
+      clientId: (this.#ids[2] as Int32Array).subarray(from, this.#n),
+      subject: (this.#ids[3] as Int32Array).subarray(from, this.#n),
+      method: (this.#ids[4] as Int32Array).subarray(from, this.#n),
+      tool: (this.#ids[5] as Int32Array).subarray(from, this.#n),
+      latencyUs: (this.#latencyUs as Int32Array).subarray(from, this.#n),
+      cacheHit: (this.#cacheHit as Int32Array).subarray(from, this.#n),
+    };
+    const out: Record<string, unknown> = { n, atBase: at[from], strings: this.#strings };
+    for (const name of INT_COLUMNS) out[name] = encodeInt32Column(byName[name]);
+    if (this.#hasClientInfo) {
+      OPTIONAL_INT_COLUMNS.forEach((name, i) => {
+        out[name] = encodeInt32Column((this.#ids[6 + i] as Int32Array).subarray(from, this.#n));
+      });
+    }
+    return out as unknown as DecisionColumns;
+  }
+}
+
+function clampInt32(v: number): number {
+  return Math.min(INT32_MAX, Math.max(-INT32_MAX, v));
+}
+
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/**
+ * The object form of a non-decision event (decisions are columns): latencies to the microsecond, without
+ * the resource URI (the credential names it).
+ */
+function compact(e: OtherEvent): Record<string, unknown> {
+  switch (e.type) {
+    case "rate_limit":
+      return { type: e.type, at: e.at, clientId: e.clientId, category: e.category };
+    default:
+      return { ...e, latencyMs: round3(e.latencyMs) };
+  }
+}
