@@ -61,15 +61,23 @@ const headerCache = new Map<string, Readonly<JwsHeader>>();
 const HEADER_CACHE_SIZE = 64;
 const HEADER_CACHE_MAX_CHARS = 512;
 
+/** A compact JWS whose structure, size and protected header have been checked; its other segments are not decoded yet. */
+export interface SplitJws {
+  /** The decoded protected header: a shared, frozen object when it came from the header cache. */
+  header: Readonly<JwsHeader>;
+  /** Index of the first and second dot. */
+  first: number;
+  second: number;
+}
+
 /**
- * Splits and decodes a compact JWS (RFC 7515 §7.1) without verifying it. Throws `token_too_large`
- * before reading anything, `token_malformed` for any structural defect, `alg_not_allowed` when the
- * header's `alg` is not in `algorithms` (checked before the signature segment is even decoded).
+ * The checks {@link parseCompactJws} makes before decoding the payload and the signature: size, exactly
+ * three segments, the protected header (from its cache) and the algorithm allowlist. Shared with the
+ * validator's scratch reader (jws-scratch.ts), so both make the same checks in the same order.
  *
- * @example
- * const jws = parseCompactJws(token, { maxBytes: 8192, algorithms: ["RS256"] });
+ * @example const { header, first, second } = splitCompactJws(token, { maxBytes: 8192, algorithms: ["RS256"] });
  */
-export function parseCompactJws(token: string, opts: { maxBytes: number; algorithms: readonly string[] }): ParsedJws {
+export function splitCompactJws(token: string, opts: { maxBytes: number; algorithms: readonly string[] }): SplitJws {
   if (typeof token !== "string" || token.length === 0) throw malformed("empty token");
   if (token.length > opts.maxBytes) {
     throw new EnforcerError(ReasonCode.TokenTooLarge, `token exceeds ${opts.maxBytes} bytes`);
@@ -81,17 +89,31 @@ export function parseCompactJws(token: string, opts: { maxBytes: number; algorit
   const headerB64 = token.slice(0, first);
   if (headerB64.length === 0) throw malformed("empty header");
   const cached = headerCache.get(headerB64);
-  const header = cached ? { ...cached } : parseHeader(headerB64, opts.algorithms);
+  const header = cached ?? parseHeader(headerB64, opts.algorithms);
   // RFC 8725 §3.1: the allowlist is checked before any key is looked at, so `none`, `HS256` (HMAC with a
   // public key as the secret) and look-alikes (`NONE`, `RS256 `) never reach the crypto.
   if (!opts.algorithms.includes(header.alg)) {
     throw new EnforcerError(ReasonCode.AlgNotAllowed, `alg ${header.alg} is not allowed`);
   }
+  return { header, first, second };
+}
+
+/**
+ * Splits and decodes a compact JWS (RFC 7515 §7.1) without verifying it. Throws `token_too_large`
+ * before reading anything, `token_malformed` for any structural defect, `alg_not_allowed` when the
+ * header's `alg` is not in `algorithms` (checked before the signature segment is even decoded).
+ *
+ * @example
+ * const jws = parseCompactJws(token, { maxBytes: 8192, algorithms: ["RS256"] });
+ */
+export function parseCompactJws(token: string, opts: { maxBytes: number; algorithms: readonly string[] }): ParsedJws {
+  const { header, first, second } = splitCompactJws(token, opts);
   const payload = decodeBase64Url(token.slice(first + 1, second));
   const signature = decodeBase64Url(token.slice(second + 1));
   if (signature.length === 0) throw new EnforcerError(ReasonCode.SignatureInvalid, "signature is missing");
   return {
-    header: header as JwsHeader,
+    // A copy: the cached header is shared (frozen); a caller may change its own.
+    header: { ...header } as JwsHeader,
     payload,
     signingInput: Buffer.from(token.slice(0, second), "latin1"),
     signature,
@@ -124,9 +146,14 @@ function parseHeader(headerB64: string, algorithms: readonly string[]): JwsHeade
 
 /** Parses JSON that must be an object (not an array, string or null). @example parseJsonObject(buf, "payload") */
 export function parseJsonObject(bytes: Buffer, what: string): Record<string, unknown> {
+  return parseJsonText(bytes.toString("utf8"), what);
+}
+
+/** {@link parseJsonObject} for text already decoded. @example parseJsonText('{"sub":"x"}', "payload") */
+export function parseJsonText(text: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString("utf8"));
+    value = JSON.parse(text);
   } catch {
     throw malformed(`${what} is not JSON`);
   }

@@ -9,7 +9,8 @@ import { EnforcerError, ReasonCode } from "../errors.js";
 import type { AsymmetricAlg } from "../policy.js";
 import { normalizeClaims } from "./claim-profiles.js";
 import { createJwksCache } from "./jwks-cache.js";
-import { type ParsedJws, parseCompactJws, parseJsonObject, verifyJwsSignature } from "./jws-verify.js";
+import { createJwsReader, ownJws, type ScratchJws } from "./jws-scratch.js";
+import { parseJsonText, verifyJwsSignature } from "./jws-verify.js";
 import type { JWTPayload, TokenValidator, TokenValidatorOptions, ValidatedToken } from "./types.js";
 import { checkTokenClaims, resolveValidatorOptions } from "./validator-options.js";
 import { createVerifiedTokenCache } from "./verified-cache.js";
@@ -75,6 +76,9 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     onKeyRemoved: () => cache.clear(),
   });
 
+  // Tokens are decoded into one reused buffer (no allocation per miss); a check that has to wait takes a copy.
+  const reader = createJwsReader(o.maxTokenBytes);
+
   function validateNow(token: string): DetailedValidation | Promise<DetailedValidation> {
     if (typeof token !== "string" || token.length === 0) throw new EnforcerError(ReasonCode.TokenMissing, "no token");
     // Size first: nothing of an oversized token is hashed, decoded or parsed.
@@ -85,12 +89,15 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     const hit = cached(token, nowMs);
     if (hit) return hit;
 
-    const jws = parseCompactJws(token, { maxBytes: o.maxTokenBytes, algorithms: o.algorithms });
+    const jws = reader.read(token, o.algorithms);
     const alg = jws.header.alg as AsymmetricAlg;
     checkTokenType(jws.header.typ, o.requireTokenType);
     const keyOrPromise = jwks.getKey(jws.header.kid, alg);
-    if (keyOrPromise instanceof Promise) return keyOrPromise.then((key) => verifyAndCheck(token, jws, alg, key, nowMs));
-    if (o.coalesceVerifications && concurrent()) return coalesced(token, jws, alg, keyOrPromise, nowMs);
+    if (keyOrPromise instanceof Promise) {
+      const owned = ownJws(jws);
+      return keyOrPromise.then((key) => verifyAndCheck(token, owned, alg, key, nowMs));
+    }
+    if (o.coalesceVerifications && concurrent()) return coalesced(token, ownJws(jws), alg, keyOrPromise, nowMs);
     return verifyAndCheck(token, jws, alg, keyOrPromise, nowMs);
   }
 
@@ -122,7 +129,7 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
 
   function coalesced(
     token: string,
-    jws: ParsedJws,
+    jws: ScratchJws,
     alg: AsymmetricAlg,
     key: KeyObject,
     nowMs: number,
@@ -149,7 +156,7 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
 
   function verifyAndCheck(
     token: string,
-    jws: ParsedJws,
+    jws: ScratchJws,
     alg: AsymmetricAlg,
     key: KeyObject,
     nowMs: number,
@@ -158,7 +165,7 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
       throw new EnforcerError(ReasonCode.SignatureInvalid, "signature verification failed");
     }
     // Claims are read only after the signature holds: nothing unauthenticated reaches a decision.
-    const claims = parseJsonObject(jws.payload, "payload") as JWTPayload;
+    const claims = parseJsonText(jws.payloadText, "payload") as JWTPayload;
     const nowSec = Math.floor(o.now() / 1000);
     const { subject, expiresAt } = checkTokenClaims(claims, o, nowSec);
     const normalized = normalizeClaims(o.profile, claims, o.claims);

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { EnforcerError } from "../errors.js";
+import { b64url, createTestKey, signJws } from "../test-utils/keys.js";
+import { createJwsReader, ownJws } from "./jws-scratch.js";
+import { parseCompactJws, verifyJwsSignature } from "./jws-verify.js";
+
+const ALGS = ["RS256"] as const;
+const header = b64url({ alg: "RS256", kid: "k" });
+const payload = b64url({ sub: "x", note: "caf\u00e9 \u2713" });
+const sig = b64url(Buffer.alloc(256, 7));
+
+/** What a call threw: the reason code and message, or "ok". */
+function outcome(fn: () => unknown): string {
+  try {
+    fn();
+    return "ok";
+  } catch (err) {
+    if (err instanceof EnforcerError) return `${err.code}: ${err.message}`;
+    throw err;
+  }
+}
+
+describe("createJwsReader", () => {
+  // Every token: the reader must give exactly parseCompactJws's outcome (code and message), so the
+  // validator's answers do not depend on which of the two read the token.
+  const tokens: [string, string][] = [
+    ["well-formed", `${header}.${payload}.${sig}`],
+    ["two segments", `${header}.${payload}`],
+    ["four segments", `${header}.${payload}.${sig}.x`],
+    ["empty header", `.${payload}.${sig}`],
+    ["header not JSON", `${b64url("nope")}.${payload}.${sig}`],
+    ["alg none", `${b64url({ alg: "none" })}.${payload}.`],
+    ["alg HS256", `${b64url({ alg: "HS256" })}.${payload}.${sig}`],
+    ["crit", `${b64url({ alg: "RS256", crit: ["exp"], exp: 1 })}.${payload}.${sig}`],
+    ["payload with padding", `${header}.${payload}=.${sig}`],
+    ["payload in the standard alphabet", `${header}.${payload.replace(/-/g, "+").replace(/_/g, "/")}+.${sig}`],
+    ["payload with whitespace", `${header}.${payload.slice(0, 4)} ${payload.slice(4)}.${sig}`],
+    ["payload with impossible length", `${header}.${payload}A.${sig}`],
+    ["payload with a non-Latin-1 look-alike", `${header}.${payload.slice(0, 3)}\u0141${payload.slice(4)}.${sig}`],
+    ["payload with a Latin-1 character", `${header}.${payload}\u00e9.${sig}`],
+    ["signature with non-zero trailing bits", `${header}.${payload}.${sig.slice(0, -1)}x`],
+    ["signature with padding", `${header}.${payload}.${sig}==`],
+    ["signature with a non-Latin-1 look-alike", `${header}.${payload}.\u0141${sig.slice(1)}`],
+    ["empty signature", `${header}.${payload}.`],
+    ["empty payload", `${header}..${sig}`],
+    ["oversized", `${header}.${"A".repeat(8192)}.${sig}`],
+    ["empty string", ""],
+  ];
+
+  it.each(tokens)("answers %s as parseCompactJws does", (_, token) => {
+    const reader = createJwsReader(8192);
+    const expected = outcome(() => parseCompactJws(token, { maxBytes: 8192, algorithms: ALGS }));
+    expect(outcome(() => reader.read(token, ALGS))).toBe(expected);
+  });
+
+  it("decodes the same bytes as parseCompactJws", () => {
+    const token = `${header}.${payload}.${sig}`;
+    const jws = createJwsReader(8192).read(token, ALGS);
+    const parsed = parseCompactJws(token, { maxBytes: 8192, algorithms: ALGS });
+    expect(jws.payloadText).toBe(parsed.payload.toString("utf8"));
+    expect(Buffer.compare(jws.signingInput, parsed.signingInput)).toBe(0);
+    expect(Buffer.compare(jws.signature, parsed.signature)).toBe(0);
+    expect(jws.header).toEqual(parsed.header);
+  });
+
+  it("reuses its buffer: a read's views change with the next read, its copy and payload text do not", () => {
+    const key = createTestKey("RS256");
+    const a = signJws({ alg: "RS256", kid: key.kid }, { sub: "alice" }, key.privateKey);
+    const b = signJws({ alg: "RS256", kid: key.kid }, { sub: "bob" }, key.privateKey);
+    const reader = createJwsReader(8192);
+    const first = reader.read(a, ALGS);
+    const owned = ownJws(first);
+    expect(verifyJwsSignature("RS256", key.publicKey, first.signingInput, first.signature)).toBe(true);
+    reader.read(b, ALGS);
+    // The views now hold bob's bytes (same lengths): alice's signature no longer matches them...
+    expect(verifyJwsSignature("RS256", key.publicKey, first.signingInput, owned.signature)).toBe(false);
+    // ...while the copy taken before still verifies, and the text was never shared.
+    expect(verifyJwsSignature("RS256", key.publicKey, owned.signingInput, owned.signature)).toBe(true);
+    expect(JSON.parse(first.payloadText)).toEqual({ sub: "alice" });
+  });
+
+  it("fits the largest token it accepts", () => {
+    const big = b64url({ sub: "x", pad: "p".repeat(5000) });
+    const bigSig = b64url(Buffer.alloc(512, 3));
+    const token = `${header}.${big}.${bigSig}`;
+    const reader = createJwsReader(token.length);
+    const jws = reader.read(token, ALGS);
+    expect(JSON.parse(jws.payloadText).pad).toHaveLength(5000);
+    expect(jws.signature).toHaveLength(512);
+    expect(outcome(() => reader.read(`${token}A`, ALGS))).toMatch(/^token_too_large/);
+  });
+});
