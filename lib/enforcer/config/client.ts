@@ -10,7 +10,7 @@ import type { JSONWebKeySet } from "jose";
 import type { ConfigBundle, EnforcerPolicy } from "../policy.js";
 import { readCacheFile, writeFileAtomic } from "./cache.js";
 import { createHeartbeat, type HeartbeatOptions } from "./heartbeat.js";
-import { jitteredBackoff, readTextLimited } from "./http.js";
+import { createNodeGet, fetchGet, jitteredBackoff } from "./http.js";
 import { createConfigKeySource } from "./keys.js";
 import {
   ConfigRejection,
@@ -50,6 +50,10 @@ export interface ConfigClientOptions {
   onReject?: (rejection: ConfigRejection) => void;
   /** Transport problems (unreachable, 5xx, 401…); the client keeps retrying with backoff. */
   onError?: (error: Error) => void;
+  /**
+   * A `fetch` for every request of the client (long-poll, JWKS, heartbeats). Without it the long-poll uses
+   * `node:http(s)` and the others the global `fetch`. Redirects are never followed.
+   */
   fetch?: typeof fetch;
   heartbeat?: HeartbeatOptions;
   /** Long-poll hold asked of the server, seconds (default 30, max 60). */
@@ -103,6 +107,8 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
   const maxAnnouncementAgeSec = options.maxAnnouncementAgeSec ?? 300;
   const base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  // The long-poll: node:http unless a fetch is injected (http.ts).
+  const get = options.fetch ? fetchGet(options.fetch) : createNodeGet();
   const waitSec = Math.min(Math.max(Math.trunc(options.waitSec ?? 30), 0), 60);
   const minBackoff = options.backoff?.minMs ?? 500;
   const maxBackoff = options.backoff?.maxMs ?? 30_000;
@@ -242,21 +248,23 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     const known = [etag, rejectedEtag].filter((t): t is string => Boolean(t));
     if (known.length > 0) headers["if-none-match"] = known.join(", ");
     try {
-      const signal = AbortSignal.any([abort.signal, AbortSignal.timeout((wait + 15) * 1000)]);
-      const res = await fetchImpl(url, { headers, signal });
+      const res = await get(url, headers, {
+        signal: abort.signal,
+        timeoutMs: (wait + 15) * 1000,
+        maxBytes: MAX_BUNDLE_BYTES,
+      });
       if (res.status === 304) {
-        await res.body?.cancel();
         transportError = null;
         failures = 0;
         return 0;
       }
       if (res.status === 200) {
-        const jws = await readTextLimited(res, MAX_BUNDLE_BYTES);
-        const tag = res.headers.get("etag") ?? undefined;
+        const jws = res.text;
+        const tag = res.header("etag") ?? undefined;
         transportError = null;
         failures = 0;
         if (jws === undefined) reject(new ConfigRejection("malformed", `the bundle exceeds ${MAX_BUNDLE_BYTES} bytes`));
-        else if (await accept(jws, "server", res.headers.get(LATEST_VERSION_HEADER))) {
+        else if (await accept(jws, "server", res.header(LATEST_VERSION_HEADER))) {
           etag = tag;
           rejectedEtag = undefined;
           return 0;
@@ -264,7 +272,6 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
         rejectedEtag = tag;
         return tag ? 0 : backoffMs();
       }
-      await res.body?.cancel();
       // 404: nothing published yet; poll again soon without counting it as a failure.
       if (res.status === 404) return 1000 + Math.random() * 1000;
       throw new Error(`config API answered ${res.status}`);
