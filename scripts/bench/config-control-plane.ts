@@ -4,11 +4,37 @@
  * bootstrap owner through next-auth, and call the admin REST API with that session.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 
 export interface ControlPlane {
   url: string;
   stop(): void;
+  /** CPU time of the control plane's processes so far, ms (Linux; NaN elsewhere or for a plane started elsewhere). */
+  cpuMs(): number;
+}
+
+/**
+ * User + system CPU of every process in process group `pgid`, ms, from /proc (clock ticks of 10 ms: read
+ * it around work that costs far more than that).
+ */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        // Fields after the command (which may hold spaces): state ppid pgrp … utime(14) stime(15).
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return ticks * 10;
 }
 
 const OWNER = { email: "bench-owner@portcullis.test", password: "bench-owner-password-1234" };
@@ -55,7 +81,7 @@ export async function startControlPlane(port: number, deadline: number): Promise
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { url, stop };
+    if (ok) return { url, stop, cpuMs: () => (child.pid === undefined ? Number.NaN : groupCpuMs(child.pid)) };
     await new Promise((r) => setTimeout(r, 500));
   }
 }
