@@ -16,16 +16,24 @@ type Loose = (...args: unknown[]) => unknown;
 export function tapNodeResults(res: ServerResponse, onMessage: (message: unknown) => void): void {
   const original = { write: res.write, end: res.end };
   let scanner: MessageScanner | undefined;
-  const decoder = new TextDecoder();
+  let decoder: TextDecoder | undefined; // made at the first binary chunk (a JSON reply is mostly one string)
   const see = (chunk: unknown, encoding: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === "function") return;
     scanner ??= createMessageScanner(String(res.getHeader("content-type") ?? ""), onMessage);
     try {
       if (typeof chunk === "string") {
+        // What goes on the wire, as text: a well-formed string written as UTF-8 is itself (no round trip
+        // through a Buffer); another encoding, or lone surrogates (sent as U+FFFD), are converted as Node sends them.
+        const utf8 = typeof encoding !== "string" || encoding === "utf8" || encoding === "utf-8";
         scanner.push(
-          Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8").toString("utf8"),
+          utf8 && isWellFormed(chunk)
+            ? chunk
+            : Buffer.from(chunk, utf8 ? "utf8" : (encoding as BufferEncoding)).toString("utf8"),
         );
-      } else if (chunk instanceof Uint8Array) scanner.push(decoder.decode(chunk, { stream: true }));
+      } else if (chunk instanceof Uint8Array) {
+        decoder ??= new TextDecoder();
+        scanner.push(decoder.decode(chunk, { stream: true }));
+      }
     } catch {
       // observation never breaks the response
     }
@@ -46,4 +54,9 @@ export function tapNodeResults(res: ServerResponse, onMessage: (message: unknown
       return (original.end as Loose).apply(res, [chunk, ...rest]);
     },
   });
+}
+
+/** `String.prototype.isWellFormed` (ES2024, Node ≥ 20); where missing, assume not (the safe, slower path). */
+function isWellFormed(text: string): boolean {
+  return (text as { isWellFormed?: () => boolean }).isWellFormed?.() === true;
 }

@@ -32,21 +32,31 @@ export function filterNodeToolsList(
   let head: { status: number; headers: OutgoingHttpHeaders } | undefined;
   const chunks: Buffer[] = [];
   let size = 0;
-  const decoder = new TextDecoder();
-  const sse = createSseToolsRewriter(allowedNames, maxBytes);
+  // Made when a body is actually filtered: most responses (tools/call results) pass through untouched.
+  let decoder: TextDecoder | undefined;
+  let sse: ReturnType<typeof createSseToolsRewriter> | undefined;
+  const sseRewriter = () => {
+    sse ??= createSseToolsRewriter(allowedNames, maxBytes);
+    return sse;
+  };
+  const textOf = (buf?: Buffer) => {
+    decoder ??= new TextDecoder();
+    return buf === undefined ? decoder.decode() : decoder.decode(buf, { stream: true });
+  };
 
   const restore = () => Object.assign(res, original);
 
   function writeHead(status: number, ...rest: unknown[]): ServerResponse {
-    const headers = toHeaderObject(typeof rest[0] === "string" ? rest[1] : rest[0]);
-    const contentType = String(findHeader(headers, "content-type") ?? res.getHeader("content-type") ?? "");
-    const kind = bodyKind(contentType);
-    const encoding = String(findHeader(headers, "content-encoding") ?? res.getHeader("content-encoding") ?? "identity");
+    const given = typeof rest[0] === "string" ? rest[1] : rest[0];
+    // Decide from the Content-Type alone first (read in place): a response that passes needs no header copy.
+    const kind = bodyKind(String(headerIn(given, "content-type") ?? res.getHeader("content-type") ?? ""));
     if (kind === "other" || (sseOnly && kind === "json")) {
       mode = "pass";
       restore();
       return call(original.writeHead, status, ...rest) as ServerResponse;
     }
+    const headers = toHeaderObject(given);
+    const encoding = String(findHeader(headers, "content-encoding") ?? res.getHeader("content-encoding") ?? "identity");
     // A compressed tool list cannot be filtered: fail closed (502) rather than pass it on.
     mode = encoding.toLowerCase() === "identity" ? kind : "reject";
     deleteHeader(headers, "content-length"); // the body changes length
@@ -84,7 +94,7 @@ export function filterNodeToolsList(
     }
     let out: string;
     try {
-      out = sse.push(decoder.decode(buf, { stream: true }));
+      out = sseRewriter().push(textOf(buf));
     } catch (err) {
       res.destroy(err as Error);
       return false;
@@ -116,7 +126,8 @@ export function filterNodeToolsList(
       call(original.writeHead, head.status, head.headers);
       return call(original.end, body, callback) as ServerResponse;
     }
-    const tail = sse.push(decoder.decode()) + sse.flush();
+    const rewriter = sseRewriter();
+    const tail = rewriter.push(textOf()) + rewriter.flush();
     return call(original.end, tail || undefined, callback) as ServerResponse;
   }
 
@@ -143,6 +154,18 @@ function toHeaderObject(value: unknown): OutgoingHttpHeaders {
     return out;
   }
   return value && typeof value === "object" ? { ...(value as OutgoingHttpHeaders) } : {};
+}
+
+/** A header of what `writeHead` was given (an object or a flat array), read without copying; `name` in lower case. */
+function headerIn(value: unknown, name: string): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i + 1 < value.length; i += 2) if (String(value[i]).toLowerCase() === name) return value[i + 1];
+    return undefined;
+  }
+  if (!value || typeof value !== "object") return undefined;
+  const headers = value as OutgoingHttpHeaders;
+  if (name in headers) return headers[name]; // the usual lower-case spelling, no scan
+  return findHeader(headers, name);
 }
 
 function findHeader(headers: OutgoingHttpHeaders, name: string): unknown {

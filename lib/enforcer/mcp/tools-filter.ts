@@ -32,6 +32,9 @@ export interface ToolsFilterOptions {
 
 /** The kind of body, from `Content-Type`. @example bodyKind("text/event-stream") === "sse" */
 export function bodyKind(contentType: string | null | undefined): "json" | "sse" | "other" {
+  // The two spellings servers send, without the split/trim/lower-case copies (this runs on every response).
+  if (contentType === "application/json") return "json";
+  if (contentType === "text/event-stream") return "sse";
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (type === "application/json" || type.endsWith("+json")) return "json";
   if (type === "text/event-stream") return "sse";
