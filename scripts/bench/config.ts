@@ -69,6 +69,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/** The (lower) median of unsorted values, as `percentile(…, 50)` reads it. */
+const medianOf = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
 async function until(check: () => boolean, ms: number, what: string): Promise<void> {
   const end = Math.min(Date.now() + ms, deadline);
   while (!check()) {
@@ -194,14 +201,8 @@ try {
     const worst = [...roundMax].sort((a, b) => a - b);
     const result: SizeResult = {
       clients: size,
-      clientCpuMsPerPublish: percentile(
-        [...clientCpu].sort((a, b) => a - b),
-        50,
-      ),
-      serverCpuMsPerPublish: percentile(
-        [...serverCpu].sort((a, b) => a - b),
-        50,
-      ),
+      clientCpuMsPerPublish: medianOf(clientCpu),
+      serverCpuMsPerPublish: medianOf(serverCpu),
       perClientMs: { median: percentile(all, 50), p95: percentile(all, 95), max: all.at(-1) ?? Number.NaN },
       allClientsAppliedMs: {
         median: percentile(worst, 50),

@@ -164,7 +164,7 @@ function headerIn(value: unknown, name: string): unknown {
   }
   if (!value || typeof value !== "object") return undefined;
   const headers = value as OutgoingHttpHeaders;
-  if (name in headers) return headers[name]; // the usual lower-case spelling, no scan
+  if (Object.hasOwn(headers, name)) return headers[name]; // the usual lower-case spelling, no scan
   return findHeader(headers, name);
 }
 

@@ -45,6 +45,10 @@ export function createNodeGet(): ConfigGet {
       if (!secure && url.protocol !== "http:") return reject(new TypeError(`unsupported protocol ${url.protocol}`));
       if (signal.aborted) return reject(new Error("the config request was aborted"));
       const req = (secure ? httpsRequest : httpRequest)(url, { agent: agents[secure ? "https:" : "http:"], headers });
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+      };
       const fail = (err: Error) => {
         req.destroy(err);
         done();
@@ -52,12 +56,8 @@ export function createNodeGet(): ConfigGet {
       };
       const onAbort = () => fail(new Error("the config request was aborted"));
       const timer = setTimeout(() => fail(new Error(`the config request timed out after ${timeoutMs} ms`)), timeoutMs);
-      timer.unref?.();
+      timer.unref();
       signal.addEventListener("abort", onAbort, { once: true });
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-      };
       req.on("error", fail);
       req.on("response", (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;

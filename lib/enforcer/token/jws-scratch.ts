@@ -8,7 +8,7 @@
  * after reading, or takes a copy ({@link ownJws}) before it waits for a key or a batch.
  */
 import { EnforcerError, ReasonCode } from "../errors.js";
-import { type JwsHeader, splitCompactJws } from "./jws-verify.js";
+import { type JwsHeader, notCanonicalBase64Url, splitCompactJws } from "./jws-verify.js";
 
 /** A token read into a {@link JwsReader}'s buffer: valid until the reader's next `read`. */
 export interface ScratchJws {
@@ -69,8 +69,8 @@ export function createJwsReader(maxBytes: number): JwsReader {
       const payloadAt = signatureAt + signatureLength;
       const payloadLength = b.write(payloadB64, payloadAt, 2 * maxBytes + 4 - payloadAt, "base64url");
       // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing.
-      if (b.toString("base64url", payloadAt, payloadAt + payloadLength) !== payloadB64) throw notCanonical();
-      if (b.toString("base64url", signatureAt, payloadAt) !== signatureB64) throw notCanonical();
+      if (b.toString("base64url", payloadAt, payloadAt + payloadLength) !== payloadB64) throw notCanonicalBase64Url();
+      if (b.toString("base64url", signatureAt, payloadAt) !== signatureB64) throw notCanonicalBase64Url();
       if (signatureLength === 0) throw new EnforcerError(ReasonCode.SignatureInvalid, "signature is missing");
       const payloadText = b.toString("utf8", payloadAt, payloadAt + payloadLength);
       // Both segments are now known to be pure base64url (ASCII), and the header's text is the one it was
@@ -93,9 +93,4 @@ export function createJwsReader(maxBytes: number): JwsReader {
  */
 export function ownJws(jws: ScratchJws): ScratchJws {
   return { ...jws, signingInput: Buffer.from(jws.signingInput), signature: Buffer.from(jws.signature) };
-}
-
-/** The same message decodeBase64Url gives. */
-function notCanonical(): EnforcerError {
-  return new EnforcerError(ReasonCode.TokenMalformed, "segment is not canonical base64url");
 }

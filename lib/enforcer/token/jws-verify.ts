@@ -45,7 +45,7 @@ export interface JwsHeader {
  */
 export function decodeBase64Url(segment: string): Buffer {
   const bytes = Buffer.from(segment, "base64url");
-  if (bytes.toString("base64url") !== segment) throw malformed("segment is not canonical base64url");
+  if (bytes.toString("base64url") !== segment) throw notCanonicalBase64Url();
   return bytes;
 }
 
@@ -220,6 +220,11 @@ export function verifyJwsSignature(alg: AsymmetricAlg, key: KeyObject, data: Buf
 
 function rsaModulusBytes(key: KeyObject): number {
   return Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+}
+
+/** The error of a segment that is not the one canonical base64url spelling of its bytes (shared with jws-scratch.ts). */
+export function notCanonicalBase64Url(): EnforcerError {
+  return malformed("segment is not canonical base64url");
 }
 
 function malformed(message: string): EnforcerError {
