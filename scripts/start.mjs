@@ -7,6 +7,7 @@
  * 2. migrate the database (SQLite file under data/ by default, or DATABASE_URL);
  * 3. build when the build is missing or older than the sources;
  * 4. serve with scripts/serve.mjs, Next behind a thin node:http server (PORT, default 3000; HOST, default 0.0.0.0).
+ * `--build-only`: step 3 alone, then exit (`npm test` builds the e2e server's build beside the unit tests).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -22,9 +23,10 @@ env.NEXT_TELEMETRY_DISABLED ||= "1";
 env.DATABASE_URL ||= "file:./data/portcullis.db";
 env.NEXTAUTH_URL ||= `http://localhost:${env.PORT}`;
 mkdirSync("data", { recursive: true });
+const buildOnly = process.argv.includes("--build-only");
 
 try {
-  resolveSecrets(env, "data");
+  if (!buildOnly) resolveSecrets(env, "data");
 } catch (e) {
   if (!(e instanceof MissingSecretsError)) throw e;
   console.error(e.message);
@@ -51,10 +53,12 @@ function newestMtime(path) {
   return newest;
 }
 
-console.log(
-  `Portcullis: migrating ${env.DATABASE_URL.startsWith("file:") ? "the embedded SQLite database" : "the database"}…`,
-);
-run(bin("prisma"), ["migrate", "deploy"]);
+if (!buildOnly) {
+  console.log(
+    `Portcullis: migrating ${env.DATABASE_URL.startsWith("file:") ? "the embedded SQLite database" : "the database"}…`,
+  );
+  run(bin("prisma"), ["migrate", "deploy"]);
+}
 
 const buildId = join(env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const sources = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
@@ -63,6 +67,7 @@ if (stale || process.argv.includes("--rebuild")) {
   console.log("Portcullis: building (first start or sources changed)…");
   run(bin("next"), ["build"]);
 }
+if (buildOnly) process.exit(0);
 
 const host = env.HOST || "0.0.0.0";
 console.log(`Portcullis: serving on ${env.NEXTAUTH_URL} (listening on ${host}:${env.PORT})`);

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /**
  * `npm test`: the whole suite, in the order that fails fastest, then one summary line.
- *   lint · schema copy check · typecheck · unit (enforcer, IdP harness) ·
- *   data layer on SQLite · data layer on PostgreSQL · storage faults · MCP conformance suite ·
- *   Playwright in Debian Chromium (production build)
+ *   lint · schema copy check · typecheck · unit (enforcer, IdP harness) beside the e2e production build ·
+ *   data layer on SQLite beside the same on PostgreSQL · storage faults · MCP conformance suite ·
+ *   Playwright in Debian Chromium
+ * Steps that leave a core idle share the machine (`together`): the data-layer runs test one file at a
+ * time and wait on their databases, and the build fills the unit run's gaps.
  * Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see README).
  * `npm test -- --only=unit,db` runs a subset.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { e2eDistDir } from "../e2e/fixtures/dist-dir.mjs";
 
 process.chdir(new URL("..", import.meta.url).pathname);
 mkdirSync("test-results", { recursive: true });
@@ -40,9 +43,16 @@ const steps = [
   { name: "lint", cmd: ["npx", "biome", "ci", "."] },
   { name: "schema", cmd: ["npx", "tsx", "scripts/db/sync-schema.ts", "--check"] },
   { name: "typecheck", cmd: ["npm", "run", "typecheck"] },
-  vitest("unit", "unit"),
-  vitest("db-sqlite", "db"),
-  vitest("db-postgres", "db", { TEST_DB: "postgres" }),
+  { ...vitest("unit", "unit"), together: "unit" },
+  // The production build the e2e server starts from (scripts/start.mjs skips a build that is up to date).
+  {
+    name: "e2e-build",
+    together: "unit",
+    cmd: ["node", "scripts/start.mjs", "--build-only"],
+    env: { NODE_ENV: "production", NEXT_DIST_DIR: e2eDistDir(Number(process.env.E2E_PORT ?? 3100)) },
+  },
+  { ...vitest("db-sqlite", "db"), together: "db" },
+  { ...vitest("db-postgres", "db", { TEST_DB: "postgres" }), together: "db" },
   // Storage faults: a SQLite file on a tmpfs filled for real (needs root: skipped with a message
   // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute.
   vitest("faults", "faults"),
@@ -67,27 +77,61 @@ const steps = [
 let passed = 0;
 let failed = 0;
 const failedSteps = [];
-for (const step of steps) {
-  console.log(`\n━━ ${step.name}: ${step.cmd.join(" ")}`);
+
+/**
+ * Runs one step. Alone, its output streams to the terminal; beside others (`concurrent`), it is buffered
+ * and printed as one block when the step ends, so the log reads step by step either way.
+ */
+function runStep(step, concurrent) {
   if (step.counts) rmSync(`test-results/${step.name}.json`, { force: true });
+  if (!concurrent) console.log(`\n━━ ${step.name}: ${step.cmd.join(" ")}`);
   const started = Date.now();
-  const r = spawnSync(step.cmd[0], step.cmd.slice(1), { stdio: "inherit", env: { ...process.env, ...step.env } });
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  let counts = { passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1 };
+  return new Promise((resolve) => {
+    const child = spawn(step.cmd[0], step.cmd.slice(1), {
+      stdio: concurrent ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, ...step.env },
+    });
+    const output = [];
+    child.stdout?.on("data", (chunk) => output.push(chunk));
+    child.stderr?.on("data", (chunk) => output.push(chunk));
+    child.on("close", (code, signal) => {
+      if (concurrent) {
+        console.log(`\n━━ ${step.name}: ${step.cmd.join(" ")} (ran beside other steps; its output follows)`);
+        process.stdout.write(Buffer.concat(output));
+      }
+      resolve(record(step, code ?? (signal ? 1 : 0), ((Date.now() - started) / 1000).toFixed(1)));
+    });
+  });
+}
+
+function record(step, status, secs) {
+  let counts = { passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1 };
   if (step.counts && existsSync(`test-results/${step.name}.json`)) {
     try {
       counts = step.counts();
-      if (r.status !== 0 && counts.failed === 0) counts.failed = 1; // the run itself failed
+      if (status !== 0 && counts.failed === 0) counts.failed = 1; // the run itself failed
     } catch {}
   }
   passed += counts.passed;
   failed += counts.failed;
-  if (r.status !== 0) failedSteps.push(step.name);
+  if (status !== 0) failedSteps.push(step.name);
   console.log(
-    `━━ ${step.name}: ${r.status === 0 ? "ok" : "FAILED"} (${counts.passed} passed, ${counts.failed} failed, ${secs}s)`,
+    `━━ ${step.name}: ${status === 0 ? "ok" : "FAILED"} (${counts.passed} passed, ${counts.failed} failed, ${secs}s)`,
   );
 }
+
+// Consecutive steps of one `together` group run side by side; the others one after another.
+const began = Date.now();
+for (let i = 0; i < steps.length; ) {
+  const group = steps[i].together;
+  let j = i + 1;
+  while (group && j < steps.length && steps[j].together === group) j++;
+  const batch = steps.slice(i, j);
+  await Promise.all(batch.map((step) => runStep(step, batch.length > 1)));
+  i = j;
+}
+console.log(`\n${((Date.now() - began) / 60_000).toFixed(1)} min`);
 console.log(
-  `\n${failedSteps.length ? `Failed steps: ${failedSteps.join(", ")}\n` : ""}${passed} passed, ${failed} failed`,
+  `${failedSteps.length ? `Failed steps: ${failedSteps.join(", ")}\n` : ""}${passed} passed, ${failed} failed`,
 );
 process.exit(failedSteps.length ? 1 : 0);
