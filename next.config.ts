@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { NextConfig } from "next";
+import { API_HSTS, API_SECURITY_HEADERS } from "./lib/server/http/api-headers";
 
 const config: NextConfig = {
   // Separate build folders let several checkouts or test servers build side by side.
@@ -16,25 +17,11 @@ const config: NextConfig = {
   // /api/* bypasses proxy.ts (see its matcher): the same static security headers, set here.
   async headers() {
     return [
+      { source: "/api/:path*", headers: [...API_SECURITY_HEADERS] },
       {
-        source: "/api/:path*",
-        headers: [
-          { key: "x-content-type-options", value: "nosniff" },
-          { key: "referrer-policy", value: "strict-origin-when-cross-origin" },
-          { key: "x-frame-options", value: "DENY" },
-          // JSON, CSV and next-auth's few plain pages (inline styles): nothing else may load.
-          {
-            key: "content-security-policy",
-            value:
-              "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
-          },
-        ],
-      },
-      {
-        // HSTS only when the browser reached us over TLS (directly or through a TLS proxy), as proxy.ts does for pages.
         source: "/api/:path*",
         has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
-        headers: [{ key: "strict-transport-security", value: "max-age=31536000; includeSubDomains" }],
+        headers: [API_HSTS],
       },
     ];
   },

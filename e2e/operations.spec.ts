@@ -20,6 +20,29 @@ test("health reports the database and version; every response carries the securi
   expect(tls.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
 });
 
+test("the enforcer config API is answered by the server itself, before Next's router, with the /api headers", async ({
+  request,
+}) => {
+  // scripts/serve.mjs hands GET /api/v1/enforcer/config to lib/server/enforcers/config-poll-node.ts (issue 17).
+  const refused = await request.get("/api/v1/enforcer/config", { headers: { authorization: "Bearer pcl_x_y" } });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe("unauthorized");
+  const h = refused.headers();
+  expect(h["www-authenticate"]).toBe('Bearer realm="portcullis", error="invalid_token"');
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["content-security-policy"]).toContain("default-src 'none'");
+  expect(h["x-frame-options"]).toBe("DENY");
+  expect(h["x-request-id"]).toMatch(/[0-9a-f-]{36}/);
+  expect(h["content-length"]).toBe(String((await refused.body()).length));
+  // Next's router would have added its Vary (rsc, next-router-state-tree, …); the direct path sends none.
+  expect(h.vary).toBeUndefined();
+  const tls = await request.get("/api/v1/enforcer/config", { headers: { "x-forwarded-proto": "https" } });
+  expect(tls.headers()["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+  // Anything but that exact GET still goes to Next (here: its trailing-slash redirect).
+  const slash = await request.get("/api/v1/enforcer/config/", { maxRedirects: 0 });
+  expect(slash.status()).toBe(308);
+});
+
 test.describe("owner", () => {
   test.use({ storageState: asRole("owner") });
 

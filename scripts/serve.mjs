@@ -10,6 +10,12 @@
  * It also times out slow requests (issue 10 §7): headers within HTTP_HEADERS_TIMEOUT_MS (default 10 s)
  * and the whole request, body included, within HTTP_REQUEST_TIMEOUT_MS (default 30 s); Node answers
  * 408 and closes the connection. Long-polls are not affected: the timer stops once the request is read.
+ *
+ * One path skips Next's router: `GET /api/v1/enforcer/config`, the enforcers' config long-poll, which a
+ * publish turns into one answer and one new request per enforcer of the fleet (issue 17). Once
+ * instrumentation.ts has registered its handler (lib/server/enforcers/config-poll-node.ts: the same code as
+ * the route handler), it answers that exact path and method; everything else, and that path before
+ * registration, goes to Next.
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
@@ -25,6 +31,16 @@ const ms = (name, fallback) => {
 };
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+const CONFIG_API_PATH = "/api/v1/enforcer/config";
+const CONFIG_FAST_PATH = Symbol.for("portcullis.configFastPath");
+
+/** The registered config handler when this request is an exact GET of its path, else undefined. */
+function configHandler(req) {
+  const handler = globalThis[CONFIG_FAST_PATH];
+  if (typeof handler !== "function" || req.method !== "GET" || !req.url?.startsWith(CONFIG_API_PATH)) return;
+  const rest = req.url.slice(CONFIG_API_PATH.length);
+  return rest === "" || rest.startsWith("?") ? handler : undefined;
+}
 
 function stamp(req, res) {
   const sent = req.headers["x-request-id"];
@@ -46,7 +62,9 @@ await app.prepare();
 // Check for expired requests every second (Node's default is every 30 s, which would stretch the timeouts).
 const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
   stamp(req, res);
-  handle(req, res);
+  const config = configHandler(req);
+  if (config) config(req, res).catch(() => res.destroy());
+  else handle(req, res);
 });
 server.headersTimeout = ms("HTTP_HEADERS_TIMEOUT_MS", 10_000);
 server.requestTimeout = ms("HTTP_REQUEST_TIMEOUT_MS", 30_000);

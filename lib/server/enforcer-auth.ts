@@ -26,7 +26,9 @@ export function rejectEnforcer(reason: "missing" | "malformed" | "unknown" | "re
  * and counts each rejection by reason. The credential row is released before returning: callers that
  * long-poll hold no database connection while they wait.
  */
-export async function authenticateEnforcer(request: Request): Promise<EnforcerIdentity> {
+export async function authenticateEnforcer(request: {
+  headers: { get(name: string): string | null };
+}): Promise<EnforcerIdentity> {
   const header = request.headers.get("authorization") ?? "";
   // RFC 6750 §2.1: the scheme is case-insensitive, one space, then the token.
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());

@@ -68,9 +68,27 @@ function ifNoneMatch(header: string | null): ((etag: string) => boolean) | null 
  */
 const baseHeaders = { "cache-control": "no-store, no-transform", vary: "authorization" };
 
-async function bundleResponse(latest: LatestSigned, resourceId: string): Promise<Response> {
+/**
+ * What the config API answers, before any transport: the Next route turns it into a `Response`
+ * (`toResponse`), the server's direct path (config-poll-node.ts) writes it to the socket.
+ */
+export interface ConfigReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** The parts of a request the config API reads: a Fetch `Request` has them, and so does config-poll-node.ts's. */
+export interface ConfigRequest {
+  url: string;
+  headers: { get(name: string): string | null };
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+}
+
+async function bundleReply(latest: LatestSigned, resourceId: string): Promise<ConfigReply> {
   configPolls.inc({ status: "200" });
-  return new Response(latest.jws, {
+  return {
     status: 200,
     headers: {
       ...baseHeaders,
@@ -80,12 +98,18 @@ async function bundleResponse(latest: LatestSigned, resourceId: string): Promise
       // Issue 10 #6: signed now, so an old bundle replayed to a fresh enforcer is refused (config/announce.ts).
       [LATEST_VERSION_HEADER]: await announceLatest(resourceId, latest.version),
     },
-  });
+    body: latest.jws,
+  };
 }
 
-function notModified(latest: LatestSigned): Response {
+function notModified(latest: LatestSigned): ConfigReply {
   configPolls.inc({ status: "304" });
-  return new Response(null, { status: 304, headers: { ...baseHeaders, etag: latest.etag } });
+  return { status: 304, headers: { ...baseHeaders, etag: latest.etag }, body: null };
+}
+
+/** A reply as a Fetch response (the route handlers). */
+export function toResponse(reply: ConfigReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 /** Resolves true on a wake-up, false on timeout or when the client went away. */
@@ -104,7 +128,8 @@ function waitForWake(changed: Promise<void>, ms: number, signal: AbortSignal): P
   });
 }
 
-export async function serveConfig(request: Request): Promise<Response> {
+/** The config API (see the top of this file); errors are thrown (`enforcerErrorReply` maps them). */
+export async function serveConfig(request: ConfigRequest): Promise<ConfigReply> {
   const identity = await authenticateEnforcer(request);
   const wait = parseWait(new URL(request.url).searchParams.get("wait"));
   const matches = ifNoneMatch(request.headers.get("if-none-match"));
@@ -120,12 +145,12 @@ export async function serveConfig(request: Request): Promise<Response> {
 }
 
 async function pollLoop(
-  request: Request,
+  request: ConfigRequest,
   identity: { credentialId: string; resourceId: string },
   matches: ((etag: string) => boolean) | null,
   deadline: number,
   hold: (credentialId: string) => void,
-): Promise<Response> {
+): Promise<ConfigReply> {
   for (;;) {
     // Subscribe first, then read: a publish between the two still wakes us.
     const subscription = subscribeConfigChanges(identity.resourceId);
@@ -137,7 +162,7 @@ async function pollLoop(
         configPolls.inc({ status: "404" });
         throw new AppError("not_found", "No config version has been published for this resource yet.");
       }
-      if (!matches?.(latest.etag)) return await bundleResponse(latest, identity.resourceId);
+      if (!matches?.(latest.etag)) return await bundleReply(latest, identity.resourceId);
       const remaining = deadline - Date.now();
       if (remaining <= 0) return notModified(latest);
       hold(identity.credentialId);
@@ -156,14 +181,14 @@ async function pollLoop(
  * Error mapping for the enforcer routes: the admin API's body shape, without its session plumbing
  * (these routes authenticate machines, and stay importable outside Next for the multi-process tests).
  */
-export function enforcerErrorResponse(err: unknown, request: Request): Response {
+export function enforcerErrorReply(err: unknown, requestId: string | null): ConfigReply {
   const appError = toAppError(err);
-  const requestId = request.headers.get("x-request-id") ?? randomUUID();
+  const id = requestId ?? randomUUID();
   if (appError.code === "internal")
-    log.error({ requestId, err: err instanceof Error ? err.message : String(err) }, "enforcer route failed");
+    log.error({ requestId: id, err: err instanceof Error ? err.message : String(err) }, "enforcer route failed");
   else if (appError.status === 503)
     log.warn(
-      { requestId, code: appError.code, err: err instanceof Error ? err.message : String(err) },
+      { requestId: id, code: appError.code, err: err instanceof Error ? err.message : String(err) },
       "storage fault",
     );
   const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store" };
@@ -175,9 +200,14 @@ export function enforcerErrorResponse(err: unknown, request: Request): Response 
     error: {
       code: appError.code,
       message: appError.message,
-      requestId,
+      requestId: id,
       ...(appError.fieldErrors ? { fields: appError.fieldErrors } : {}),
     },
   };
-  return new Response(JSON.stringify(body), { status: appError.status, headers });
+  return { status: appError.status, headers, body: JSON.stringify(body) };
+}
+
+/** `enforcerErrorReply` as a Fetch response (the route handlers). */
+export function enforcerErrorResponse(err: unknown, request: Request): Response {
+  return toResponse(enforcerErrorReply(err, request.headers.get("x-request-id")));
 }
