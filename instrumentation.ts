@@ -1,9 +1,9 @@
 /** Next.js start-up hook: runs once per server process, before the first request. */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  // The config long-poll straight from scripts/serve.mjs, before Next's router (issue 17); CONFIG_FAST_PATH=off
-  // leaves it to the route handler (the bench's comparison).
-  if (process.env.CONFIG_FAST_PATH !== "off") {
+  // The config long-poll straight from scripts/serve.mjs, before Next's router (issue 17), in production builds;
+  // CONFIG_FAST_PATH=off leaves it to the route handler (the bench's comparison), as `next dev` does (hot reload).
+  if (process.env.NODE_ENV === "production" && process.env.CONFIG_FAST_PATH !== "off") {
     const { CONFIG_FAST_PATH, handleConfigRequest } = await import("@/lib/server/enforcers/config-poll-node");
     (globalThis as Record<symbol, unknown>)[CONFIG_FAST_PATH] = handleConfigRequest;
   }
