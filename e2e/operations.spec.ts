@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { E2E } from "./fixtures/env";
 import { asRole } from "./fixtures/roles";
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -22,7 +23,18 @@ test("health reports the database and version; every response carries the securi
 
 test("the enforcer config API is answered by the server itself, before Next's router, with the /api headers", async ({
   request,
+  playwright,
 }) => {
+  // Its counters land in the registry /api/metrics exposes, though it runs from the instrumentation bundle.
+  const owner = await playwright.request.newContext({ baseURL: E2E.baseUrl, storageState: asRole("owner") });
+  const rejected = async () => {
+    const text = await (await owner.get("/api/metrics")).text();
+    return [...text.matchAll(/^portcullis_enforcer_auth_rejected_total\{[^}]*\} (\d+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+  };
+  const before = await rejected();
   // scripts/serve.mjs hands GET /api/v1/enforcer/config to lib/server/enforcers/config-poll-node.ts (issue 17).
   const refused = await request.get("/api/v1/enforcer/config", { headers: { authorization: "Bearer pcl_x_y" } });
   expect(refused.status()).toBe(401);
@@ -41,6 +53,8 @@ test("the enforcer config API is answered by the server itself, before Next's ro
   // Anything but that exact GET still goes to Next (here: its trailing-slash redirect).
   const slash = await request.get("/api/v1/enforcer/config/", { maxRedirects: 0 });
   expect(slash.status()).toBe(308);
+  expect(await rejected()).toBeGreaterThanOrEqual(before + 2); // the two refused above (other workers may add theirs)
+  await owner.dispose();
 });
 
 test.describe("owner", () => {

@@ -1,9 +1,9 @@
-import { register } from "prom-client";
 import { errorResponse } from "@/lib/server/api";
 import { requireActor } from "@/lib/server/auth/session";
 import { hashSecret, secretMatches } from "@/lib/server/enforcers/credential-format";
 import { env } from "@/lib/server/env";
 import { AppError } from "@/lib/server/errors";
+import { registry } from "@/lib/server/prom";
 import { contextFromHeaders } from "@/lib/server/request-context";
 import "@/lib/server/enforcers/metrics";
 import "@/lib/server/telemetry/fleet-metrics";
@@ -27,8 +27,8 @@ export async function GET(request: Request): Promise<Response> {
     } else {
       await requireActor("telemetry.read");
     }
-    return new Response(await register.metrics(), {
-      headers: { "content-type": register.contentType, "cache-control": "no-store" },
+    return new Response(await registry.metrics(), {
+      headers: { "content-type": registry.contentType, "cache-control": "no-store" },
     });
   } catch (err) {
     return errorResponse(err, requestId);

@@ -4,9 +4,9 @@
  * Through the real intake (receiveTelemetry) with real enforcer credentials.
  */
 import { randomUUID } from "node:crypto";
-import { register } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
+import { registry } from "../prom";
 import { CARDINALITY_CAPS, MAX_INSTANCES_PER_RESOURCE, MAX_NEW_VALUES_PER_CREDENTIAL } from "./cardinality";
 import { LABEL_CAP_PER_RESOURCE, recordFleetMetrics } from "./fleet-metrics";
 import { receiveTelemetry } from "./receive";
@@ -60,7 +60,7 @@ describe("telemetry cardinality caps (issue 10 #12)", () => {
     // A tool already known keeps its name.
     await post(credential, { events: [call("junk-0")] });
     expect(await distinct(resourceId, "tool")).toHaveLength(tools.length);
-    const metrics = await register.metrics();
+    const metrics = await registry.metrics();
     expect(metrics).toMatch(
       new RegExp(`portcullis_fleet_telemetry_folded_total\\{resource_id="${resourceId}",dim="tool"\\} \\d+`),
     );
@@ -104,7 +104,7 @@ describe("telemetry cardinality caps (issue 10 #12)", () => {
     const quiet = `quiet-${randomUUID()}`;
     recordFleetMetrics(Array.from({ length: LABEL_CAP_PER_RESOURCE + 50 }, (_, i) => row(noisy, `junk-${i}`)));
     recordFleetMetrics([row(quiet, "read_file")]);
-    const text = await register.metrics();
+    const text = await registry.metrics();
     expect(text).toContain(
       `portcullis_fleet_tool_invocation_total{resource_id="${quiet}",tool="read_file",outcome="allow"} 1`,
     );

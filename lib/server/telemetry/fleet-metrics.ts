@@ -1,9 +1,9 @@
 import "server-only";
-import { Gauge, register } from "prom-client";
+import { Gauge } from "prom-client";
 import { TELEMETRY_LATENCY_BUCKETS_MS } from "@/lib/enforcer/telemetry/metrics";
 import { db } from "../db";
 import { SILENT_AFTER_MS } from "../enforcers/instances";
-import { counter, registered } from "../prom";
+import { counter, registered, registry } from "../prom";
 import type { RollupRow } from "./rows";
 
 /**
@@ -85,7 +85,7 @@ class BucketHistogram {
 
 const obo = registered("portcullis_fleet_obo_exchange_latency_ms", () => {
   const h = new BucketHistogram();
-  register.registerMetric(h as unknown as Parameters<typeof register.registerMetric>[0]);
+  registry.registerMetric(h as unknown as Parameters<typeof registry.registerMetric>[0]);
   return h;
 });
 registered(
@@ -95,6 +95,7 @@ registered(
       name: "portcullis_fleet_enforcers_online",
       help: "Enforcer instances seen in the last 2 minutes",
       labelNames: ["resource_id"],
+      registers: [registry],
       async collect() {
         const rows = await db().enforcerInstance.groupBy({
           by: ["resourceId"],
