@@ -8,7 +8,8 @@ import { Counter, type Registry, register } from "prom-client";
  * first copy's default registry is kept on `globalThis`, and every metric registers there.
  */
 const shared = globalThis as unknown as { portcullisPromRegistry?: Registry };
-export const registry: Registry = (shared.portcullisPromRegistry ??= register);
+shared.portcullisPromRegistry ??= register;
+export const registry: Registry = shared.portcullisPromRegistry;
 
 /**
  * Metrics on the shared registry, looked up before creation: Next may evaluate a module more than once per
