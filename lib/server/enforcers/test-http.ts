@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
  * The request's signal aborts when the client goes away, as in Next. Test-only.
  */
 export type RouteHandler = (request: Request) => Promise<Response>;
+/** A handler on the node:http request itself, as scripts/serve.mjs calls config-poll-node.ts. */
+export type NodeRouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 async function toRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Promise<Request> {
   const chunks: Buffer[] = [];
@@ -19,12 +21,15 @@ async function toRequest(req: IncomingMessage, origin: string, signal: AbortSign
 
 export async function serveRoutes(
   routes: Record<string, RouteHandler>,
+  nodeRoutes: Record<string, NodeRouteHandler> = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   let origin = "";
   const server: Server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const direct = nodeRoutes[`${req.method} ${path}`];
+    if (direct) return void direct(req, res);
     const abort = new AbortController();
     res.on("close", () => abort.abort());
-    const path = new URL(req.url ?? "/", "http://x").pathname;
     const handler = routes[`${req.method} ${path}`];
     if (!handler) return void res.writeHead(404).end();
     const response = await handler(await toRequest(req, origin, abort.signal));
