@@ -31,6 +31,7 @@ const ms = (name, fallback) => {
 };
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+// The same two values as lib/server/enforcers/config-poll-node.ts exports (this file is plain JavaScript).
 const CONFIG_API_PATH = "/api/v1/enforcer/config";
 const CONFIG_FAST_PATH = Symbol.for("portcullis.configFastPath");
 

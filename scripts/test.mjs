@@ -40,6 +40,8 @@ const vitest = (name, project, extraEnv = {}) => ({
   },
 });
 
+const e2eBuildDir = e2eDistDir(Number(process.env.E2E_PORT ?? 3100));
+
 const steps = [
   { name: "lint", cmd: ["npx", "biome", "ci", "."] },
   { name: "schema", cmd: ["npx", "tsx", "scripts/db/sync-schema.ts", "--check"] },
@@ -52,8 +54,8 @@ const steps = [
     name: "e2e-build",
     together: "unit",
     cmd: ["node", "scripts/start.mjs", "--build-only"],
-    env: { NODE_ENV: "production", NEXT_DIST_DIR: e2eDistDir(Number(process.env.E2E_PORT ?? 3100)) },
-    headStart: () => rmSync(join(e2eDistDir(Number(process.env.E2E_PORT ?? 3100)), "BUILD_ID"), { force: true }),
+    env: { NODE_ENV: "production", NEXT_DIST_DIR: e2eBuildDir },
+    ifUnfinished: () => rmSync(join(e2eBuildDir, "BUILD_ID"), { force: true }),
   },
   { ...vitest("db-sqlite", "db"), together: "db" },
   { ...vitest("db-postgres", "db", { TEST_DB: "postgres" }), together: "db" },
@@ -110,8 +112,8 @@ function runStep(step, concurrent) {
 }
 
 function record(step, status, secs) {
-  if (status !== 0 && step.headStart) {
-    step.headStart();
+  if (status !== 0 && step.ifUnfinished) {
+    step.ifUnfinished();
     console.log(`━━ ${step.name}: did not finish (${secs}s); the step that needs it does the work again`);
     return;
   }

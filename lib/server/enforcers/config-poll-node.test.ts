@@ -8,7 +8,7 @@ import { createConfigClient } from "@/lib/enforcer/config/client";
 import { publishConfig } from "../config/publish";
 import { API_SECURITY_HEADERS } from "../http/api-headers";
 import { longPollsHeld } from "./config-poll";
-import { handleConfigRequest } from "./config-poll-node";
+import { handleConfigRequest, CONFIG_API_PATH as PATH } from "./config-poll-node";
 import { createCredential } from "./credentials";
 import { createTestResource, draftWith, setDraft, testActor, testCtx } from "./test-fixtures";
 import { serveRoutes } from "./test-http";
@@ -46,7 +46,6 @@ afterAll(async () => {
   await routes.close();
 });
 
-const PATH = "/api/v1/enforcer/config";
 /** The headers the config API itself sets (not the transport's: date, connection, transfer coding). */
 const API_HEADERS = [
   "content-type",
