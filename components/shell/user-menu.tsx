@@ -9,12 +9,19 @@ export function ThemeToggle() {
   // Re-apply the saved choice on mount too: if React ever re-renders <html> on the client
   // (a hydration retry), the pre-paint script's class would otherwise be lost.
   useEffect(() => {
-    const saved = localStorage.getItem("portcullis-theme");
+    const system = matchMedia("(prefers-color-scheme: dark)");
     // Nothing saved: the system preference, as the pre-paint script decides (its class can be lost when React
-    // re-renders <html>, e.g. on a 403 page rendered after a forbidden() in the page).
-    const isDark = saved ? saved === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
-    document.documentElement.classList.toggle("dark", isDark);
-    setDark(isDark);
+    // re-renders <html>, e.g. on a 403 page rendered after a forbidden() in the page), and it follows the
+    // system while the page is open (an OS that turns dark at sunset); a saved choice wins.
+    const apply = () => {
+      const saved = localStorage.getItem("portcullis-theme");
+      const isDark = saved ? saved === "dark" : system.matches;
+      document.documentElement.classList.toggle("dark", isDark);
+      setDark(isDark);
+    };
+    apply();
+    system.addEventListener("change", apply);
+    return () => system.removeEventListener("change", apply);
   }, []);
   function toggle() {
     const next = !dark;
