@@ -2,7 +2,7 @@
 /**
  * `npm test`: the whole suite, in the order that fails fastest, then one summary line.
  *   lint · schema copy check · typecheck · unit (enforcer, IdP harness) beside the e2e production build ·
- *   data layer on SQLite beside the same on PostgreSQL · storage faults · MCP conformance suite ·
+ *   data layer on SQLite beside the same on PostgreSQL beside storage faults and the MCP conformance suite ·
  *   Playwright in Debian Chromium
  * Steps that leave a core idle share the machine (`together`): the data-layer runs test one file at a
  * time and wait on their databases, and the build fills the unit run's gaps.
@@ -21,7 +21,7 @@ const only = process.argv
   ?.slice(7)
   .split(",");
 
-const vitest = (name, project, extraEnv = {}) => ({
+const vitest = (name, project, extraEnv = {}, extraArgs = []) => ({
   name,
   cmd: [
     "npx",
@@ -32,6 +32,7 @@ const vitest = (name, project, extraEnv = {}) => ({
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=test-results/${name}.json`,
+    ...extraArgs,
   ],
   env: extraEnv,
   counts: () => {
@@ -45,8 +46,11 @@ const e2eBuildDir = e2eDistDir(Number(process.env.E2E_PORT ?? 3100));
 const steps = [
   { name: "lint", cmd: ["npx", "biome", "ci", "."] },
   { name: "schema", cmd: ["npx", "tsx", "scripts/db/sync-schema.ts", "--check"] },
+  // Not beside the e2e build: the build rewrites tsconfig.json, which the type check reads.
   { name: "typecheck", cmd: ["npm", "run", "typecheck"] },
-  { ...vitest("unit", "unit"), together: "unit" },
+  // Two workers: vitest takes one fewer than the cores, and on 2 cores its one worker often waits on a real
+  // timer while the other core idles once the build beside it is done.
+  { ...vitest("unit", "unit", {}, ["--maxWorkers=2"]), together: "unit" },
   // The production build the e2e server starts from (scripts/start.mjs skips a build that is up to date).
   // A head start only: if it does not finish, its BUILD_ID goes and the e2e server builds again (and fails
   // the run there if the build is really broken).
@@ -60,12 +64,14 @@ const steps = [
   { ...vitest("db-sqlite", "db"), together: "db" },
   { ...vitest("db-postgres", "db", { TEST_DB: "postgres" }), together: "db" },
   // Storage faults: a SQLite file on a tmpfs filled for real (needs root: skipped with a message
-  // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute.
-  vitest("faults", "faults"),
+  // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute, each
+  // test on a database of its own, so it runs beside the data-layer runs.
+  { ...vitest("faults", "faults"), together: "db" },
   // MCP conformance suite 0.1.16 (its CLI on Node 22): every server scenario against the conformance server,
   // bare and behind the enforcer through a token-adding proxy. About 30 s.
   {
     name: "conformance",
+    together: "db",
     cmd: ["npx", "tsx", "scripts/conformance/run.ts"],
     counts: () => JSON.parse(readFileSync("test-results/conformance.json", "utf8")),
   },
