@@ -2,7 +2,7 @@
 /**
  * `npm test`: the whole suite, in the order that fails fastest, then one summary line.
  *   lint · schema copy check · typecheck · unit (enforcer, IdP harness) beside the e2e production build ·
- *   data layer on SQLite beside the same on PostgreSQL beside storage faults and the MCP conformance suite ·
+ *   data layer on SQLite and on PostgreSQL (each in two halves) beside storage faults and the MCP conformance suite ·
  *   Playwright in Debian Chromium
  * Steps that leave a core idle share the machine (`together`): the data-layer runs test one file at a
  * time and wait on their databases, and the build fills the unit run's gaps.
@@ -61,8 +61,12 @@ const steps = [
     env: { NODE_ENV: "production", NEXT_DIST_DIR: e2eBuildDir },
     ifUnfinished: () => rmSync(join(e2eBuildDir, "BUILD_ID"), { force: true }),
   },
-  { ...vitest("db-sqlite", "db"), together: "db" },
-  { ...vitest("db-postgres", "db", { TEST_DB: "postgres" }), together: "db" },
+  // Each data-layer run in two halves, each half on a database of its own (global-setup.ts names it by
+  // process): they test one file at a time and mostly wait on their database.
+  { ...vitest("db-sqlite-1", "db", {}, ["--shard=1/2"]), together: "db" },
+  { ...vitest("db-sqlite-2", "db", {}, ["--shard=2/2"]), together: "db" },
+  { ...vitest("db-postgres-1", "db", { TEST_DB: "postgres" }, ["--shard=1/2"]), together: "db" },
+  { ...vitest("db-postgres-2", "db", { TEST_DB: "postgres" }, ["--shard=2/2"]), together: "db" },
   // Storage faults: a SQLite file on a tmpfs filled for real (needs root: skipped with a message
   // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute, each
   // test on a database of its own, so it runs beside the data-layer runs.
