@@ -70,7 +70,8 @@ test("npm run demo:live: the Overview fills with live data, counts match the tra
       ...["--downstream-port", String(base + 3), "--data-dir", `data/demo-live-e2e-${base}`],
       ...["--duration", String(TRAFFIC_SEC)],
     ],
-    { env: { ...process.env, NEXT_DIST_DIR: E2E.serverEnv.NEXT_DIST_DIR }, detached: true },
+    // The e2e server's build, never rebuilt here (the server is serving from it).
+    { env: { ...process.env, NEXT_DIST_DIR: E2E.serverEnv.NEXT_DIST_DIR, PORTCULLIS_NO_BUILD: "1" }, detached: true },
   );
   const out = watch(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));

@@ -8,6 +8,8 @@
  * 3. build when the build is missing or older than the sources;
  * 4. serve with scripts/serve.mjs, Next behind a thin node:http server (PORT, default 3000; HOST, default 0.0.0.0).
  * `--build-only`: step 3 alone, then exit (`npm test` builds the e2e server's build beside the unit tests).
+ * PORTCULLIS_NO_BUILD=1: stop (exit 1) instead of building a missing or stale build, for a start that
+ * shares another server's build folder.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
@@ -63,6 +65,14 @@ if (!buildOnly) {
 const buildId = join(env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const sources = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
 const stale = !existsSync(buildId) || Math.max(...sources.map(newestMtime)) > statSync(buildId).mtimeMs;
+if (stale && env.PORTCULLIS_NO_BUILD === "1") {
+  // A start that shares another process's build (e2e/demo-live.spec.ts beside the e2e server) must never
+  // rebuild it: the running server's pages would then ask for chunks that no longer exist.
+  console.error(
+    `Portcullis: the build in ${env.NEXT_DIST_DIR || ".next"} is missing or older than the sources, and PORTCULLIS_NO_BUILD=1 forbids building it here (another server may be serving from it). Build it first: node scripts/start.mjs --build-only`,
+  );
+  process.exit(1);
+}
 if (stale || process.argv.includes("--rebuild")) {
   console.log("Portcullis: building (first start or sources changed)…");
   run(bin("next"), ["build"]);
