@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
  * PORTCULLIS_NO_BUILD=1: a start that shares another server's build folder (e2e/demo-live.spec.ts beside the
  * e2e server) stops rather than rebuilding it under the running server.
  */
-const start = (distDir: string) =>
-  spawnSync(process.execPath, ["scripts/start.mjs", "--build-only"], {
+const start = (distDir: string, ...args: string[]) =>
+  spawnSync(process.execPath, ["scripts/start.mjs", "--build-only", ...args], {
     encoding: "utf8",
     timeout: 30_000,
     env: { ...process.env, NEXT_DIST_DIR: distDir, PORTCULLIS_NO_BUILD: "1" },
@@ -23,6 +23,14 @@ describe("npm start with PORTCULLIS_NO_BUILD=1", () => {
     expect(r.stderr).toMatch(/older than the sources, and PORTCULLIS_NO_BUILD=1 forbids building it here/);
     expect(r.stdout).not.toMatch(/building/);
     expect(existsSync(join(dist, "BUILD_ID"))).toBe(false);
+  });
+
+  it("refuses --rebuild too", () => {
+    const dist = mkdtempSync(join(tmpdir(), "pcl-dist-"));
+    writeFileSync(join(dist, "BUILD_ID"), "test");
+    const r = start(dist, "--rebuild");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/to be rebuilt \(--rebuild\), and PORTCULLIS_NO_BUILD=1 forbids/);
   });
 
   it("uses a build that is up to date", () => {

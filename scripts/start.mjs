@@ -65,15 +65,16 @@ if (!buildOnly) {
 const buildId = join(env.NEXT_DIST_DIR || ".next", "BUILD_ID");
 const sources = ["app", "components", "lib", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json"];
 const stale = !existsSync(buildId) || Math.max(...sources.map(newestMtime)) > statSync(buildId).mtimeMs;
-if (stale && env.PORTCULLIS_NO_BUILD === "1") {
+const build = stale || process.argv.includes("--rebuild");
+if (build && env.PORTCULLIS_NO_BUILD === "1") {
   // A start that shares another process's build (e2e/demo-live.spec.ts beside the e2e server) must never
   // rebuild it: the running server's pages would then ask for chunks that no longer exist.
   console.error(
-    `Portcullis: the build in ${env.NEXT_DIST_DIR || ".next"} is missing or older than the sources, and PORTCULLIS_NO_BUILD=1 forbids building it here (another server may be serving from it). Build it first: node scripts/start.mjs --build-only`,
+    `Portcullis: the build in ${env.NEXT_DIST_DIR || ".next"} is ${stale ? "missing or older than the sources" : "to be rebuilt (--rebuild)"}, and PORTCULLIS_NO_BUILD=1 forbids building it here (another server may be serving from it). Build it first: node scripts/start.mjs --build-only`,
   );
   process.exit(1);
 }
-if (stale || process.argv.includes("--rebuild")) {
+if (build) {
   console.log("Portcullis: building (first start or sources changed)…");
   run(bin("next"), ["build"]);
 }
