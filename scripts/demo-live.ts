@@ -53,11 +53,13 @@ const { startLiveDemo } = await import("./demo/live/run.js");
 const log = (line: string) => console.log(`  ${line}`);
 let stopping = false;
 let demo: Awaited<ReturnType<typeof startLiveDemo>> | undefined;
+/** The demo's stop, known from the start (a Ctrl-C while the control plane builds must stop it too). */
+let stopDemo: (() => Promise<void>) | undefined;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   log("stopping every process the demo started…");
-  await demo?.stop();
+  await (demo?.stop ?? stopDemo)?.();
   process.exit(code);
 }
 // `on`, not `once`: a second Ctrl-C (or tsx relaying the first) must not kill the demo before it has cleaned up.
@@ -70,6 +72,9 @@ try {
     dataDir: values["data-dir"] ?? "data/demo-live",
     ports,
     log,
+    onStop: (stop) => {
+      stopDemo = stop;
+    },
   });
 } catch (err) {
   console.error(`demo:live failed: ${err instanceof Error ? err.message : String(err)}`);

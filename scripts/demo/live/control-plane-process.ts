@@ -31,6 +31,8 @@ export async function startControlPlane(opts: {
   log: (line: string) => void;
   /** Longest wait for the first answer (a first build takes minutes). */
   timeoutMs?: number;
+  /** Gets `stop` as soon as the process exists, so a Ctrl-C while it builds or starts stops it too. */
+  onSpawn?: (stop: () => Promise<void>) => void;
 }): Promise<ControlPlaneProcess> {
   const url = `http://127.0.0.1:${opts.port}`;
   const child: ChildProcess = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
@@ -65,6 +67,7 @@ export async function startControlPlane(opts: {
     await gone;
     clearTimeout(killer);
   };
+  opts.onSpawn?.(stop);
 
   const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
   while (Date.now() < deadline) {

@@ -27,6 +27,8 @@ export interface LiveDemoOptions {
   log: (line: string) => void;
   /** Passed to the control plane (e.g. NEXT_DIST_DIR to reuse another build folder). */
   env?: NodeJS.ProcessEnv;
+  /** Gets the demo's `stop` at once, before the demo has started: a Ctrl-C during the start stops what is up. */
+  onStop?: (stop: () => Promise<void>) => void;
 }
 
 export interface LiveDemo {
@@ -44,6 +46,7 @@ export async function startLiveDemo(o: LiveDemoOptions): Promise<LiveDemo> {
   const stop = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
+  o.onStop?.(stop);
   try {
     const state = loadState(o.dataDir, o.reset);
     o.log(`${state.fresh ? "new" : "reusing"} demo data in ${state.dir}`);
@@ -112,8 +115,13 @@ export async function startLiveDemo(o: LiveDemoOptions): Promise<LiveDemo> {
     o.log(`seeded: resource ${seeded.resourceId}, published config version ${seeded.version}`);
 
     o.log("starting the control plane (the first run builds it: a few minutes)");
-    const cp = await startControlPlane({ port: o.ports.controlPlane, env, log: o.log });
-    cleanups.push(cp.stop);
+    // Its stop is registered as soon as it is spawned: it runs detached, so nothing else would stop it.
+    const cp = await startControlPlane({
+      port: o.ports.controlPlane,
+      env,
+      log: o.log,
+      onSpawn: (stopControlPlane) => cleanups.push(stopControlPlane),
+    });
 
     const link = await connectControlPlane(
       { url: cp.url, credential: seeded.credential, resourceId: seeded.resourceId },
