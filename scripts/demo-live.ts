@@ -59,7 +59,7 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   log("stopping every process the demo started…");
-  await (demo?.stop ?? stopDemo)?.();
+  await stopDemo?.(); // the same function as demo.stop once the demo is up
   process.exit(code);
 }
 // `on`, not `once`: a second Ctrl-C (or tsx relaying the first) must not kill the demo before it has cleaned up.

@@ -63,10 +63,11 @@ const steps = [
   },
   // Each data-layer run in two halves, each half on a database of its own (global-setup.ts names it by
   // process): they test one file at a time and mostly wait on their database.
-  { ...vitest("db-sqlite-1", "db", {}, ["--shard=1/2"]), together: "db" },
-  { ...vitest("db-sqlite-2", "db", {}, ["--shard=2/2"]), together: "db" },
-  { ...vitest("db-postgres-1", "db", { TEST_DB: "postgres" }, ["--shard=1/2"]), together: "db" },
-  { ...vitest("db-postgres-2", "db", { TEST_DB: "postgres" }, ["--shard=2/2"]), together: "db" },
+  ...[1, 2].map((k) => ({ ...vitest(`db-sqlite-${k}`, "db", {}, [`--shard=${k}/2`]), together: "db" })),
+  ...[1, 2].map((k) => ({
+    ...vitest(`db-postgres-${k}`, "db", { TEST_DB: "postgres" }, [`--shard=${k}/2`]),
+    together: "db",
+  })),
   // Storage faults: a SQLite file on a tmpfs filled for real (needs root: skipped with a message
   // otherwise), PostgreSQL refusing and dropping connections, the LISTEN reconnect. About a minute, each
   // test on a database of its own, so it runs beside the data-layer runs.
