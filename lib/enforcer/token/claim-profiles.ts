@@ -44,13 +44,13 @@ export function normalizeClaims(
   settings?: ClaimSettings,
 ): NormalizedClaims {
   if (settings) return normalizeWith(profile, claims, settings);
-  const scopes = new Set<string>();
+  const scopes = new Words();
   addWords(scopes, claims.scp);
   addWords(scopes, claims.scope);
   if (profile === "auth0") addList(scopes, claims.permissions);
-  const roleSet = new Set<string>();
-  addList(roleSet, claims.roles);
-  const roles = [...roleSet];
+  const roleWords = new Words();
+  addList(roleWords, claims.roles);
+  const roles = roleWords.list;
   if (profile === "entra" && claims.scp === undefined) for (const r of roles) scopes.add(r);
   let clientId: string | undefined;
   for (const name of CLIENT_ID_CLAIMS[profile]) {
@@ -60,7 +60,7 @@ export function normalizeClaims(
       break;
     }
   }
-  return { scopes: [...scopes], roles, clientId };
+  return { scopes: scopes.list, roles, clientId };
 }
 
 /**
@@ -73,30 +73,57 @@ export function normalizeClaims(
  */
 export function readWordList(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  const out = new Set<string>();
+  const out = new Words();
   addWords(out, value);
-  return [...out];
+  return out.list;
 }
 
-function addWords(into: Set<string>, value: unknown): void {
+/**
+ * An ordered list of distinct words. A token carries a handful of scopes and roles, for which a scan of a
+ * short array costs less than building a Set and spreading it (this runs on every cache miss); past
+ * {@link Words.SCAN_MAX} words a Set joins the array, so a token with thousands of scopes stays linear.
+ */
+class Words {
+  static readonly SCAN_MAX = 32;
+  readonly list: string[] = [];
+  #seen: Set<string> | undefined;
+
+  add(word: string): void {
+    if (this.#seen !== undefined) {
+      if (this.#seen.has(word)) return;
+      this.#seen.add(word);
+    } else {
+      if (this.list.includes(word)) return;
+      if (this.list.length >= Words.SCAN_MAX) this.#seen = new Set([...this.list, word]);
+    }
+    this.list.push(word);
+  }
+}
+
+function addWords(into: Words, value: unknown): void {
   if (typeof value === "string") {
+    // One word (the usual single scope) needs no split.
+    if (!value.includes(" ")) {
+      if (value.length > 0) into.add(value);
+      return;
+    }
     for (const w of value.split(" ")) if (w.length > 0) into.add(w);
   } else {
     addList(into, value);
   }
 }
 
-function addList(into: Set<string>, value: unknown): void {
+function addList(into: Words, value: unknown): void {
   if (!Array.isArray(value)) return;
   for (const v of value) if (typeof v === "string" && v.length > 0) into.add(v);
 }
 
 function normalizeWith(profile: IdpKind, claims: Record<string, unknown>, settings: ClaimSettings): NormalizedClaims {
-  const scopes = new Set<string>();
+  const scopes = new Words();
   for (const name of settings.scopeClaims) addWords(scopes, claims[name]);
-  const roleSet = new Set<string>();
-  if (settings.rolesClaim) addWords(roleSet, claims[settings.rolesClaim]);
-  const roles = [...roleSet];
+  const roleWords = new Words();
+  if (settings.rolesClaim) addWords(roleWords, claims[settings.rolesClaim]);
+  const roles = roleWords.list;
   // Entra app-only tokens: application permissions arrive as roles, with no scope claim at all.
   if (profile === "entra" && settings.scopeClaims.every((name) => claims[name] === undefined)) {
     for (const r of roles) scopes.add(r);
@@ -109,5 +136,5 @@ function normalizeWith(profile: IdpKind, claims: Record<string, unknown>, settin
       break;
     }
   }
-  return { scopes: [...scopes], roles, clientId };
+  return { scopes: scopes.list, roles, clientId };
 }

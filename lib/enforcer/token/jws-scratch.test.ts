@@ -53,6 +53,33 @@ describe("createJwsReader", () => {
     expect(outcome(() => reader.read(token, ALGS))).toBe(expected);
   });
 
+  it("agrees with parseCompactJws's canonical base64url rule on every short segment over the tricky characters", () => {
+    // The reader checks canonical form without re-encoding (counts, alphabet, trailing bits); the parser
+    // decodes, re-encodes and compares. Every string of up to 4 characters over this alphabet (padding,
+    // the standard alphabet, whitespace, Latin-1 and non-Latin-1 characters whose low byte is a base64url
+    // letter, letters with and without trailing bits), as the payload and as the signature.
+    const alphabet = ["A", "B", "Q", "g", "w", "_", "-", "+", "/", "=", " ", "\u00e9", "\u0141", "\u0130", "."];
+    const reader = createJwsReader(8192);
+    let compared = 0;
+    const segments: string[] = [""];
+    for (let len = 1; len <= 4; len++) {
+      for (const prefix of segments.filter((s) => [...s].length === len - 1)) {
+        for (const c of alphabet) segments.push(prefix + c);
+      }
+    }
+    for (const segment of segments) {
+      for (const token of [`${header}.${segment}.${sig}`, `${header}.${payload}.${sig.slice(0, 4)}${segment}`]) {
+        const expected = outcome(() => parseCompactJws(token, { maxBytes: 8192, algorithms: ALGS }));
+        expect(
+          outcome(() => reader.read(token, ALGS)),
+          JSON.stringify(token.slice(header.length)),
+        ).toBe(expected);
+        compared++;
+      }
+    }
+    expect(compared).toBe(2 * (1 + 15 + 15 ** 2 + 15 ** 3 + 15 ** 4));
+  });
+
   it("decodes the same bytes as parseCompactJws", () => {
     const token = `${header}.${payload}.${sig}`;
     const jws = createJwsReader(8192).read(token, ALGS);

@@ -28,6 +28,33 @@ export interface JwsReader {
   read(token: string, algorithms: readonly string[]): ScratchJws;
 }
 
+/** The 6-bit value of each base64url character (RFC 4648 §5), -1 for every other code below 128. */
+const BASE64URL_VALUE = new Int8Array(128).fill(-1);
+for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"].entries()) {
+  BASE64URL_VALUE[c.charCodeAt(0)] = i;
+}
+
+/**
+ * Whether `segment`, which Node's base64url decoder turned into `written` bytes, is the one canonical
+ * base64url spelling of them: decodeBase64Url's rule (decode, re-encode, compare) without building the
+ * re-encoded string. For an ASCII segment (the caller checks that: Node's decoder reads a character above
+ * U+00FF as its low byte, which nothing below would see). Node's decoder skips characters outside its
+ * alphabet (padding, whitespace), and every skipped character lowers the byte count below ⌊3n/4⌋ (for the
+ * lengths that are possible at all: n mod 4 ≠ 1); it also reads `+` and `/` (standard alphabet) as `-`
+ * and `_`, which the count cannot see, so those are looked for directly. The last character's unused bits
+ * must be zero. jws-scratch.test.ts checks the two rules agree on every short string over an alphabet of
+ * all these cases.
+ */
+function isCanonicalBase64Url(segment: string, written: number): boolean {
+  const n = segment.length;
+  const rest = n & 3;
+  if (rest === 1 || written !== (n * 3) >> 2) return false;
+  if (segment.indexOf("+") !== -1 || segment.indexOf("/") !== -1) return false;
+  if (rest === 0) return true;
+  const last = BASE64URL_VALUE[segment.charCodeAt(n - 1)] ?? -1;
+  return last >= 0 && (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
 /** At most this many cached views per region (token lengths from one IdP take a handful of values). */
 const MAX_VIEWS = 64;
 
@@ -68,9 +95,11 @@ export function createJwsReader(maxBytes: number): JwsReader {
       const signatureLength = b.write(signatureB64, signatureAt, maxBytes, "base64url");
       const payloadAt = signatureAt + signatureLength;
       const payloadLength = b.write(payloadB64, payloadAt, 2 * maxBytes + 4 - payloadAt, "base64url");
-      // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing.
-      if (b.toString("base64url", payloadAt, payloadAt + payloadLength) !== payloadB64) throw notCanonicalBase64Url();
-      if (b.toString("base64url", signatureAt, payloadAt) !== signatureB64) throw notCanonicalBase64Url();
+      // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing. First: every character
+      // ASCII (one native count over the whole token; the header already passed that rule).
+      if (Buffer.byteLength(token, "utf8") !== token.length) throw notCanonicalBase64Url();
+      if (!isCanonicalBase64Url(payloadB64, payloadLength)) throw notCanonicalBase64Url();
+      if (!isCanonicalBase64Url(signatureB64, signatureLength)) throw notCanonicalBase64Url();
       if (signatureLength === 0) throw new EnforcerError(ReasonCode.SignatureInvalid, "signature is missing");
       const payloadText = b.toString("utf8", payloadAt, payloadAt + payloadLength);
       // Both segments are now known to be pure base64url (ASCII), and the header's text is the one it was

@@ -57,6 +57,28 @@ describe("parseCompactJws", () => {
     expect(jws.signature.length).toBe(256);
   });
 
+  it("reads each token's own header after another token's (the last-header shortcut compares the whole text)", () => {
+    // Same length as `header`, other content; then a header that extends it; then the first again.
+    const other = b64url({ alg: "RS256", kid: "j" });
+    const longer = b64url({ alg: "RS256", kid: "kk" });
+    expect(other).toHaveLength(header.length);
+    for (const [h, kid] of [
+      [header, "k"],
+      [other, "j"],
+      [longer, "kk"],
+      [header, "k"],
+    ] as const) {
+      expect(parseCompactJws(`${h}.${payload}.${sig}`, opts).header.kid).toBe(kid);
+    }
+    // A header that starts with the last one's text is a different header (here not even JSON).
+    expect(codeOf(() => parseCompactJws(`${header}QQ.${payload}.${sig}`, opts))).toBe(ReasonCode.TokenMalformed);
+    // A cached header still meets the caller's own allowlist, and an empty header still fails.
+    expect(codeOf(() => parseCompactJws(`${header}.${payload}.${sig}`, { ...opts, algorithms: ["ES256"] }))).toBe(
+      ReasonCode.AlgNotAllowed,
+    );
+    expect(codeOf(() => parseCompactJws(`.${payload}.${sig}`, opts))).toBe(ReasonCode.TokenMalformed);
+  });
+
   it.each([
     ["two segments", `${header}.${payload}`, ReasonCode.TokenMalformed],
     ["four segments", `${header}.${payload}.${sig}.x`, ReasonCode.TokenMalformed],

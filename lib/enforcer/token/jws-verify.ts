@@ -59,6 +59,9 @@ export function decodeBase64Url(segment: string): Buffer {
  */
 const headerCache = new Map<string, Readonly<JwsHeader>>();
 const HEADER_CACHE_SIZE = 64;
+/** The last header served from the cache, and its text (never empty: only cached headers go here). */
+let lastHeaderB64 = "";
+let lastHeader: Readonly<JwsHeader> | undefined;
 const HEADER_CACHE_MAX_CHARS = 512;
 
 /** A compact JWS whose structure, size and protected header have been checked; its other segments are not decoded yet. */
@@ -86,10 +89,17 @@ export function splitCompactJws(token: string, opts: { maxBytes: number; algorit
   const second = first < 0 ? -1 : token.indexOf(".", first + 1);
   // Exactly three segments: JWE (five), JSON serialization and unsecured two-part forms all fail here.
   if (second < 0 || token.indexOf(".", second + 1) !== -1) throw malformed("a JWS has exactly three segments");
-  const headerB64 = token.slice(0, first);
-  if (headerB64.length === 0) throw malformed("empty header");
-  const cached = headerCache.get(headerB64);
-  const header = cached ?? parseHeader(headerB64, opts.algorithms);
+  let header: Readonly<JwsHeader>;
+  // Consecutive tokens nearly always share the header: a prefix compare, no slice and no hashing.
+  if (lastHeader !== undefined && first === lastHeaderB64.length && token.startsWith(lastHeaderB64))
+    header = lastHeader;
+  else {
+    const headerB64 = token.slice(0, first);
+    if (headerB64.length === 0) throw malformed("empty header");
+    const cached = headerCache.get(headerB64);
+    header = cached ?? parseHeader(headerB64, opts.algorithms);
+    if (cached !== undefined) [lastHeaderB64, lastHeader] = [headerB64, cached];
+  }
   // RFC 8725 §3.1: the allowlist is checked before any key is looked at, so `none`, `HS256` (HMAC with a
   // public key as the secret) and look-alikes (`NONE`, `RS256 `) never reach the crypto.
   if (!opts.algorithms.includes(header.alg)) {

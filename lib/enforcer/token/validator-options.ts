@@ -123,8 +123,11 @@ export function checkTokenClaims(
     throw new EnforcerError(ReasonCode.IdTokenRejected, "an ID token is not an access token");
   }
   const aud = claims.aud;
-  const auds = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
-  if (!auds.some((a) => typeof a === "string" && o.audiences.includes(a))) {
+  const audienceOk =
+    typeof aud === "string"
+      ? o.audiences.includes(aud)
+      : Array.isArray(aud) && aud.some((a) => typeof a === "string" && o.audiences.includes(a));
+  if (!audienceOk) {
     throw new EnforcerError(ReasonCode.AudienceMismatch, `aud ${JSON.stringify(aud ?? null)} is not this resource`);
   }
   const leeway = o.clockToleranceSec;

@@ -213,6 +213,8 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
  * checkTokenType("JWT", "at+jwt"); // throws EnforcerError(token_type_invalid)
  */
 export function checkTokenType(typ: string | undefined, required: "at+jwt" | undefined): void {
+  // The usual header (`typ: "JWT"` or none, no requirement) passes without lowercasing a copy.
+  if (required === undefined && (typ === undefined || typ === "JWT")) return;
   const t = typ?.toLowerCase();
   const isAtJwt = t === "at+jwt" || t === "application/at+jwt";
   if (required === "at+jwt") {
