@@ -4,7 +4,9 @@ import { EnforcerError, ReasonCode } from "./errors.js";
 import { createMemoryRateLimiter } from "./limits/memory.js";
 import type { RateLimiter } from "./limits/types.js";
 import type { EnforcerPolicy } from "./policy.js";
+import { fanOutSink } from "./telemetry/client.js";
 import { createRecordingSink } from "./telemetry/sink.js";
+import type { DecisionEvent } from "./telemetry/types.js";
 import { type JwksServer, startJwksServer } from "./test-utils/jwks-server.js";
 import { createTestKey, createToken } from "./test-utils/keys.js";
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_RESOURCE, testPolicy } from "./test-utils/policy.js";
@@ -73,6 +75,42 @@ describe("createEnforcer", () => {
       },
     ]);
     expect(sink.ofType("decision")[0]?.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("hands decisions to a sink's `decision` as one reused record, and to an emit-only sink as events of its own", async () => {
+    // Issue 17: no event object per request for the shipped sinks (metrics, the telemetry client), which copy
+    // the record at once; a sink with only `emit` (this recording one, a user's) may keep what it gets.
+    const seen: { record: unknown; tool: string | undefined; clientName: string | undefined }[] = [];
+    const fast = {
+      emit: () => {
+        throw new Error("a sink with `decision` gets decisions there");
+      },
+      decision: (e: Readonly<DecisionEvent>) => seen.push({ record: e, tool: e.tool, clientName: e.clientName }),
+    };
+    const hello = { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw-test", version: "1.0" } };
+    const enforcer = createEnforcer({ policy, sink: fanOutSink(fast, sink), now });
+    await enforcer.authorize(rpc("initialize", hello));
+    await enforcer.authorize(rpc("tools/call", { name: "read_file" }));
+    await enforcer.authorize(rpc("tools/call", { name: "write_file" }));
+    expect(seen.map((s) => [s.tool, s.clientName])).toEqual([
+      [undefined, "raw-test"],
+      ["read_file", undefined],
+      ["write_file", undefined],
+    ]);
+    expect(seen[1]?.record).toBe(seen[0]?.record); // the same object, refilled
+    expect(seen[2]?.record).toBe(seen[0]?.record);
+    // The emit-only sink kept three distinct events that later requests did not change, each with only the
+    // fields that were set (no clientName key without a clientInfo).
+    const events = sink.ofType("decision");
+    expect(events.map((e) => [e.method, e.tool, e.outcome, e.clientName, e.clientVersion])).toEqual([
+      ["initialize", undefined, "allow", "raw-test", "1.0"],
+      ["tools/call", "read_file", "allow", undefined, undefined],
+      ["tools/call", "write_file", "deny", undefined, undefined],
+    ]);
+    expect(new Set(events).size).toBe(3);
+    expect(events.every((e) => e !== seen[0]?.record)).toBe(true);
+    expect("clientName" in (events[1] as object)).toBe(false);
+    expect(events[0]?.clientName).toBe(seen[0]?.clientName);
   });
 
   it("reports cache hits for repeated tokens", async () => {

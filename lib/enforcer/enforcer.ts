@@ -25,8 +25,8 @@ import { observeResponseResults, observesResults } from "./mcp/result-tap.js";
 import { createSessionRegistry, MCP_HTTP_METHODS, requireMcpScope } from "./mcp/sessions.js";
 import type { ProtectedResourceMetadata } from "./mcp/types.js";
 import type { EnforcerPolicy } from "./policy.js";
-import { noopSink, safeEmit } from "./telemetry/sink.js";
-import type { TelemetrySink } from "./telemetry/types.js";
+import { emitDecisionTo, noopSink } from "./telemetry/sink.js";
+import type { DecisionEvent, TelemetrySink } from "./telemetry/types.js";
 import { wallClockAt } from "./telemetry/wall-clock.js";
 import type { DetailedValidation } from "./token/validator.js";
 import type { AuthContext, Decision, Enforcer, EnforcerOptions, RequestParts } from "./types.js";
@@ -147,7 +147,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
         if (rpc.id !== undefined && rpc.id !== null) auth.requestId = rpc.id;
         const header = (name: string) => request.header(name);
         const client = sink ? clientInfoOf(protocol, policy, rpc) : undefined;
-        if (client) [info.clientName, info.clientVersion] = [client.name, client.version];
+        if (client) {
+          info.clientName = client.name;
+          info.clientVersion = client.version;
+        }
         // Revision gate and 2026-07-28 header/body check first: a malformed request is a 400, never a step-up.
         checkProtocol(protocol, policy, header, rpc);
         authorizeMessage(policy, validated.token, rpc);
@@ -180,6 +183,25 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
     }
   }
 
+  // One decision record per enforcer, refilled for every request and handed to the sink synchronously
+  // (TelemetrySink.decision: the sink copies what it keeps), so a decision allocates nothing; a sink with
+  // only `emit` gets an event of its own (emitDecisionTo). Nothing awaits between filling and handing over.
+  const record: DecisionEvent = {
+    type: "decision",
+    at: 0,
+    outcome: "allow",
+    reason: undefined,
+    resource: "",
+    clientId: undefined,
+    subject: undefined,
+    method: undefined,
+    tool: undefined,
+    latencyMs: 0,
+    cacheHit: undefined,
+    clientName: undefined,
+    clientVersion: undefined,
+  };
+
   function emitDecision(
     to: TelemetrySink,
     policy: EnforcerPolicy | undefined,
@@ -188,22 +210,22 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
     info: DecisionInfo,
     started: number,
   ): void {
-    const token = info.auth?.token;
+    const auth = info.auth;
+    const token = auth?.token;
     const ended = performance.now();
-    safeEmit(to, {
-      type: "decision",
-      at: options.now ? options.now() : wallClockAt(ended),
-      outcome,
-      reason,
-      resource: policy?.resource.uri ?? "",
-      clientId: token?.clientId,
-      subject: token?.subject,
-      method: info.method,
-      tool: info.tool,
-      latencyMs: ended - started,
-      cacheHit: info.auth?.cacheHit,
-      ...(info.clientName === undefined ? {} : { clientName: info.clientName, clientVersion: info.clientVersion }),
-    });
+    record.at = options.now ? options.now() : wallClockAt(ended);
+    record.outcome = outcome;
+    record.reason = reason;
+    record.resource = policy?.resource.uri ?? "";
+    record.clientId = token?.clientId;
+    record.subject = token?.subject;
+    record.method = info.method;
+    record.tool = info.tool;
+    record.latencyMs = ended - started;
+    record.cacheHit = auth?.cacheHit;
+    record.clientName = info.clientName;
+    record.clientVersion = info.clientName === undefined ? undefined : info.clientVersion;
+    emitDecisionTo(to, record);
   }
 
   async function handle(

@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelemetryClient, fanOutSink, type TelemetryClient, type TelemetryClock } from "./client.js";
 import { backoffDelay, retryAfterMs, sendOutcome } from "./transport.js";
-import type { TelemetryEvent } from "./types.js";
+import type { DecisionEvent, TelemetryEvent } from "./types.js";
 import { type DecisionColumns, decodeDecisionColumns } from "./wire.js";
 
 /** A stand-in control plane on loopback: records batches, dedupes by Idempotency-Key like the real one. */
@@ -142,6 +142,29 @@ describe("telemetry client", () => {
     await clock.advance(1000, client);
     expect(storedAts(collector)).toEqual([4, 5, 6, 7, 8]);
     expect(client.stats()).toMatchObject({ queued: 0, dropped: 3, sent: 5, batchesSent: 1 });
+  });
+
+  it("copies a decision handed over as the enforcer's reused record (TelemetrySink.decision) at once", async () => {
+    collector = await startCollector();
+    const clock = manualClock();
+    client = createTelemetryClient({ url: collector.url, credential: "pcl_x", clock });
+    const record = { ...decision(0) } as DecisionEvent;
+    for (const [at, tool] of [
+      [1, "read_file"],
+      [2, "search"],
+      [3, "write_file"],
+    ] as const) {
+      record.at = at;
+      record.tool = tool;
+      client.decision?.(record);
+    }
+    await clock.advance(1000, client);
+    const stored = [...collector.stored.values()].flat();
+    expect(stored.map((e) => [e.at, (e as DecisionEvent).tool])).toEqual([
+      [1, "read_file"],
+      [2, "search"],
+      [3, "write_file"],
+    ]);
   });
 
   it("sends gzip JSON with the credential, an idempotency key and the instance, in batches of maxBatch", async () => {

@@ -10,7 +10,8 @@
 import { TelemetryBuffer } from "./batch.js";
 import { resolveTelemetryOptions, type TelemetryClientOptions } from "./client-options.js";
 import { startSendLoop } from "./send-loop.js";
-import type { TelemetrySink } from "./types.js";
+import { decisionEventCopy } from "./sink.js";
+import type { DecisionEvent, TelemetryEvent, TelemetrySink } from "./types.js";
 import { createWorkerClient } from "./worker-client.js";
 
 export { MAX_TELEMETRY_BATCH, type TelemetryClientOptions } from "./client-options.js";
@@ -80,14 +81,17 @@ export function createEventLoopClient(
 ): TelemetryClient {
   const loop = startSendLoop(o, queue);
   let closed = false;
+  const emit = (event: TelemetryEvent) => {
+    if (closed) return;
+    queue.push(event);
+    // A full batch goes out at once instead of waiting for the tick, so under load the queue stays one
+    // batch deep (a zero-delay timer, never inline: emit() stays O(1) and never starts I/O).
+    if (queue.length >= o.maxBatch) loop.kickSoon();
+  };
   return {
-    emit(event) {
-      if (closed) return;
-      queue.push(event);
-      // A full batch goes out at once instead of waiting for the tick, so under load the queue stays one
-      // batch deep (a zero-delay timer, never inline: emit() stays O(1) and never starts I/O).
-      if (queue.length >= o.maxBatch) loop.kickSoon();
-    },
+    emit,
+    // A decision is copied into the batch's columns at once: the enforcer's reused record is never kept.
+    decision: emit,
     flush: () => loop.flush(),
     async close(timeoutMs = 5000) {
       if (closed) return;
@@ -107,11 +111,28 @@ export function createEventLoopClient(
  * createEnforcer({ policy, sink: fanOutSink(metrics, telemetry) });
  */
 export function fanOutSink(...sinks: TelemetrySink[]): TelemetrySink {
+  const emit = (event: TelemetryEvent) => {
+    for (const sink of sinks) {
+      try {
+        sink.emit(event);
+      } catch {
+        // Best effort, per sink.
+      }
+    }
+  };
+  // Decisions without an object for the sinks that take them so (the shipped pair: metrics and the client);
+  // a sink without `decision` gets an event of its own, which it may keep.
   return {
-    emit(event) {
+    emit,
+    decision(event) {
+      let copy: DecisionEvent | undefined;
       for (const sink of sinks) {
         try {
-          sink.emit(event);
+          if (sink.decision) sink.decision(event);
+          else {
+            copy ??= decisionEventCopy(event);
+            sink.emit(copy);
+          }
         } catch {
           // Best effort, per sink.
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEnforcerMetrics } from "./metrics.js";
-import type { TelemetryEvent } from "./types.js";
+import type { DecisionEvent, TelemetryEvent } from "./types.js";
 
 const base = { at: 1, resource: "https://mcp.example.com/mcp", latencyMs: 1 } as const;
 
@@ -10,6 +10,29 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe("enforcer metrics", () => {
+  it("counts a decision handed over as the enforcer's reused record as it counts an emitted one", () => {
+    const viaRecord = createEnforcerMetrics();
+    const viaEmit = createEnforcerMetrics();
+    const record = {
+      ...base,
+      type: "decision",
+      outcome: "allow",
+      method: "tools/call",
+      tool: "read_file",
+    } as DecisionEvent;
+    for (const [outcome, tool, reason] of [
+      ["allow", "read_file", undefined],
+      ["allow", "search", undefined],
+      ["deny", "write_file", "insufficient_scope"],
+    ] as const) {
+      Object.assign(record, { outcome, tool, reason, cacheHit: false });
+      viaRecord.decision?.(record);
+      viaEmit.emit({ ...record });
+    }
+    expect(viaRecord.render()).toBe(viaEmit.render());
+    expect(sample(viaRecord.render(), 'mcp_tool_invocation_total{tool="search"}')).toBe(1);
+  });
+
   it("counts decisions, refreshes, tools, JWKS, OBO and rate limits under the DOMAIN.md names", () => {
     const m = createEnforcerMetrics();
     const events: TelemetryEvent[] = [

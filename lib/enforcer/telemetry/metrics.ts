@@ -7,7 +7,7 @@
  * Label cardinality is bounded: no subjects ever; clients, tools and downstreams are capped per
  * family (first come, first kept) and the rest fold into "other".
  */
-import type { TelemetryEvent, TelemetrySink } from "./types.js";
+import type { DecisionEvent, TelemetryEvent, TelemetrySink } from "./types.js";
 
 /** Latency histogram bounds in ms (`le`), shared with the control plane's rollups. @example TELEMETRY_LATENCY_BUCKETS_MS.length // 11 */
 export const TELEMETRY_LATENCY_BUCKETS_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000, 5000] as const;
@@ -59,7 +59,7 @@ class Family {
     readonly labelNames: readonly string[] = [],
   ) {}
   inc(values: readonly string[] = NO_LABELS, by = 1): void {
-    const key = values.length === 1 ? (values[0] ?? "") : values.join("\u0001");
+    const key = values.length === 1 ? (values[0] ?? "") : values.length === 0 ? "" : values.join("\u0001");
     const entry = this.values.get(key);
     if (entry) entry.value += by;
     else this.values.set(key, { labels: labelText(this.labelNames, values), value: by });
@@ -157,16 +157,21 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
     ["client", "category"],
   );
 
+  // Reads the fields and keeps nothing: safe with the enforcer's reused record (TelemetrySink.decision).
+  function decision(e: Readonly<DecisionEvent>): void {
+    if (e.outcome === "allow") {
+      success.inc();
+      if (e.cacheHit === false) refresh.inc();
+      if (e.tool !== undefined && e.method === "tools/call") tools.inc1(tool(e.tool));
+    } else {
+      failure.inc1(reason(e.reason));
+    }
+  }
+
   function emit(e: TelemetryEvent): void {
     switch (e.type) {
       case "decision":
-        if (e.outcome === "allow") {
-          success.inc();
-          if (e.cacheHit === false) refresh.inc();
-          if (e.tool !== undefined && e.method === "tools/call") tools.inc1(tool(e.tool));
-        } else {
-          failure.inc1(reason(e.reason));
-        }
+        decision(e);
         return;
       case "jwks_refresh":
         jwks.inc([e.trigger, e.outcome]);
@@ -211,6 +216,7 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
         // Never let a metric break a request.
       }
     },
+    decision,
     contentType,
     render,
     response: () => new Response(render(), { headers: { "content-type": contentType, "cache-control": "no-store" } }),

@@ -9,7 +9,17 @@ import type { ReasonCode } from "../errors.js";
  */
 export interface TelemetrySink {
   emit(event: TelemetryEvent): void;
+  /**
+   * Optional: the per-request decision without an event object of its own. When a sink has it, the
+   * enforcer calls it instead of `emit` for decisions, with one record it reuses for every request: read
+   * (or copy) what you need before returning, and never keep the object. The telemetry client and the
+   * metrics use it, so a decision costs the request path a copy into columns and counters, no allocation.
+   */
+  decision?(event: Readonly<DecisionEvent>): void;
 }
+
+/** The event of one authorization decision (one per request). @example const e: DecisionEvent = { type: "decision", at: Date.now(), outcome: "allow", resource: uri, latencyMs: 0.1 } */
+export type DecisionEvent = Extract<TelemetryEvent, { type: "decision" }>;
 
 /** One telemetry event (`at` is epoch milliseconds). @example sink.emit({ type: "rate_limit", at: Date.now(), clientId: "c", category: "tool", resource: uri }) */
 export type TelemetryEvent =

@@ -12,6 +12,7 @@ import type { TelemetryClient, TelemetryStats } from "./client.js";
 import type { resolveTelemetryOptions } from "./client-options.js";
 import { type SendLoop, startSendLoop } from "./send-loop.js";
 import { realClock } from "./transport.js";
+import type { TelemetryEvent } from "./types.js";
 // A value import on purpose: the worker file is part of the module graph, so every build emits it (in a
 // main thread its body does nothing).
 import { type FromWorker, TELEMETRY_WORKER, type ToWorker, type WorkerOptions, type WorkerStats } from "./worker.js";
@@ -150,19 +151,23 @@ export function createWorkerClient(
     fallBack(err instanceof Error ? err.message : String(err));
   }
 
+  const emit = (event: TelemetryEvent) => {
+    if (closed) return;
+    queue.push(event);
+    if (queue.length < handoffAt) return;
+    // Full batches leave a few at a time (one message per handoff costs the event loop more than the
+    // batches in it), through a zero-delay timer: emit() itself never posts a message.
+    if (thread === "event-loop") loop?.kickSoon();
+    else if (thread === "worker" && !handoffScheduled) {
+      handoffScheduled = true;
+      realClock.setTimeout(() => handoff(false), 0);
+    }
+  };
+
   return {
-    emit(event) {
-      if (closed) return;
-      queue.push(event);
-      if (queue.length < handoffAt) return;
-      // Full batches leave a few at a time (one message per handoff costs the event loop more than the
-      // batches in it), through a zero-delay timer: emit() itself never posts a message.
-      if (thread === "event-loop") loop?.kickSoon();
-      else if (thread === "worker" && !handoffScheduled) {
-        handoffScheduled = true;
-        realClock.setTimeout(() => handoff(false), 0);
-      }
-    },
+    emit,
+    // A decision is copied into the segment's columns at once: the enforcer's reused record is never kept.
+    decision: emit,
     async flush() {
       await whenSettled;
       if (thread === "worker") {
