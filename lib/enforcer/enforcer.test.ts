@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createEnforcer } from "./enforcer.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
 import { createMemoryRateLimiter } from "./limits/memory.js";
@@ -111,6 +111,44 @@ describe("createEnforcer", () => {
     expect(events.every((e) => e !== seen[0]?.record)).toBe(true);
     expect("clientName" in (events[1] as object)).toBe(false);
     expect(events[0]?.clientName).toBe(seen[0]?.clientName);
+  });
+
+  it("reads the wall clock once per cache hit without telemetry, and not at all with it (the decision's reading serves)", async () => {
+    const parts = (token: string): RequestParts => ({
+      method: "POST",
+      url: TEST_RESOURCE,
+      header: (name) =>
+        name === "authorization" ? `Bearer ${token}` : name === "content-type" ? "application/json" : null,
+      readBody: () => JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read_file" } }),
+    });
+    // A token valid now (the enforcer's own clock, not the fixed test clock).
+    const nowSec = Math.floor(Date.now() / 1000);
+    const token = createToken(key, {
+      iss: TEST_ISSUER,
+      aud: TEST_AUDIENCE,
+      scope: "mcp:tools",
+      azp: "client-1",
+      nowSec,
+    });
+    for (const [withSink, atMost] of [
+      [false, 50],
+      [true, 3],
+    ] as const) {
+      // Spied before the enforcer exists: its default clock is whatever `Date.now` is then.
+      const reads = vi.spyOn(Date, "now");
+      try {
+        const enforcer = createEnforcer({ policy, ...(withSink ? { sink } : {}) });
+        expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true); // the miss: JWKS and signature
+        reads.mockClear();
+        for (let i = 0; i < 50; i++) expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true);
+        // Without a sink: one reading per hit (the verified-token cache and the JWKS freshness share it; two
+        // before). With one: only the monotonic-to-wall resync, at most once a second.
+        expect(reads.mock.calls.length).toBeLessThanOrEqual(atMost);
+        if (!withSink) expect(reads.mock.calls.length).toBe(50);
+      } finally {
+        reads.mockRestore();
+      }
+    }
   });
 
   it("reports cache hits for repeated tokens", async () => {

@@ -34,6 +34,8 @@ export interface ModeMeasure {
 
 export interface HttpOverhead {
   rounds: number;
+  /** Each mode's measuring window per round, ms (at one connection, and again at eight). */
+  windowMs: number;
   processes: number;
   /** Mean latency of one connection (closed loop), µs: what a client sees. */
   latency: ModeMeasure;
@@ -88,9 +90,13 @@ async function startServer(env: Record<string, string>): Promise<ModeServer> {
 
 export async function benchEnforcerOverHttp(
   rounds = Number(process.env.BENCH_TELEMETRY_ROUNDS ?? 16),
+  // Shorter windows and more rounds pair the modes more closely in time: on a machine whose speed drifts
+  // within a second, `BENCH_TELEMETRY_ROUNDS=48 BENCH_TELEMETRY_WINDOW_MS=350` narrows the intervals.
+  windowMs = Number(process.env.BENCH_TELEMETRY_WINDOW_MS ?? 1000),
 ): Promise<HttpOverhead> {
   // An odd count would leave the last round of process A in a block with the first of process B.
   if (rounds < 2 || rounds % 2 !== 0) throw new RangeError("rounds must be even: rounds pair into ABBA blocks");
+  if (!(windowMs >= 100)) throw new RangeError("the window must be at least 100 ms");
   const loadBefore = loadavg()[0] as number;
   const enforcerDir = compileForBench(
     process.cwd(),
@@ -121,14 +127,14 @@ export async function benchEnforcerOverHttp(
       const s = samples[i] as (typeof samples)[number];
       for (const mode of r % 2 === 0 ? modes : [...modes].reverse()) {
         await server.mode(mode);
-        const one = await load(server.port, 1, 1000);
+        const one = await load(server.port, 1, windowMs);
         if (one.non2xx || one.socketErrors)
           throw new Error(`${mode}: ${one.non2xx} non-2xx, ${one.socketErrors} socket errors`);
         s.lat[mode].push(1_000_000 / one.rps); // closed loop, one connection: mean latency in µs
         s.p50[mode].push(one.p50Ms * 1000);
-        await load(server.port, 8, 0, 200); // reach saturation before the CPU reading
+        await load(server.port, 8, 0, Math.min(200, windowMs / 2)); // reach saturation before the CPU reading
         const before = await server.cpu();
-        const eight = await load(server.port, 8, 1000, 0);
+        const eight = await load(server.port, 8, windowMs, 0);
         const after = await server.cpu();
         if (mode === "on") onThread = after.thread;
         s.rps[mode].push(eight.rps);
@@ -154,6 +160,7 @@ export async function benchEnforcerOverHttp(
   };
   return {
     rounds,
+    windowMs,
     processes: servers.length,
     latency: measure("lat"),
     p50: measure("p50"),

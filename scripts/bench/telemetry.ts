@@ -133,7 +133,7 @@ if (http && overhead) {
     ),
   );
   console.log(
-    `(HTTP: ${http.processes} server processes, not pinned, each serving the four modes in turn; ${http.rounds} rounds, each mode 1 s at one connection and 1 s at eight per process and round; the on client sent from: ${http.onThread}; event-loop CPU = the main thread's run time from /proc/self/task/<pid>/schedstat, process CPU = process.cpuUsage(), worker and libuv pool included; load average ${http.loadAverage[0].toFixed(1)} at the start, ${http.loadAverage[1].toFixed(1)} at the end, on ${availableParallelism()} cores; in-process: ${fmt(overhead.requestsPerRound)} requests × ${overhead.rounds} rounds per mode, ${fmt(overhead.eventsSent)} events sent, ${fmt(overhead.eventsDropped)} dropped)`,
+    `(HTTP: ${http.processes} server processes, not pinned, each serving the four modes in turn; ${http.rounds} rounds, each mode ${fmt(http.windowMs)} ms at one connection and ${fmt(http.windowMs)} ms at eight per process and round; the on client sent from: ${http.onThread}; event-loop CPU = the main thread's run time from /proc/self/task/<pid>/schedstat, process CPU = process.cpuUsage(), worker and libuv pool included; load average ${http.loadAverage[0].toFixed(1)} at the start, ${http.loadAverage[1].toFixed(1)} at the end, on ${availableParallelism()} cores; in-process: ${fmt(overhead.requestsPerRound)} requests × ${overhead.rounds} rounds per mode, ${fmt(overhead.eventsSent)} events sent, ${fmt(overhead.eventsDropped)} dropped)`,
   );
 }
 

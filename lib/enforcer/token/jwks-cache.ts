@@ -58,7 +58,7 @@ export interface JwksCache {
    * background refresh) or "expired" (none, or past grace). The verified-token cache asks this on
    * every hit, so results verified with keys that are no longer trusted are not served either.
    */
-  status(): "fresh" | "stale" | "expired";
+  status(nowMs?: number): "fresh" | "stale" | "expired";
 }
 
 /**
@@ -172,8 +172,8 @@ export function createJwksCache(opts: JwksCacheOptions): JwksCache {
     });
   }
 
-  function status(): "fresh" | "stale" | "expired" {
-    const t = opts.now();
+  function status(nowMs?: number): "fresh" | "stale" | "expired" {
+    const t = nowMs ?? opts.now();
     if (!keys) return "expired";
     if (t - fetchedAt < ttlMs) return "fresh";
     if (t - fetchedAt < ttlMs + graceMs) {
