@@ -113,7 +113,7 @@ describe("createEnforcer", () => {
     expect(events[0]?.clientName).toBe(seen[0]?.clientName);
   });
 
-  it("reads the wall clock once per cache hit without telemetry, and not at all with it (the decision's reading serves)", async () => {
+  it("reads the wall clock once per cache hit, with or without telemetry", async () => {
     const parts = (token: string): RequestParts => ({
       method: "POST",
       url: TEST_RESOURCE,
@@ -130,10 +130,7 @@ describe("createEnforcer", () => {
       azp: "client-1",
       nowSec,
     });
-    for (const [withSink, atMost] of [
-      [false, 50],
-      [true, 3],
-    ] as const) {
+    for (const withSink of [false, true]) {
       // Spied before the enforcer exists: its default clock is whatever `Date.now` is then.
       const reads = vi.spyOn(Date, "now");
       try {
@@ -141,10 +138,10 @@ describe("createEnforcer", () => {
         expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true); // the miss: JWKS and signature
         reads.mockClear();
         for (let i = 0; i < 50; i++) expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true);
-        // Without a sink: one reading per hit (the verified-token cache and the JWKS freshness share it; two
-        // before). With one: only the monotonic-to-wall resync, at most once a second.
-        expect(reads.mock.calls.length).toBeLessThanOrEqual(atMost);
-        if (!withSink) expect(reads.mock.calls.length).toBe(50);
+        // The verified-token cache and the JWKS freshness check share one reading (two before). Telemetry adds
+        // only its monotonic clock, whose wall-clock offset is re-read at most once a second.
+        expect(reads.mock.calls.length).toBeGreaterThanOrEqual(50);
+        expect(reads.mock.calls.length).toBeLessThanOrEqual(withSink ? 53 : 50);
       } finally {
         reads.mockRestore();
       }

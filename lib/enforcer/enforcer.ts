@@ -67,9 +67,6 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
 
   // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
   const sink = options.sink === noopSink ? undefined : options.sink;
-  // With a sink, the decision's start reading also gives the validator its time (one clock read, not two),
-  // unless a test or a caller supplies its own clock.
-  const shareClock = sink !== undefined && options.now === undefined && options.validatorOverrides?.now === undefined;
   const limiter = options.rateLimiter;
   // Task owners, tools' header declarations, client-info cardinality: per enforcer (issue 22).
   const protocol = createProtocolState();
@@ -112,16 +109,14 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       const raw = bearerTokenCandidate(request.header("authorization"));
       // extractBearerToken's last check (no whitespace inside), skipped for a token the verified-token cache
       // holds: only tokens that passed the strict parser are in it. Same outcome, one scan less per hit.
-      const at = shareClock ? wallClockAt(started) : undefined;
-      const hit = state.validator.peek(raw, at);
+      const hit = state.validator.peek(raw);
       if (hit === undefined) checkBearerTokenShape(raw);
       const address = request.clientAddress;
       if (limiter) await checkLockout(limiter, policy, address);
       let validated: DetailedValidation;
       try {
         // After an await (the lockout check) the cache is asked again: a key may have left the JWKS meanwhile.
-        const pending =
-          hit !== undefined && !limiter ? hit : state.validator.validateNow(raw, limiter ? undefined : at);
+        const pending = hit !== undefined && !limiter ? hit : state.validator.validateNow(raw);
         validated = pending instanceof Promise ? await pending : pending;
       } catch (err) {
         if (limiter && err instanceof EnforcerError && err.status === 401) {

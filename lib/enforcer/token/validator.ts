@@ -33,16 +33,13 @@ export interface DetailedTokenValidator extends TokenValidator {
    * synchronously on failures found before the signature check; a Promise when the JWKS must be fetched
    * or the signature check is coalesced. The enforcer's hot path uses it to skip promise hops.
    */
-  validateNow(token: string, nowMs?: number): DetailedValidation | Promise<DetailedValidation>;
+  validateNow(token: string): DetailedValidation | Promise<DetailedValidation>;
   /**
    * The cached result for exactly this token when there is one that may still be served (before `exp`,
    * keys not past their grace period), else undefined. Never throws, never fetches, checks nothing else:
    * a miss must go through `validateNow`.
-   *
-   * `nowMs` (here and in `validateNow`): the current time, epoch ms, when the caller has just read the
-   * validator's own clock (the enforcer does, for a decision's telemetry), so it is not read again.
    */
-  peek(token: string, nowMs?: number): DetailedValidation | undefined;
+  peek(token: string): DetailedValidation | undefined;
   /** Drops every cached result (e.g. after a revocation signal). */
   clearCache(): void;
 }
@@ -82,13 +79,13 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
   // Tokens are decoded into one reused buffer (no allocation per miss); a check that has to wait takes a copy.
   const reader = createJwsReader(o.maxTokenBytes);
 
-  function validateNow(token: string, at?: number): DetailedValidation | Promise<DetailedValidation> {
+  function validateNow(token: string): DetailedValidation | Promise<DetailedValidation> {
     if (typeof token !== "string" || token.length === 0) throw new EnforcerError(ReasonCode.TokenMissing, "no token");
     // Size first: nothing of an oversized token is hashed, decoded or parsed.
     if (token.length > o.maxTokenBytes) {
       throw new EnforcerError(ReasonCode.TokenTooLarge, `token exceeds ${o.maxTokenBytes} bytes`);
     }
-    const nowMs = at ?? o.now();
+    const nowMs = o.now();
     const hit = cached(token, nowMs);
     if (hit) return hit;
 
@@ -197,8 +194,8 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
   return {
     validateDetailed,
     validateNow,
-    peek: (token, nowMs) =>
-      typeof token === "string" && token.length <= o.maxTokenBytes ? cached(token, nowMs ?? o.now()) : undefined,
+    peek: (token) =>
+      typeof token === "string" && token.length <= o.maxTokenBytes ? cached(token, o.now()) : undefined,
     async validate(token) {
       return (await validateNow(token)).token;
     },
