@@ -47,8 +47,8 @@ const MAX_ABSENT_KIDS = 4096;
 
 /** A cached JWKS. @example const key = await cache.getKey("kid-1", "RS256"); */
 export interface JwksCache {
-  /** The key for `kid`/`alg`; synchronous while the cache is fresh. */
-  getKey(kid: string | undefined, alg: AsymmetricAlg): KeyObject | Promise<KeyObject>;
+  /** The key for `kid`/`alg`; synchronous while the cache is fresh. `nowMs`: the caller's reading of the same clock, when it has one. */
+  getKey(kid: string | undefined, alg: AsymmetricAlg, nowMs?: number): KeyObject | Promise<KeyObject>;
   /** Fetches now (single-flight). */
   refresh(trigger: "scheduled" | "forced" | "initial"): Promise<void>;
   /** The keys currently held (tests, diagnostics). */
@@ -184,8 +184,8 @@ export function createJwksCache(opts: JwksCacheOptions): JwksCache {
   }
 
   /** Returns usable keys, or a promise of them when the cache must (re)load first. */
-  function current(): ImportedKey[] | Promise<ImportedKey[]> {
-    const t = opts.now();
+  function current(nowMs?: number): ImportedKey[] | Promise<ImportedKey[]> {
+    const t = nowMs ?? opts.now();
     const backingOff = lastFailed && t - lastAttemptAt < retryMs;
     if (keys && t - fetchedAt < ttlMs) return keys;
     if (keys && t - fetchedAt < ttlMs + graceMs) {
@@ -245,8 +245,8 @@ export function createJwksCache(opts: JwksCacheOptions): JwksCache {
     return new EnforcerError(ReasonCode.UnknownKid, `unknown kid ${JSON.stringify(kid)}`);
   }
 
-  function getKey(kid: string | undefined, alg: AsymmetricAlg): KeyObject | Promise<KeyObject> {
-    const ks = current();
+  function getKey(kid: string | undefined, alg: AsymmetricAlg, nowMs?: number): KeyObject | Promise<KeyObject> {
+    const ks = current(nowMs);
     if (Array.isArray(ks)) {
       const k = selectKey(ks, kid, alg);
       return k === "unknown" ? afterUnknownKid(kid, alg) : k;

@@ -41,6 +41,31 @@ async function code(p: Promise<unknown>): Promise<string | undefined> {
   }
 }
 
+describe("the validator's clock", () => {
+  it("reads it once per miss checked at once, and judges the claims at that reading", async () => {
+    let reads = 0;
+    const now = () => {
+      reads++;
+      return t;
+    };
+    const v = validator({ verifiedCacheSize: 0, now });
+    await v.validate(token()); // loads the JWKS
+    reads = 0;
+    for (let i = 0; i < 20; i++) expect(v.validateNow(token({ sub: `user-${i}` }))).toMatchObject({ cacheHit: false });
+    // One reading per token: the JWKS freshness and the claims share it (three before).
+    expect(reads).toBe(20);
+  });
+
+  it("reads it again for the claims after waiting for the key set: a token that expired meanwhile is refused", async () => {
+    const v = validator({ verifiedCacheSize: 0 });
+    const expiring = token({ exp: NOW_SEC + 60 });
+    const pending = v.validateNow(expiring); // the JWKS is not loaded yet: this waits for the fetch
+    expect(pending).toBeInstanceOf(Promise);
+    t = (NOW_SEC + 60 + 31) * 1000; // past exp and the 30 s tolerance while the fetch runs
+    expect(await code(Promise.resolve(pending))).toBe(ReasonCode.TokenExpired);
+  });
+});
+
 describe("createTokenValidator options", () => {
   it.each([
     ["no issuer", { issuer: [] }],

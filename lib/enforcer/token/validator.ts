@@ -92,13 +92,14 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     const jws = reader.read(token, o.algorithms);
     const alg = jws.header.alg as AsymmetricAlg;
     checkTokenType(jws.header.typ, o.requireTokenType);
-    const keyOrPromise = jwks.getKey(jws.header.kid, alg);
+    const keyOrPromise = jwks.getKey(jws.header.kid, alg, nowMs);
     if (keyOrPromise instanceof Promise) {
       const owned = ownJws(jws);
       return keyOrPromise.then((key) => verifyAndCheck(token, owned, alg, key, nowMs));
     }
     if (o.coalesceVerifications && concurrent()) return coalesced(token, ownJws(jws), alg, keyOrPromise, nowMs);
-    return verifyAndCheck(token, jws, alg, keyOrPromise, nowMs);
+    // Checked at once: the claims are judged at this call's reading (a signature check later, not a wait).
+    return verifyAndCheck(token, jws, alg, keyOrPromise, nowMs, nowMs);
   }
 
   /** Misses waiting for the next batch of signature checks (see `coalesceVerifications`). */
@@ -160,13 +161,15 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
     alg: AsymmetricAlg,
     key: KeyObject,
     nowMs: number,
+    /** The time to judge the claims at, when the check runs in the same turn as `nowMs` was read; else read now. */
+    claimsNowMs?: number,
   ): DetailedValidation {
     if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) {
       throw new EnforcerError(ReasonCode.SignatureInvalid, "signature verification failed");
     }
     // Claims are read only after the signature holds: nothing unauthenticated reaches a decision.
     const claims = parseJsonText(jws.payloadText, "payload") as JWTPayload;
-    const nowSec = Math.floor(o.now() / 1000);
+    const nowSec = Math.floor((claimsNowMs ?? o.now()) / 1000);
     const { subject, expiresAt } = checkTokenClaims(claims, o, nowSec);
     const normalized = normalizeClaims(o.profile, claims, o.claims);
     const result: ValidatedToken = {
