@@ -67,7 +67,9 @@ async function openSession(bearer: string): Promise<string> {
 }
 
 /** Reads an SSE response until `until` matches the text so far (the GET stream stays open), then aborts. */
-async function readSse(res: Response, until: (text: string) => boolean, ms = 2000): Promise<string> {
+// The deadline only matters when the awaited event never comes: 2 s was too short for a replay on a loaded
+// 2-core CI machine (the full test run builds and runs the data-layer suites beside the unit tests).
+async function readSse(res: Response, until: (text: string) => boolean, ms = 15_000): Promise<string> {
   const reader = res.body?.getReader();
   if (!reader) return "";
   const decoder = new TextDecoder();
