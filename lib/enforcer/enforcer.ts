@@ -24,10 +24,8 @@ import {
 import { observeResponseResults, observesResults } from "./mcp/result-tap.js";
 import { createSessionRegistry, MCP_HTTP_METHODS, requireMcpScope } from "./mcp/sessions.js";
 import type { ProtectedResourceMetadata } from "./mcp/types.js";
-import type { EnforcerPolicy } from "./policy.js";
-import { emitDecisionTo, noopSink } from "./telemetry/sink.js";
-import type { DecisionEvent, TelemetrySink } from "./telemetry/types.js";
-import { wallClockAt } from "./telemetry/wall-clock.js";
+import { createDecisionRecorder } from "./telemetry/decision.js";
+import { noopSink } from "./telemetry/sink.js";
 import type { DetailedValidation } from "./token/validator.js";
 import type { AuthContext, Decision, Enforcer, EnforcerOptions, RequestParts } from "./types.js";
 
@@ -67,6 +65,8 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
 
   // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
   const sink = options.sink === noopSink ? undefined : options.sink;
+  // One decision record per enforcer, refilled for every request (telemetry/decision.ts).
+  const recordDecision = sink ? createDecisionRecorder(sink, options.now) : undefined;
   const limiter = options.rateLimiter;
   // Task owners, tools' header declarations, client-info cardinality: per enforcer (issue 22).
   const protocol = createProtocolState();
@@ -160,11 +160,11 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
         // GET stream, DELETE (2025 sessions): the revision comes from MCP-Protocol-Version alone.
         checkProtocol(protocol, policy, (name) => request.header(name), undefined);
       }
-      if (sink) emitDecision(sink, state.policy, "allow", undefined, info, started);
+      recordDecision?.(state.policy.resource.uri, "allow", undefined, info, started);
       return { allowed: true, auth, body };
     } catch (err) {
       if (!(err instanceof EnforcerError)) throw err;
-      if (sink) emitDecision(sink, state?.policy, "deny", err.code, info, started);
+      recordDecision?.(state?.policy.resource.uri ?? "", "deny", err.code, info, started);
       const allowedOrigin = origin !== null && state?.origins.has(origin) ? origin : null;
       // A 401 is decided before the body is read; its JSON-RPC error still answers the request's id (issue 20).
       if (err.status === 401 && info.id === undefined && request.method === "POST") {
@@ -181,51 +181,6 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       });
       return { allowed: false, error: err, response };
     }
-  }
-
-  // One decision record per enforcer, refilled for every request and handed to the sink synchronously
-  // (TelemetrySink.decision: the sink copies what it keeps), so a decision allocates nothing; a sink with
-  // only `emit` gets an event of its own (emitDecisionTo). Nothing awaits between filling and handing over.
-  const record: DecisionEvent = {
-    type: "decision",
-    at: 0,
-    outcome: "allow",
-    reason: undefined,
-    resource: "",
-    clientId: undefined,
-    subject: undefined,
-    method: undefined,
-    tool: undefined,
-    latencyMs: 0,
-    cacheHit: undefined,
-    clientName: undefined,
-    clientVersion: undefined,
-  };
-
-  function emitDecision(
-    to: TelemetrySink,
-    policy: EnforcerPolicy | undefined,
-    outcome: "allow" | "deny",
-    reason: ReasonCode | undefined,
-    info: DecisionInfo,
-    started: number,
-  ): void {
-    const auth = info.auth;
-    const token = auth?.token;
-    const ended = performance.now();
-    record.at = options.now ? options.now() : wallClockAt(ended);
-    record.outcome = outcome;
-    record.reason = reason;
-    record.resource = policy?.resource.uri ?? "";
-    record.clientId = token?.clientId;
-    record.subject = token?.subject;
-    record.method = info.method;
-    record.tool = info.tool;
-    record.latencyMs = ended - started;
-    record.cacheHit = auth?.cacheHit;
-    record.clientName = info.clientName;
-    record.clientVersion = info.clientName === undefined ? undefined : info.clientVersion;
-    emitDecisionTo(to, record);
   }
 
   async function handle(

@@ -9,9 +9,9 @@
  */
 import { TelemetryBuffer } from "./batch.js";
 import { resolveTelemetryOptions, type TelemetryClientOptions } from "./client-options.js";
+import { emitDecisionTo } from "./decision.js";
 import { startSendLoop } from "./send-loop.js";
-import { decisionEventCopy } from "./sink.js";
-import type { DecisionEvent, TelemetryEvent, TelemetrySink } from "./types.js";
+import type { TelemetryEvent, TelemetrySink } from "./types.js";
 import { createWorkerClient } from "./worker-client.js";
 
 export { MAX_TELEMETRY_BATCH, type TelemetryClientOptions } from "./client-options.js";
@@ -125,18 +125,7 @@ export function fanOutSink(...sinks: TelemetrySink[]): TelemetrySink {
   return {
     emit,
     decision(event) {
-      let copy: DecisionEvent | undefined;
-      for (const sink of sinks) {
-        try {
-          if (sink.decision) sink.decision(event);
-          else {
-            copy ??= decisionEventCopy(event);
-            sink.emit(copy);
-          }
-        } catch {
-          // Best effort, per sink.
-        }
-      }
+      for (const sink of sinks) emitDecisionTo(sink, event);
     },
   };
 }

@@ -3,7 +3,7 @@
  * must not turn an allowed request into a 500, and a slow one must not delay it (sinks queue and
  * flush elsewhere; the network client comes with the telemetry issue).
  */
-import type { DecisionEvent, TelemetryEvent, TelemetrySink } from "./types.js";
+import type { TelemetryEvent, TelemetrySink } from "./types.js";
 
 /**
  * A sink that drops everything (the default).
@@ -25,48 +25,6 @@ export function safeEmit(sink: TelemetrySink | undefined, event: TelemetryEvent)
     sink.emit(event);
   } catch {
     // Telemetry is best effort by design (ARCHITECTURE.md flow 4: never block on telemetry).
-  }
-}
-
-/**
- * A decision event of its own, with only the fields that are set (as an event built for `emit` has them),
- * from a record the enforcer reuses (see `TelemetrySink.decision`).
- *
- * @example sink.emit(decisionEventCopy(record));
- */
-export function decisionEventCopy(d: Readonly<DecisionEvent>): DecisionEvent {
-  const event: DecisionEvent = {
-    type: "decision",
-    at: d.at,
-    outcome: d.outcome,
-    reason: d.reason,
-    resource: d.resource,
-    clientId: d.clientId,
-    subject: d.subject,
-    method: d.method,
-    tool: d.tool,
-    latencyMs: d.latencyMs,
-    cacheHit: d.cacheHit,
-  };
-  if (d.clientName !== undefined) {
-    event.clientName = d.clientName;
-    event.clientVersion = d.clientVersion;
-  }
-  return event;
-}
-
-/**
- * Hands a decision to a sink: through `decision` (the reused record) when it has it, else as an event of
- * its own through `emit`. Swallows anything the sink throws, as {@link safeEmit} does.
- *
- * @example emitDecisionTo(sink, record);
- */
-export function emitDecisionTo(sink: TelemetrySink, record: Readonly<DecisionEvent>): void {
-  try {
-    if (sink.decision) sink.decision(record);
-    else sink.emit(decisionEventCopy(record));
-  } catch {
-    // Telemetry is best effort by design.
   }
 }
 

@@ -98,7 +98,10 @@ export function splitCompactJws(token: string, opts: { maxBytes: number; algorit
     if (headerB64.length === 0) throw malformed("empty header");
     const cached = headerCache.get(headerB64);
     header = cached ?? parseHeader(headerB64, opts.algorithms);
-    if (cached !== undefined) [lastHeaderB64, lastHeader] = [headerB64, cached];
+    if (cached !== undefined) {
+      lastHeaderB64 = headerB64;
+      lastHeader = cached;
+    }
   }
   // RFC 8725 §3.1: the allowlist is checked before any key is looked at, so `none`, `HS256` (HMAC with a
   // public key as the secret) and look-alikes (`NONE`, `RS256 `) never reach the crypto.
