@@ -1,14 +1,14 @@
 /**
- * A stateful MCP SDK server (sessions, the SDK's `InMemoryEventStore` for resumption) behind the Node adapter:
+ * A stateful MCP SDK server (sessions, an in-order event store for resumption) behind the Node adapter:
  * SSE resumption must not replay an unfiltered tool list (issue 10 #4), and a session belongs to the principal
  * that created it (issue 10 #5). Real SDK transport, real HTTP, tokens from a local key set.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { InMemoryEventStore } from "@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { type EventStore, StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEnforcer } from "../enforcer.js";
 import { type JwksServer, startJwksServer } from "../test-utils/jwks-server.js";
@@ -67,9 +67,7 @@ async function openSession(bearer: string): Promise<string> {
 }
 
 /** Reads an SSE response until `until` matches the text so far (the GET stream stays open), then aborts. */
-// The deadline only matters when the awaited event never comes: 2 s was too short for a replay on a loaded
-// 2-core CI machine (the full test run builds and runs the data-layer suites beside the unit tests).
-async function readSse(res: Response, until: (text: string) => boolean, ms = 15_000): Promise<string> {
+async function readSse(res: Response, until: (text: string) => boolean, ms = 2000): Promise<string> {
   const reader = res.body?.getReader();
   if (!reader) return "";
   const decoder = new TextDecoder();
@@ -89,6 +87,30 @@ async function readSse(res: Response, until: (text: string) => boolean, ms = 15_
   return text;
 }
 
+/**
+ * The event store for resumption, in storing order. The SDK's example `InMemoryEventStore` replays by sorting
+ * event ids as text (`stream_<ms>_<random>`): two events stored in one millisecond, here the stream's priming
+ * event and the tools/list answer, are then ordered by a random suffix, and half the time the answer sorts
+ * before the cursor and is never replayed (this test failed that way on loaded machines).
+ */
+function orderedEventStore(): EventStore {
+  const events: { id: string; streamId: string; message: JSONRPCMessage }[] = [];
+  return {
+    async storeEvent(streamId, message) {
+      const id = `${streamId}_${events.length}`;
+      events.push({ id, streamId, message });
+      return id;
+    },
+    async replayEventsAfter(lastEventId, { send }) {
+      const at = events.findIndex((e) => e.id === lastEventId);
+      const cursor = events[at];
+      if (!cursor) return "";
+      for (const e of events.slice(at + 1)) if (e.streamId === cursor.streamId) await send(e.id, e.message);
+      return cursor.streamId;
+    },
+  };
+}
+
 beforeAll(async () => {
   jwks = await startJwksServer([key.jwk]);
   const enforcer = createEnforcer({ policy: testPolicy(jwks.url) });
@@ -99,7 +121,7 @@ beforeAll(async () => {
       if (!transport) {
         const created = new StreamableHTTPServerTransport({
           sessionIdGenerator: () => randomUUID(),
-          eventStore: new InMemoryEventStore(),
+          eventStore: orderedEventStore(),
           onsessioninitialized: (id) => void transports.set(id, created),
         });
         await buildMcpServer().connect(created);
