@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EnforcerError } from "../errors.js";
 import { b64url, createTestKey, signJws } from "../test-utils/keys.js";
-import { createJwsReader, ownJws } from "./jws-scratch.js";
+import { createJwsReader, DIRECT_BUFFER_OPS, ownJws } from "./jws-scratch.js";
 import { parseCompactJws, verifyJwsSignature } from "./jws-verify.js";
 
 const ALGS = ["RS256"] as const;
@@ -20,7 +20,15 @@ function outcome(fn: () => unknown): string {
   }
 }
 
-describe("createJwsReader", () => {
+it("uses Node's per-encoding Buffer methods on Node (the path the validator takes)", () => {
+  expect(DIRECT_BUFFER_OPS).toBe(true);
+});
+
+// Both ways of reading: Node's per-encoding methods, and the documented calls other runtimes get.
+describe.each([
+  ["Node's per-encoding Buffer methods", true],
+  ["the documented write/toString fallback", false],
+] as const)("createJwsReader (%s)", (_how, direct) => {
   // Every token: the reader must give exactly parseCompactJws's outcome (code and message), so the
   // validator's answers do not depend on which of the two read the token.
   const tokens: [string, string][] = [
@@ -48,7 +56,7 @@ describe("createJwsReader", () => {
   ];
 
   it.each(tokens)("answers %s as parseCompactJws does", (_, token) => {
-    const reader = createJwsReader(8192);
+    const reader = createJwsReader(8192, direct);
     const expected = outcome(() => parseCompactJws(token, { maxBytes: 8192, algorithms: ALGS }));
     expect(outcome(() => reader.read(token, ALGS))).toBe(expected);
   });
@@ -59,7 +67,7 @@ describe("createJwsReader", () => {
     // the standard alphabet, whitespace, Latin-1 and non-Latin-1 characters whose low byte is a base64url
     // letter, letters with and without trailing bits), as the payload and as the signature.
     const alphabet = ["A", "B", "Q", "g", "w", "_", "-", "+", "/", "=", " ", "\u00e9", "\u0141", "\u0130", "."];
-    const reader = createJwsReader(8192);
+    const reader = createJwsReader(8192, direct);
     let compared = 0;
     const segments: string[] = [""];
     for (let len = 1; len <= 4; len++) {
@@ -82,7 +90,7 @@ describe("createJwsReader", () => {
 
   it("decodes the same bytes as parseCompactJws", () => {
     const token = `${header}.${payload}.${sig}`;
-    const jws = createJwsReader(8192).read(token, ALGS);
+    const jws = createJwsReader(8192, direct).read(token, ALGS);
     const parsed = parseCompactJws(token, { maxBytes: 8192, algorithms: ALGS });
     expect(jws.payloadText).toBe(parsed.payload.toString("utf8"));
     expect(Buffer.compare(jws.signingInput, parsed.signingInput)).toBe(0);
@@ -94,7 +102,7 @@ describe("createJwsReader", () => {
     const key = createTestKey("RS256");
     const a = signJws({ alg: "RS256", kid: key.kid }, { sub: "alice" }, key.privateKey);
     const b = signJws({ alg: "RS256", kid: key.kid }, { sub: "bob" }, key.privateKey);
-    const reader = createJwsReader(8192);
+    const reader = createJwsReader(8192, direct);
     const first = reader.read(a, ALGS);
     const owned = ownJws(first);
     expect(verifyJwsSignature("RS256", key.publicKey, first.signingInput, first.signature)).toBe(true);
@@ -110,7 +118,7 @@ describe("createJwsReader", () => {
     const big = b64url({ sub: "x", pad: "p".repeat(5000) });
     const bigSig = b64url(Buffer.alloc(512, 3));
     const token = `${header}.${big}.${bigSig}`;
-    const reader = createJwsReader(token.length);
+    const reader = createJwsReader(token.length, direct);
     const jws = reader.read(token, ALGS);
     expect(JSON.parse(jws.payloadText).pad).toHaveLength(5000);
     expect(jws.signature).toHaveLength(512);

@@ -55,6 +55,23 @@ function isCanonicalBase64Url(segment: string, written: number): boolean {
   return last >= 0 && (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
+/**
+ * Node's own per-encoding Buffer methods, which `write`/`toString` call after normalising their arguments
+ * (about 0.1 µs a call on a miss). Not in Node's documentation, so each is used only where present, with
+ * the documented call as the fallback; the offsets passed are always in range (checked by the reader).
+ */
+interface NodeBufferOps {
+  base64urlWrite?(text: string, offset: number, length: number): number;
+  latin1Write?(text: string, offset: number, length: number): number;
+  utf8Slice?(start: number, end: number): string;
+}
+const ops = Buffer.prototype as NodeBufferOps;
+/** Whether this runtime's Buffer has all three (Node does; the reader falls back to `write`/`toString` elsewhere). */
+export const DIRECT_BUFFER_OPS =
+  typeof ops.base64urlWrite === "function" &&
+  typeof ops.latin1Write === "function" &&
+  typeof ops.utf8Slice === "function";
+
 /** At most this many cached views per region (token lengths from one IdP take a handful of values). */
 const MAX_VIEWS = 64;
 
@@ -68,7 +85,11 @@ const MAX_VIEWS = 64;
  * const jws = reader.read(token, ["RS256"]);
  * verifyJwsSignature("RS256", key, jws.signingInput, jws.signature);
  */
-export function createJwsReader(maxBytes: number): JwsReader {
+export function createJwsReader(
+  maxBytes: number,
+  /** Use Node's per-encoding methods (tests pass false to run the fallback). */
+  direct = DIRECT_BUFFER_OPS,
+): JwsReader {
   let buffer: Buffer | undefined;
   const inputViews = new Map<number, Buffer>();
   const signatureViews = new Map<number, Buffer>();
@@ -92,19 +113,28 @@ export function createJwsReader(maxBytes: number): JwsReader {
       const payloadB64 = token.slice(first + 1, second);
       const signatureB64 = token.slice(second + 1);
       const signatureAt = maxBytes;
-      const signatureLength = b.write(signatureB64, signatureAt, maxBytes, "base64url");
+      const fast = b as Buffer & Required<NodeBufferOps>;
+      const signatureLength = direct
+        ? fast.base64urlWrite(signatureB64, signatureAt, maxBytes)
+        : b.write(signatureB64, signatureAt, maxBytes, "base64url");
       const payloadAt = signatureAt + signatureLength;
-      const payloadLength = b.write(payloadB64, payloadAt, 2 * maxBytes + 4 - payloadAt, "base64url");
+      const payloadRoom = 2 * maxBytes + 4 - payloadAt;
+      const payloadLength = direct
+        ? fast.base64urlWrite(payloadB64, payloadAt, payloadRoom)
+        : b.write(payloadB64, payloadAt, payloadRoom, "base64url");
       // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing. First: every character
       // ASCII (one native count over the whole token; the header already passed that rule).
       if (Buffer.byteLength(token, "utf8") !== token.length) throw notCanonicalBase64Url();
       if (!isCanonicalBase64Url(payloadB64, payloadLength)) throw notCanonicalBase64Url();
       if (!isCanonicalBase64Url(signatureB64, signatureLength)) throw notCanonicalBase64Url();
       if (signatureLength === 0) throw new EnforcerError(ReasonCode.SignatureInvalid, "signature is missing");
-      const payloadText = b.toString("utf8", payloadAt, payloadAt + payloadLength);
+      const payloadText = direct
+        ? fast.utf8Slice(payloadAt, payloadAt + payloadLength)
+        : b.toString("utf8", payloadAt, payloadAt + payloadLength);
       // Both segments are now known to be pure base64url (ASCII), and the header's text is the one it was
       // decoded from, so the Latin-1 write is the token's exact bytes.
-      b.write(token, 0, second, "latin1");
+      if (direct) fast.latin1Write(token, 0, second);
+      else b.write(token, 0, second, "latin1");
       return {
         header,
         payloadText,
