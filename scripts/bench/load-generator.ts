@@ -14,6 +14,8 @@ export interface LoadOptions {
   durationMs: number;
   /** Prebuilt raw requests, used round-robin across all connections. */
   requests: Buffer[];
+  /** A response header (lower case) whose value sorts the latencies into `byTag`. */
+  tagHeader?: string;
 }
 
 export interface LoadResult {
@@ -24,6 +26,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   firstStatus: number;
+  /** Latencies (ms) by the value of `tagHeader`, when one was given. */
+  byTag?: Map<string, number[]>;
 }
 
 /** Builds raw request bytes: `POST path` with a JSON body and the given headers. */
@@ -57,6 +61,12 @@ function responseLength(buf: Buffer): number {
 /** Runs the load and returns throughput and latency of the measured period (warm-up excluded). */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
+  const byTag = opts.tagHeader === undefined ? undefined : new Map<string, number[]>();
+  const tagPattern = opts.tagHeader === undefined ? undefined : new RegExp(`\r\n${opts.tagHeader}: *([^\r]*)`, "i");
+  const tagOf = (response: Buffer): string => {
+    const headerEnd = response.indexOf(HEADER_END);
+    return tagPattern?.exec(response.toString("latin1", 0, headerEnd))?.[1] ?? "";
+  };
   let next = 0;
   let non2xx = 0;
   let socketErrors = 0;
@@ -84,10 +94,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           if (length === -1) return;
           const status = Number(buf.toString("latin1", 9, 12));
           if (firstStatus === 0) firstStatus = status;
+          const tag = byTag ? tagOf(buf) : "";
           buf = length === buf.length ? undefined : buf.subarray(length);
           const done = performance.now();
           if (sentAt >= measureFrom && done <= stopAt) {
             latencies.push(done - sentAt);
+            if (byTag) {
+              const list = byTag.get(tag);
+              if (list) list.push(done - sentAt);
+              else byTag.set(tag, [done - sentAt]);
+            }
             if (status < 200 || status > 299) non2xx++;
           }
           if (done >= stopAt) {
@@ -116,5 +132,6 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     firstStatus,
+    ...(byTag ? { byTag } : {}),
   };
 }

@@ -19,6 +19,7 @@ import { buildRequest, runLoad } from "./load-generator";
 import { lineReader, listeningPort } from "./server-process";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
 import { benchCall } from "./telemetry-call";
+import { type SlicedOverhead, type SliceRow, type SliceServer, slicedOverhead } from "./telemetry-enforcer-slices";
 
 /** One measure in the three modes (medians of the samples) and telemetry's paired overhead (on vs off). */
 export interface ModeMeasure {
@@ -49,14 +50,23 @@ export interface HttpOverhead {
   processCpu: ModeMeasure;
   /** Where the "on" client sent from (worker, or event-loop when the worker could not start). */
   onThread: string;
+  /**
+   * The same comparisons in slices of a tenth of a second under one continuous load (see
+   * telemetry-enforcer-slices.ts): telemetry on against off (CPU at eight connections, median latency at
+   * one), and the calibration, off plus 1 µs of busy work per request against off.
+   */
+  sliced: {
+    on: SlicedOverhead;
+    calibration: SlicedOverhead;
+    parts: Record<"seam" | "metrics" | "client", SlicedOverhead>;
+  };
   /** Load average (1 min) at the start and the end of the run: other work on this machine. */
   loadAverage: [number, number];
 }
 
-interface ModeServer {
-  port: number;
-  /** Switches the served mode (bare, off, on); resolves once switched. */
-  mode(mode: Mode): Promise<void>;
+interface ModeServer extends SliceServer {
+  /** Switches the served mode (bare, off, on, loop, off+1us); resolves once switched. */
+  mode(mode: string): Promise<void>;
   /** The server's own CPU time so far, µs: whole process and main thread, and the on client's thread. */
   cpu(): Promise<{ process: number; main: number; thread: string }>;
   stop(): void;
@@ -79,6 +89,10 @@ async function startServer(env: Record<string, string>): Promise<ModeServer> {
     port,
     mode: async (mode) => {
       await ask(`mode ${mode}`);
+    },
+    slices: async (a, b, sliceMs, count) => {
+      const line = await ask(`slices ${a} ${b} ${sliceMs} ${count}`);
+      return JSON.parse(line.slice(line.indexOf(" ") + 1)) as SliceRow[];
     },
     cpu: async () => {
       const [, total, main, , , thread] = (await ask("stats")).split(" ");
@@ -143,6 +157,16 @@ export async function benchEnforcerOverHttp(
       }
     }
   }
+  const sliceMs = Number(process.env.BENCH_TELEMETRY_SLICE_MS ?? 20);
+  const count = Number(process.env.BENCH_TELEMETRY_SLICES ?? 800);
+  const call: Parameters<typeof buildRequest> = ["/mcp", headers, body];
+  const against = (mode: string, latency = false) =>
+    slicedOverhead(servers, call, "off", mode, { sliceMs, count, connections: 8, latency });
+  const sliced = {
+    on: await against("on", true),
+    calibration: await against("off+1us"),
+    parts: { seam: await against("seam"), metrics: await against("metrics"), client: await against("client") },
+  };
   for (const s of servers) s.stop();
   collector.stop();
   await jwks.close();
@@ -168,11 +192,12 @@ export async function benchEnforcerOverHttp(
     cpu: measure("cpu"),
     processCpu: measure("proc"),
     onThread,
+    sliced,
     loadAverage: [loadBefore, loadavg()[0] as number],
   };
 }
 
 if (process.argv[1]?.endsWith("telemetry-enforcer-http.ts")) {
-  console.log(await benchEnforcerOverHttp());
+  console.dir(await benchEnforcerOverHttp(), { depth: 5 });
   process.exit(0);
 }

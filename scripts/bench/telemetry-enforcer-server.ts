@@ -45,9 +45,20 @@ const client = (offload: "auto" | "event-loop") =>
     offload,
   });
 const clients = { on: client("auto"), loop: client("event-loop") };
+/** The slice a response was served in (see `slices`), so the load generator can sort latencies by mode. */
+let slice = -1;
 const reply = (_req: unknown, res: ServerResponse) => {
-  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(REPLY) });
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(REPLY),
+    "x-bench-slice": slice,
+  });
   res.end(REPLY);
+};
+/** A known cost, to check that the sliced measure sees what it should: about 1 µs of busy work per request. */
+const spin = (us: number) => {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until);
 };
 const adapter = (sink?: ReturnType<typeof fanOutSink>): Handler =>
   createNodeHandler(createEnforcer({ policy, sink }), reply, { baseUrl: "https://mcp.example.com" });
@@ -61,11 +72,61 @@ const handlers: Record<string, Handler> = {
     });
   },
   off: adapter(),
+  // `off` plus 1 µs of event-loop work per request: the calibration of the sliced measure.
+  "off+1us": (() => {
+    const off = adapter();
+    return (req: IncomingMessage, res: ServerResponse) => {
+      spin(1);
+      off(req, res);
+    };
+  })(),
   on: adapter(fanOutSink(createEnforcerMetrics({ telemetry: clients.on }), clients.on)),
+  // Parts of `on`, to see where its cost goes: the sink seam alone (the decision record and its two clock
+  // readings, handed to a sink that does nothing with it), the metrics alone, the network client alone.
+  seam: adapter({ emit: () => {}, decision: () => {} }),
+  metrics: adapter(createEnforcerMetrics()),
+  client: adapter(clients.on),
   loop: adapter(fanOutSink(createEnforcerMetrics({ telemetry: clients.loop }), clients.loop)),
 };
 let mode = "off";
-const server = createServer((req, res) => (handlers[mode] as Handler)(req, res));
+let served = 0;
+const server = createServer((req, res) => {
+  served++;
+  (handlers[mode] as Handler)(req, res);
+});
+
+/**
+ * Alternates two modes every `sliceMs` for `count` slices in ABBA order (a b b a a b …) under whatever
+ * load is running, and reads the main thread's and the process's CPU time and the requests served at
+ * every switch: slices a tenth of a second apart see the same machine, where rounds seconds apart do not.
+ */
+async function runSlices(a: string, b: string, sliceMs: number, count: number): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  let last = { main: mainThreadCpuUs() ?? Number.NaN, process: processCpuUs(), served, at: performance.now() };
+  const started = performance.now();
+  for (let i = 0; i < count; i++) {
+    mode = (i & 3) === 0 || (i & 3) === 3 ? a : b;
+    slice = i;
+    // A timer per slice, aimed at the slice's planned end so late timers do not accumulate.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + (i + 1) * sliceMs - performance.now())));
+    const now = { main: mainThreadCpuUs() ?? Number.NaN, process: processCpuUs(), served, at: performance.now() };
+    rows.push({
+      mode,
+      requests: now.served - last.served,
+      mainUs: now.main - last.main,
+      processUs: now.process - last.process,
+      ms: now.at - last.at,
+    });
+    last = now;
+  }
+  slice = -1;
+  return rows;
+}
+
+function processCpuUs(): number {
+  const cpu = process.cpuUsage();
+  return cpu.user + cpu.system;
+}
 server.listen(0, "127.0.0.1", () => console.log(`LISTENING ${(server.address() as AddressInfo).port}`));
 createInterface({ input: process.stdin }).on("line", async (line) => {
   const [command, arg] = line.trim().split(" ");
@@ -73,6 +134,12 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
     if ((mode === "on" || mode === "loop") && arg !== mode) await clients[mode].flush();
     mode = arg;
     console.log(`MODE ${mode}`);
+  } else if (command === "slices") {
+    const [, a, b, sliceMs, count] = line.trim().split(" ");
+    if (!a || !b || !handlers[a] || !handlers[b]) return;
+    const rows = await runSlices(a, b, Number(sliceMs), Number(count));
+    if (clients.on) await clients.on.flush();
+    console.log(`SLICES ${JSON.stringify(rows)}`);
   } else if (command === "stats") {
     const cpu = process.cpuUsage();
     const main = mainThreadCpuUs() ?? Number.NaN;
