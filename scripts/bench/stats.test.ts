@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abbaOverheadPct, bootstrapMedianInterval, median } from "./stats";
+import { abbaDifference, abbaOverheadPct, bootstrapMedianInterval, median } from "./stats";
 
 describe("bench statistics", () => {
   it("median takes the upper middle", () => {
@@ -34,5 +34,17 @@ describe("bench statistics", () => {
     expect(th).toBeGreaterThanOrEqual(median(tight));
     expect(wh - wl).toBeGreaterThan(th - tl);
     expect(bootstrapMedianInterval(wide)).toEqual([wl, wh]);
+  });
+
+  it("abbaDifference: an added cost in ns, the second mode of a round paying for the first's garbage cancelled", () => {
+    // Mode b costs 200 more; whichever mode runs second in a round pays 300 extra (an order effect).
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < 20; r++) {
+      const aFirst = r % 2 === 0;
+      a.push(1500 + (aFirst ? 0 : 300));
+      b.push(1700 + (aFirst ? 300 : 0));
+    }
+    expect(abbaDifference(b, a)).toEqual({ ns: 200, low: 200, high: 200 });
   });
 });

@@ -58,6 +58,8 @@ export interface HttpOverhead {
   sliced: {
     on: SlicedOverhead;
     calibration: SlicedOverhead;
+    /** `off` against an identical second `off`: what the measure finds where there is nothing. */
+    same: SlicedOverhead;
     parts: Record<"seam" | "metrics" | "client", SlicedOverhead>;
   };
   /** Load average (1 min) at the start and the end of the run: other work on this machine. */
@@ -165,6 +167,7 @@ export async function benchEnforcerOverHttp(
   const sliced = {
     on: await against("on", true),
     calibration: await against("off+1us"),
+    same: await against("off2"),
     parts: { seam: await against("seam"), metrics: await against("metrics"), client: await against("client") },
   };
   for (const s of servers) s.stop();

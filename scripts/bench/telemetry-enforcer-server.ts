@@ -72,6 +72,8 @@ const handlers: Record<string, Handler> = {
     });
   },
   off: adapter(),
+  // A second, identical `off`: the sliced measure's A/A check (it must find nothing).
+  off2: adapter(),
   // `off` plus 1 µs of event-loop work per request: the calibration of the sliced measure.
   "off+1us": (() => {
     const off = adapter();

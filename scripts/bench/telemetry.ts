@@ -19,6 +19,7 @@ import { availableParallelism } from "node:os";
 import type { Overhead } from "./stats";
 import { benchEnforcerOverhead, type EnforcerOverhead } from "./telemetry-enforcer";
 import { benchEnforcerOverHttp, type HttpOverhead, type ModeMeasure } from "./telemetry-enforcer-http";
+import { benchTelemetryParts, TELEMETRY_PARTS, type TelemetryParts } from "./telemetry-parts";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,9 +83,10 @@ function table(head: string[], rows: string[][]): string {
 process.stderr.write("enforcer latency, telemetry off vs on (HTTP, then in-process)…\n");
 const http: HttpOverhead | undefined = skipEnforcer ? undefined : await benchEnforcerOverHttp();
 const overhead: EnforcerOverhead | undefined = skipEnforcer ? undefined : await benchEnforcerOverhead();
+const parts: TelemetryParts | undefined = skipEnforcer ? undefined : await benchTelemetryParts();
 const results: BackendResult[] = [];
 for (const backend of backends) results.push(await runBackend(backend));
-writeFileSync("data/bench-telemetry-results.json", JSON.stringify({ http, overhead, results }, null, 2));
+writeFileSync("data/bench-telemetry-results.json", JSON.stringify({ http, overhead, parts, results }, null, 2));
 
 const added = (o: Overhead) => `${signed(o.pct)}% (${signed(o.low)} … ${signed(o.high)})`;
 if (http && overhead) {
@@ -161,6 +163,12 @@ if (http && overhead) {
           return [label, us(o.cpuA, o.cpuB, o.cpu), added(o.processCpu), ""];
         }),
         [
+          "A/A: off vs a second, identical off (what the measure finds where there is nothing)",
+          us(http.sliced.same.cpuA, http.sliced.same.cpuB, http.sliced.same.cpu),
+          added(http.sliced.same.processCpu),
+          "",
+        ],
+        [
           "calibration: off + 1 µs of busy work vs off",
           `${us(calibration.cpuA, calibration.cpuB, calibration.cpu)} (≈ ${ms((calibration.cpuA * calibration.cpu.pct) / 100)} µs found)`,
           added(calibration.processCpu),
@@ -172,6 +180,35 @@ if (http && overhead) {
   console.log(
     `(${fmt(on.slices)} slices of ${fmt(on.sliceMs)} ms per comparison over ${http.processes} server processes; µs are medians over the slices of each mode, the % the median of the ABBA blocks with its 90% bootstrap interval; the calibration shows what a known cost of about 1.1 µs per request (1 µs of busy work and its clock readings) looks like in this measure. The interval is within one run: on this machine a fresh pair of processes moved the figure by about ±2 points)`,
   );
+  if (parts) {
+    const label = {
+      seam: "the decision record alone (its two clock readings, a sink that does nothing)",
+      metrics: "the metrics sink (with the record)",
+      client: "the network client (with the record)",
+      on: "telemetry on (metrics + client, as shipped)",
+    } as const;
+    console.log(
+      `\n## Telemetry's own work per request, in process: authorizeParts on a verified-token cache hit, compiled as it ships (${fmt(parts.rounds)} ABBA rounds of ${fmt(parts.perRound)} per mode; main-thread CPU)\n`,
+    );
+    console.log(
+      table(
+        [
+          "part",
+          "added per request",
+          `share of the event loop's CPU per request over HTTP (off, in slices: ${ms(on.cpuA)} µs)`,
+        ],
+        TELEMETRY_PARTS.map((p) => {
+          const a = parts.added[p];
+          return [
+            label[p],
+            `${signed(a.ns).replace(/\.0$/, "")} ns (${fmt(a.low)} … ${fmt(a.high)})`,
+            `${((a.ns / 1000 / on.cpuA) * 100).toFixed(1)}%`,
+          ];
+        }),
+      ),
+    );
+    console.log(`(the decision itself, without telemetry: ${fmt(parts.offNs)} ns of main-thread CPU)`);
+  }
 }
 
 const columns = results.flatMap((r) => r.overview.map((o) => ({ label: `${r.dialect} ${fmt(o.events)}`, o })));
