@@ -51,7 +51,7 @@ export interface HttpOverhead {
   /** Where the "on" client sent from (worker, or event-loop when the worker could not start). */
   onThread: string;
   /**
-   * The same comparisons in slices of a tenth of a second under one continuous load (see
+   * The same comparisons in slices of 20 ms (by default) under one continuous load (see
    * telemetry-enforcer-slices.ts): telemetry on against off (CPU at eight connections, median latency at
    * one), and the calibration, off plus 1 µs of busy work per request against off.
    */

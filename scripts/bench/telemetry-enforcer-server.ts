@@ -1,19 +1,24 @@
 /**
- * The HTTP server of the telemetry latency bench, run as a child process: one process serves all four
- * modes, switched between measurement rounds, so the comparison is free of process-to-process
+ * The HTTP server of the telemetry latency bench, run as a child process: one process serves every mode,
+ * switched between measurement rounds or slices, so the comparison is free of process-to-process
  * differences (JIT decisions, memory layout, which CPU caches it got), which on these machines are as
  * large as the effect measured (±2-3 %).
- *   bare  no enforcer (the body is still read and parsed, as the MCP server would)
- *   off   the enforcer's Node adapter in front of a fixed JSON-RPC reply, no telemetry
- *   on    the same with metrics + the network client shipping to BENCH_COLLECTOR_URL, as it ships: on a
- *         host with more than one core the client builds, gzips and sends its batches in a worker thread
- *   loop  the same, with the client forced onto the event loop (`offload: "event-loop"`, the one-core path)
+ *   bare     no enforcer (the body is still read and parsed, as the MCP server would)
+ *   off      the enforcer's Node adapter in front of a fixed JSON-RPC reply, no telemetry
+ *   off2     a second, identical `off` (the A/A check of the sliced measure)
+ *   off+1us  `off` plus 1 µs of busy work per request (the calibration: a known cost)
+ *   on       `off` with metrics + the network client shipping to BENCH_COLLECTOR_URL, as it ships: on a
+ *            host with more than one core the client builds, gzips and sends its batches in a worker thread
+ *   loop     the same, with the client forced onto the event loop (`offload: "event-loop"`, the one-core path)
+ *   seam, metrics, client   the parts of `on` alone (see `handlers`)
  * The enforcer runs as plain JavaScript from BENCH_ENFORCER_DIR (compile.ts: as it ships, and the worker
  * thread needs a .js file). Usage: `telemetry-enforcer-server.ts`; env BENCH_JWKS_URI (the policy is the
  * test policy: its issuer and audience), BENCH_COLLECTOR_URL, BENCH_ENFORCER_DIR. Prints
- * `LISTENING <port>`. Reads commands on stdin: `mode <bare|off|on|loop>` → `MODE <mode>` once switched
- * (leaving a telemetry mode, its client's queue is flushed first, so no round pays for the shipping of
- * another); `stats` → `STATS <process cpu µs> <main-thread cpu µs> <events sent> <dropped> <thread>`.
+ * `LISTENING <port>`. Reads commands on stdin: `mode <mode>` → `MODE <mode>` once switched (leaving a
+ * telemetry mode, its client's queue is flushed first, so no round pays for the shipping of another);
+ * `slices <a> <b> <ms> <count>` → `SLICES <json rows>` (see `runSlices`; `[]` for an unknown mode);
+ * `stats` → `STATS <process cpu µs> <main-thread cpu µs> <events sent> <dropped> <thread>`.
+ * Every response carries `x-bench-slice` (the slice it was served in, -1 outside slices).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,7 +105,8 @@ const server = createServer((req, res) => {
 /**
  * Alternates two modes every `sliceMs` for `count` slices in ABBA order (a b b a a b …) under whatever
  * load is running, and reads the main thread's and the process's CPU time and the requests served at
- * every switch: slices a tenth of a second apart see the same machine, where rounds seconds apart do not.
+ * every switch: slices a fiftieth of a second apart (20 ms by default) see the same machine, where rounds
+ * seconds apart do not.
  */
 async function runSlices(a: string, b: string, sliceMs: number, count: number): Promise<unknown[]> {
   const rows: unknown[] = [];
@@ -133,14 +139,18 @@ server.listen(0, "127.0.0.1", () => console.log(`LISTENING ${(server.address() a
 createInterface({ input: process.stdin }).on("line", async (line) => {
   const [command, arg] = line.trim().split(" ");
   if (command === "mode" && arg && handlers[arg]) {
-    if ((mode === "on" || mode === "loop") && arg !== mode) await clients[mode].flush();
+    const leaving = mode === "on" || mode === "client" ? clients.on : mode === "loop" ? clients.loop : undefined;
+    if (leaving && arg !== mode) await leaving.flush();
     mode = arg;
     console.log(`MODE ${mode}`);
   } else if (command === "slices") {
     const [, a, b, sliceMs, count] = line.trim().split(" ");
-    if (!a || !b || !handlers[a] || !handlers[b]) return;
+    if (!a || !b || !handlers[a] || !handlers[b]) {
+      console.log("SLICES []");
+      return;
+    }
     const rows = await runSlices(a, b, Number(sliceMs), Number(count));
-    if (clients.on) await clients.on.flush();
+    await clients.on.flush();
     console.log(`SLICES ${JSON.stringify(rows)}`);
   } else if (command === "stats") {
     const cpu = process.cpuUsage();

@@ -3,10 +3,11 @@
  * modes every `sliceMs` (a b b a a b b a …, see `runSlices` in telemetry-enforcer-server.ts) and reads its
  * CPU time and the requests served at every switch. On these VMs the speed of the machine moves by up to
  * ±25 % from one third of a second to the next, so rounds a second or more apart (telemetry-enforcer-http.ts)
- * give intervals wider than the effect; slices a tenth of a second apart see the same machine. Every four
+ * give intervals wider than the effect; slices a fiftieth of a second apart see the same machine. Every four
  * slices form one ABBA block, whose ratio is the overhead of one mode over the other; the median of the
  * blocks and its bootstrap interval are reported, as for the rounds. A calibration run against a mode with a
- * known cost (1 µs of busy work per request) shows the measure finds what it should.
+ * known cost (1 µs of busy work per request) shows the measure finds what it should, and an A/A run (two
+ * identical modes) that it finds nothing where there is nothing.
  */
 import { buildRequest, runLoad } from "./load-generator";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
@@ -102,6 +103,7 @@ export async function slicedOverhead(
     });
     await new Promise((resolve) => setTimeout(resolve, lead));
     const rows = await server.slices(a, b, opts.sliceMs, opts.count);
+    if (rows.length !== opts.count) throw new Error(`slices ${a}/${b}: the server measured ${rows.length} slices`);
     const result = await load;
     if (result.non2xx || result.socketErrors)
       throw new Error(`slices ${a}/${b}: ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`);
