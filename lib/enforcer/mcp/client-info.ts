@@ -35,12 +35,52 @@ function clean(value: unknown, max: number): string | undefined {
  * const bounds = createClientInfoBounds(); bounds.read(resourceUri, rpc) // { name: "raw-test", version: "0.0.1" }
  */
 export interface ClientInfoBounds {
-  read(resource: string, rpc: JsonRpcInfo): ClientInfo | undefined;
+  /** The bounded client info (shared between requests of one client: read it, never change it). */
+  read(resource: string, rpc: JsonRpcInfo): Readonly<ClientInfo> | undefined;
+}
+
+/** Raw name/version pairs remembered per enforcer, with what they became (see {@link createClientInfoBounds}). */
+const RECENT_PAIRS = 8;
+
+interface RecentPair {
+  resource: string;
+  name: string;
+  version: string | undefined;
+  info: Readonly<ClientInfo> | undefined;
 }
 
 /** Creates the per-enforcer cardinality bound. @example const bounds = createClientInfoBounds(); */
 export function createClientInfoBounds(): ClientInfoBounds {
   const seen = new Map<string, Set<string>>();
+  // A 2026-07-28 client sends the same clientInfo on every request: the last few raw pairs and their outcome
+  // skip the cleaning (two regular-expression passes and a code-point copy each, ≈0.5 µs per request). Only
+  // string pairs are kept, compared by value; the outcome of a pair cannot change until `seen` is cleared,
+  // which clears these too. Replaced round robin, so a caller inventing names only evicts.
+  let recent: RecentPair[] = [];
+  let next = 0;
+
+  function bounded(resource: string, rawName: unknown, rawVersion: unknown): ClientInfo | undefined {
+    const name = clean(rawName, MAX_NAME);
+    if (name === undefined) return undefined;
+    const version = clean(rawVersion, MAX_VERSION);
+    let pairs = seen.get(resource);
+    if (!pairs) {
+      if (seen.size >= MAX_RESOURCES) {
+        seen.clear();
+        recent = [];
+        next = 0;
+      }
+      pairs = new Set();
+      seen.set(resource, pairs);
+    }
+    const key = `${name}\u0000${version ?? ""}`;
+    if (!pairs.has(key)) {
+      if (pairs.size >= MAX_CLIENTS_PER_RESOURCE) return { name: "(other)" };
+      pairs.add(key);
+    }
+    return version === undefined ? { name } : { name, version };
+  }
+
   return {
     read(resource, rpc) {
       const raw =
@@ -49,21 +89,18 @@ export function createClientInfoBounds(): ClientInfoBounds {
           ? (rpc.message.params as { clientInfo?: unknown } | undefined)?.clientInfo
           : undefined);
       if (raw === null || typeof raw !== "object") return undefined;
-      const name = clean((raw as { name?: unknown }).name, MAX_NAME);
-      if (name === undefined) return undefined;
-      const version = clean((raw as { version?: unknown }).version, MAX_VERSION);
-      let pairs = seen.get(resource);
-      if (!pairs) {
-        if (seen.size >= MAX_RESOURCES) seen.clear();
-        pairs = new Set();
-        seen.set(resource, pairs);
+      const rawName = (raw as { name?: unknown }).name;
+      const rawVersion = (raw as { version?: unknown }).version;
+      if (typeof rawName !== "string" || (rawVersion !== undefined && typeof rawVersion !== "string"))
+        return bounded(resource, rawName, rawVersion);
+      for (const r of recent) {
+        if (r.name === rawName && r.version === rawVersion && r.resource === resource) return r.info;
       }
-      const key = `${name}\u0000${version ?? ""}`;
-      if (!pairs.has(key)) {
-        if (pairs.size >= MAX_CLIENTS_PER_RESOURCE) return { name: "(other)" };
-        pairs.add(key);
-      }
-      return version === undefined ? { name } : { name, version };
+      const made = bounded(resource, rawName, rawVersion);
+      const info = made && Object.freeze(made);
+      recent[next] = { resource, name: rawName, version: rawVersion, info };
+      next = (next + 1) % RECENT_PAIRS;
+      return info;
     },
   };
 }

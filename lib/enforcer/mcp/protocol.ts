@@ -91,6 +91,10 @@ export function observeResult(
 }
 
 /** The bounded client info of a request, for telemetry. @example clientInfoOf(state, policy, rpc)?.name */
-export function clientInfoOf(state: ProtocolState, policy: EnforcerPolicy, rpc: JsonRpcInfo): ClientInfo | undefined {
+export function clientInfoOf(
+  state: ProtocolState,
+  policy: EnforcerPolicy,
+  rpc: JsonRpcInfo,
+): Readonly<ClientInfo> | undefined {
   return state.clients.read(policy.resource.uri, rpc);
 }
