@@ -66,7 +66,7 @@ export interface HttpOverhead {
   loadAverage: [number, number];
 }
 
-interface ModeServer extends SliceServer {
+export interface ModeServer extends SliceServer {
   /** Switches the served mode (bare, off, on, loop, off+1us); resolves once switched. */
   mode(mode: string): Promise<void>;
   /** The server's own CPU time so far, µs: whole process and main thread, and the on client's thread. */
@@ -77,7 +77,8 @@ interface ModeServer extends SliceServer {
 type Mode = "bare" | "off" | "on" | "loop";
 const byMode = (): Record<Mode, number[]> => ({ bare: [], off: [], on: [], loop: [] });
 
-async function startServer(env: Record<string, string>): Promise<ModeServer> {
+/** Starts one bench server (telemetry-enforcer-server.ts) with `env`. @example const s = await startServer({ BENCH_ENFORCER_DIR: dir }); */
+export async function startServer(env: Record<string, string>): Promise<ModeServer> {
   const args = ["--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
   const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
   const nextLine = lineReader(child);

@@ -13,7 +13,8 @@
  *   seam, metrics, client   the parts of `on` alone (see `handlers`)
  * The enforcer runs as plain JavaScript from BENCH_ENFORCER_DIR (compile.ts: as it ships, and the worker
  * thread needs a .js file). Usage: `telemetry-enforcer-server.ts`; env BENCH_JWKS_URI (the policy is the
- * test policy: its issuer and audience), BENCH_COLLECTOR_URL, BENCH_ENFORCER_DIR. Prints
+ * test policy: its issuer and audience), BENCH_COLLECTOR_URL, BENCH_ENFORCER_DIR, and BENCH_BASELINE_DIR for a
+ * second build whose modes are named `base:off`, `base:on`, … (telemetry-ab.ts). Prints
  * `LISTENING <port>`. Reads commands on stdin: `mode <mode>` → `MODE <mode>` once switched (leaving a
  * telemetry mode, its client's queue is flushed first, so no round pays for the shipping of another);
  * `slices <a> <b> <ms> <count>` → `SLICES <json rows>` (see `runSlices`; `[]` for an unknown mode);
@@ -32,24 +33,10 @@ import type * as Metrics from "../../lib/enforcer/telemetry/metrics";
 import { testPolicy } from "../../lib/enforcer/test-utils/policy";
 import { mainThreadCpuUs } from "./thread-cpu";
 
-const dir = process.env.BENCH_ENFORCER_DIR ?? "";
-const load = <T>(file: string) => import(pathToFileURL(join(dir, "lib", "enforcer", file)).href) as Promise<T>;
-const { createNodeHandler } = await load<typeof NodeHttp>("adapters/node-http.js");
-const { createEnforcer } = await load<typeof Core>("enforcer.js");
-const { createTelemetryClient, fanOutSink } = await load<typeof Client>("telemetry/client.js");
-const { createEnforcerMetrics } = await load<typeof Metrics>("telemetry/metrics.js");
-
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type TelemetryClient = ReturnType<typeof Client.createTelemetryClient>;
 const REPLY = '{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"hi"}]}}';
 const policy = testPolicy(process.env.BENCH_JWKS_URI ?? "");
-const client = (offload: "auto" | "event-loop") =>
-  createTelemetryClient({
-    url: process.env.BENCH_COLLECTOR_URL ?? "",
-    credential: "pcl_bench",
-    instance: { id: `bench-${offload}` },
-    offload,
-  });
-const clients = { on: client("auto"), loop: client("event-loop") };
 /** The slice a response was served in (see `slices`), so the load generator can sort latencies by mode. */
 let slice = -1;
 const reply = (_req: unknown, res: ServerResponse) => {
@@ -65,8 +52,64 @@ const spin = (us: number) => {
   const until = performance.now() + us / 1000;
   while (performance.now() < until);
 };
-const adapter = (sink?: ReturnType<typeof fanOutSink>): Handler =>
-  createNodeHandler(createEnforcer({ policy, sink }), reply, { baseUrl: "https://mcp.example.com" });
+
+/**
+ * The modes of one build of the enforcer (compiled to `dir`), their names prefixed with `prefix`, and the
+ * telemetry client each telemetry mode ships through (flushed when the server leaves that mode).
+ */
+async function modesOf(
+  dir: string,
+  prefix: string,
+): Promise<{ handlers: Record<string, Handler>; clientOf: Record<string, TelemetryClient> }> {
+  const load = <T>(file: string) => import(pathToFileURL(join(dir, "lib", "enforcer", file)).href) as Promise<T>;
+  const { createNodeHandler } = await load<typeof NodeHttp>("adapters/node-http.js");
+  const { createEnforcer } = await load<typeof Core>("enforcer.js");
+  const { createTelemetryClient, fanOutSink } = await load<typeof Client>("telemetry/client.js");
+  const { createEnforcerMetrics } = await load<typeof Metrics>("telemetry/metrics.js");
+  const client = (offload: "auto" | "event-loop") =>
+    createTelemetryClient({
+      url: process.env.BENCH_COLLECTOR_URL ?? "",
+      credential: "pcl_bench",
+      instance: { id: `bench-${prefix}${offload}` },
+      offload,
+    });
+  const on = client("auto");
+  const loop = client("event-loop");
+  const adapter = (sink?: ReturnType<typeof fanOutSink>): Handler =>
+    createNodeHandler(createEnforcer({ policy, sink }), reply, { baseUrl: "https://mcp.example.com" });
+  const modes: Record<string, Handler> = {
+    off: adapter(),
+    // A second, identical `off`: the sliced measure's A/A check (it must find nothing).
+    off2: adapter(),
+    // `off` plus 1 µs of event-loop work per request: the calibration of the sliced measure.
+    "off+1us": (() => {
+      const off = adapter();
+      return (req: IncomingMessage, res: ServerResponse) => {
+        spin(1);
+        off(req, res);
+      };
+    })(),
+    on: adapter(fanOutSink(createEnforcerMetrics({ telemetry: on }), on)),
+    // Parts of `on`, to see where its cost goes: the sink seam alone (the decision record and its two clock
+    // readings, handed to a sink that does nothing with it), the metrics alone, the network client alone.
+    seam: adapter({ emit: () => {}, decision: () => {} }),
+    metrics: adapter(createEnforcerMetrics()),
+    client: adapter(on),
+    loop: adapter(fanOutSink(createEnforcerMetrics({ telemetry: loop }), loop)),
+  };
+  return {
+    handlers: Object.fromEntries(Object.entries(modes).map(([name, h]) => [prefix + name, h])),
+    clientOf: { [`${prefix}on`]: on, [`${prefix}client`]: on, [`${prefix}loop`]: loop },
+  };
+}
+
+// A second build (telemetry-ab.ts: the enforcer at another commit), its modes named `base:on`, `base:off`, …;
+// BENCH_BASELINE_FIRST loads it first (telemetry-ab.ts alternates the order over its processes).
+const dirs: [string, string][] = [[process.env.BENCH_ENFORCER_DIR ?? "", ""]];
+if (process.env.BENCH_BASELINE_DIR) dirs.push([process.env.BENCH_BASELINE_DIR, "base:"]);
+if (process.env.BENCH_BASELINE_FIRST) dirs.reverse();
+const builds: Awaited<ReturnType<typeof modesOf>>[] = [];
+for (const [dir, prefix] of dirs) builds.push(await modesOf(dir, prefix));
 const handlers: Record<string, Handler> = {
   bare: (req, res) => {
     const chunks: Buffer[] = [];
@@ -76,25 +119,10 @@ const handlers: Record<string, Handler> = {
       reply(req, res);
     });
   },
-  off: adapter(),
-  // A second, identical `off`: the sliced measure's A/A check (it must find nothing).
-  off2: adapter(),
-  // `off` plus 1 µs of event-loop work per request: the calibration of the sliced measure.
-  "off+1us": (() => {
-    const off = adapter();
-    return (req: IncomingMessage, res: ServerResponse) => {
-      spin(1);
-      off(req, res);
-    };
-  })(),
-  on: adapter(fanOutSink(createEnforcerMetrics({ telemetry: clients.on }), clients.on)),
-  // Parts of `on`, to see where its cost goes: the sink seam alone (the decision record and its two clock
-  // readings, handed to a sink that does nothing with it), the metrics alone, the network client alone.
-  seam: adapter({ emit: () => {}, decision: () => {} }),
-  metrics: adapter(createEnforcerMetrics()),
-  client: adapter(clients.on),
-  loop: adapter(fanOutSink(createEnforcerMetrics({ telemetry: clients.loop }), clients.loop)),
+  ...Object.assign({}, ...builds.map((b) => b.handlers)),
 };
+const clientOf: Record<string, TelemetryClient> = Object.assign({}, ...builds.map((b) => b.clientOf));
+const clients = [...new Set(Object.values(clientOf))];
 let mode = "off";
 let served = 0;
 const server = createServer((req, res) => {
@@ -139,7 +167,7 @@ server.listen(0, "127.0.0.1", () => console.log(`LISTENING ${(server.address() a
 createInterface({ input: process.stdin }).on("line", async (line) => {
   const [command, arg] = line.trim().split(" ");
   if (command === "mode" && arg && handlers[arg]) {
-    const leaving = mode === "on" || mode === "client" ? clients.on : mode === "loop" ? clients.loop : undefined;
+    const leaving = clientOf[mode];
     if (leaving && arg !== mode) await leaving.flush();
     mode = arg;
     console.log(`MODE ${mode}`);
@@ -150,15 +178,15 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
       return;
     }
     const rows = await runSlices(a, b, Number(sliceMs), Number(count));
-    await clients.on.flush();
+    for (const c of clients) await c.flush();
     console.log(`SLICES ${JSON.stringify(rows)}`);
   } else if (command === "stats") {
     const cpu = process.cpuUsage();
     const main = mainThreadCpuUs() ?? Number.NaN;
-    const s = clients.on.stats();
-    console.log(
-      `STATS ${cpu.user + cpu.system} ${main} ${s.sent + clients.loop.stats().sent} ${s.dropped} ${s.thread}`,
-    );
+    const s = (clientOf.on as TelemetryClient).stats();
+    const sent = clients.reduce((sum, c) => sum + c.stats().sent, 0);
+    const dropped = clients.reduce((sum, c) => sum + c.stats().dropped, 0);
+    console.log(`STATS ${cpu.user + cpu.system} ${main} ${sent} ${dropped} ${s.thread}`);
   }
 });
 // A clean exit on SIGINT, so `--cpu-prof` (BENCH_SERVER_NODE_ARGS-style profiling) writes its profile.
