@@ -52,6 +52,18 @@ describe("createClientInfoBounds: the recent pairs", () => {
     }
   });
 
+  it("never holds on to a huge raw name or version: those are cleaned again on every request", () => {
+    const bounds = createClientInfoBounds();
+    const huge = { name: `agent${"x".repeat(10_000)}`, version: "1" };
+    const first = bounds.read(R, request(huge));
+    const again = bounds.read(R, request(huge));
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(first?.name).toHaveLength(64);
+    const longVersion = { name: "agent", version: "9".repeat(300) };
+    expect(bounds.read(R, request(longVersion))).not.toBe(bounds.read(R, request(longVersion)));
+  });
+
   it("keeps the cardinality bound when remembered clients come back between new ones", () => {
     const bounds = createClientInfoBounds();
     const names = new Set<string>();

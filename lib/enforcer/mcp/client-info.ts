@@ -41,6 +41,8 @@ export interface ClientInfoBounds {
 
 /** Raw name/version pairs remembered per enforcer, with what they became (see {@link createClientInfoBounds}). */
 const RECENT_PAIRS = 8;
+/** Longest raw name or version remembered (UTF-16 units; longer ones are cleaned every time). */
+const MAX_REMEMBERED = 256;
 
 interface RecentPair {
   resource: string;
@@ -54,8 +56,9 @@ export function createClientInfoBounds(): ClientInfoBounds {
   const seen = new Map<string, Set<string>>();
   // A 2026-07-28 client sends the same clientInfo on every request: the last few raw pairs and their outcome
   // skip the cleaning (two regular-expression passes and a code-point copy each, ≈0.5 µs per request). Only
-  // string pairs are kept, compared by value; the outcome of a pair cannot change until `seen` is cleared,
-  // which clears these too. Replaced round robin, so a caller inventing names only evicts.
+  // string pairs of at most MAX_REMEMBERED units are kept, compared by value; the outcome of a pair cannot
+  // change until `seen` is cleared, which clears these too. Replaced round robin, so a caller inventing names
+  // only evicts.
   let recent: RecentPair[] = [];
   let next = 0;
 
@@ -91,7 +94,12 @@ export function createClientInfoBounds(): ClientInfoBounds {
       if (raw === null || typeof raw !== "object") return undefined;
       const rawName = (raw as { name?: unknown }).name;
       const rawVersion = (raw as { version?: unknown }).version;
-      if (typeof rawName !== "string" || (rawVersion !== undefined && typeof rawVersion !== "string"))
+      // Only short strings are remembered: a caller sending huge names cannot make the enforcer hold on to them.
+      if (
+        typeof rawName !== "string" ||
+        rawName.length > MAX_REMEMBERED ||
+        (rawVersion !== undefined && (typeof rawVersion !== "string" || rawVersion.length > MAX_REMEMBERED))
+      )
         return bounded(resource, rawName, rawVersion);
       for (const r of recent) {
         if (r.name === rawName && r.version === rawVersion && r.resource === resource) return r.info;
