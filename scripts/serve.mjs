@@ -69,6 +69,9 @@ const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) =
 });
 server.headersTimeout = ms("HTTP_HEADERS_TIMEOUT_MS", 10_000);
 server.requestTimeout = ms("HTTP_REQUEST_TIMEOUT_MS", 30_000);
+// Idle keep-alive connections stay open longer than clients and proxies reuse them (Node's default of 5 s lets a
+// client send its next request on a socket the server is closing at that moment: ECONNRESET, not retried).
+server.keepAliveTimeout = ms("HTTP_KEEP_ALIVE_TIMEOUT_MS", 65_000);
 server.listen(port, hostname, () => {
   console.log(`Portcullis: listening on ${hostname}:${port}${dev ? " (development)" : ""}`);
 });
