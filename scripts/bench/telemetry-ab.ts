@@ -22,7 +22,7 @@ import { compileForBench } from "./compile";
 import { benchCall } from "./telemetry-call";
 import { startServer } from "./telemetry-enforcer-http";
 import { slicedOverhead } from "./telemetry-enforcer-slices";
-import { table } from "./telemetry-report";
+import { added, signed, table } from "./telemetry-report";
 
 const { values: args, positionals } = parseArgs({
   options: { modes: { type: "string", default: "on,seam,metrics,client" } },
@@ -62,7 +62,6 @@ const env = {
 const servers = [await startServer(env), await startServer({ ...env, BENCH_BASELINE_FIRST: "1" })];
 const rows: string[][] = [];
 const changes = new Map<string, number>();
-const pct = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)}%`;
 try {
   for (const mode of modes) {
     const o = await slicedOverhead(servers, ["/mcp", headers, body], `base:${mode}`, mode, {
@@ -75,8 +74,8 @@ try {
     rows.push([
       mode === "off" ? "off (A/A: no telemetry in either; the request path outside telemetry)" : mode,
       `${o.cpuA.toFixed(2)} → ${o.cpuB.toFixed(2)} µs`,
-      `${pct(o.cpu.pct)} (${pct(o.cpu.low)} … ${pct(o.cpu.high)})`,
-      `${pct(o.processCpu.pct)} (${pct(o.processCpu.low)} … ${pct(o.processCpu.high)})`,
+      added(o.cpu),
+      added(o.processCpu),
     ]);
   }
 } finally {
@@ -88,7 +87,7 @@ console.log(
   `\n## The working tree against ${ref} (${sha}), same processes, slices of ${sliceMs} ms (${count} per process and mode, 2 processes)\n`,
 );
 const aa = changes.get("off") ?? 0;
-for (const row of rows.slice(0, -1)) row.push(pct((changes.get(row[0] as string) ?? 0) - aa));
+for (const row of rows.slice(0, -1)) row.push(`${signed((changes.get(row[0] as string) ?? 0) - aa)}%`);
 console.log(
   table(
     [
