@@ -48,12 +48,16 @@ export interface Overhead {
  * the block instead of splitting the ratios into two groups; the median of the block ratios, minus one,
  * with its bootstrap interval. Samples must be in round order, one pair per round.
  *
+ * A block with a missing sample (NaN: a slice in which no response arrived, say) is left out: sorted
+ * among numbers, a NaN would scramble the median and its interval (a median outside its own interval).
+ *
  * @example abbaOverheadPct([102, 104], [100, 100]) // → { pct: 3, low: 3, high: 3 }
  */
 export function abbaOverheadPct(on: readonly number[], off: readonly number[]): Overhead {
   const ratios: number[] = [];
   for (let i = 0; i + 1 < on.length && i + 1 < off.length; i += 2) {
-    ratios.push(((on[i] as number) + (on[i + 1] as number)) / ((off[i] as number) + (off[i + 1] as number)));
+    const ratio = ((on[i] as number) + (on[i + 1] as number)) / ((off[i] as number) + (off[i + 1] as number));
+    if (Number.isFinite(ratio)) ratios.push(ratio);
   }
   if (ratios.length === 0) return { pct: 0, low: 0, high: 0 };
   const [low, high] = bootstrapMedianInterval(ratios);
@@ -69,7 +73,8 @@ export function abbaOverheadPct(on: readonly number[], off: readonly number[]): 
 export function abbaDifference(b: readonly number[], a: readonly number[]): { ns: number; low: number; high: number } {
   const blocks: number[] = [];
   for (let i = 0; i + 1 < a.length && i + 1 < b.length; i += 2) {
-    blocks.push(((b[i] as number) + (b[i + 1] as number) - (a[i] as number) - (a[i + 1] as number)) / 2);
+    const block = ((b[i] as number) + (b[i + 1] as number) - (a[i] as number) - (a[i + 1] as number)) / 2;
+    if (Number.isFinite(block)) blocks.push(block); // a missing sample: see abbaOverheadPct
   }
   const [low, high] = bootstrapMedianInterval(blocks);
   return { ns: Math.round(median(blocks)), low: Math.round(low), high: Math.round(high) };
