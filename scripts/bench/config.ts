@@ -12,23 +12,30 @@
  * ratio p95(N)/p95(first) beside the absolutes; `--backend postgres --replicas 2` runs two control-plane
  * processes sharing a fresh PostgreSQL database (`portcullis_bench_config`), clients spread across them
  * (client i on replica i mod 2; publishes go to replica 0, so replica 1's waiters are woken by LISTEN/NOTIFY).
- * The clients run in this process, the control planes in their own.
+ * The control planes run in their own processes, and so do the clients: one fleet process per core by default
+ * (config-fleet.ts; `--client-processes N`), the enforcer compiled as it ships. A real fleet checks its bundles on
+ * as many hosts as it has enforcers; simulated on one core, every enforcer's ES256 checks, schema check and
+ * cache file wait behind all the others' (0.6-0.7 ms each here), and that queue, not the control plane, set
+ * the p95 at 200 and more (`--client-processes 1` measures it that way).
  *
  * Each fleet size first gets --warmup publishes (default 3) that are not measured: a fleet just started in one
  * process is slower for its first few publishes (per-round p95 at 200 clients fell from ≈185 ms in the first round
  * to ≈130 ms by the fourth), and a real fleet is long-running, so the steady state is what is measured.
  * Flags: --clients 20[,200,…] --rounds 10 --warmup 3 --port 3190 --timeout 900 --backend sqlite|postgres --replicas 1|2
+ *        --client-processes N (default: the number of cores)
  *        --cache-dir DIR (the clients' cache files; default /dev/shm when writable, see cacheRoot)
  *        [--url … --email … --password …]
  */
+import { fork } from "node:child_process";
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JSONWebKeySet } from "jose";
-import { type ConfigClient, createConfigClient } from "../../lib/enforcer/config/client.js";
 import { createPostgresDatabase } from "./bench-db.js";
+import { compileForBench } from "./compile.js";
 import { adminApi, type ControlPlane, signIn, startControlPlane } from "./config-control-plane.js";
+import type { FleetClientSpec, FromFleet, ToFleet } from "./config-fleet.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -40,11 +47,21 @@ const { values: args } = parseArgs({
     backend: { type: "string", default: "sqlite" },
     replicas: { type: "string", default: "1" },
     "cache-dir": { type: "string" },
+    "client-processes": { type: "string", default: String(availableParallelism()) },
     url: { type: "string" },
     email: { type: "string" },
     password: { type: "string" },
   },
 });
+// The clients run the enforcer compiled as it ships (compile.ts), not through tsx, whose transform wraps every
+// closure in a `__name()` call and would charge that to the client's per-publish work.
+const compiled = compileForBench(
+  process.cwd(),
+  join(process.cwd(), "node_modules", ".cache", "portcullis-bench-config"),
+);
+const CLIENT_PROCESSES = Number(args["client-processes"]);
+if (!Number.isInteger(CLIENT_PROCESSES) || CLIENT_PROCESSES < 1)
+  throw new Error("--client-processes takes a whole number ≥ 1");
 const SIZES = args.clients.split(",").map(Number);
 const ROUNDS = Number(args.rounds);
 const WARMUP = Number(args.warmup);
@@ -93,7 +110,7 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 
 interface SizeResult {
   clients: number;
-  /** CPU this process (the clients: fetch, ES256 checks, schema, cache file) spent per publish, median. */
+  /** CPU the fleet processes (the clients: fetch, ES256 checks, schema, cache file) spent per publish, median. */
   clientCpuMsPerPublish: number;
   /** CPU the control plane's processes (all replicas) spent per publish, median. */
   serverCpuMsPerPublish: number;
@@ -101,10 +118,53 @@ interface SizeResult {
   allClientsAppliedMs: { median: number; p95: number; max: number };
 }
 
+/** One process of the simulated fleet (config-fleet.ts), and its answers awaited by kind. */
+interface Fleet {
+  ask<T extends FromFleet["t"]>(message: ToFleet, answer: T): Promise<Extract<FromFleet, { t: T }>>;
+  kill(): void;
+}
+
+/**
+ * Forks one fleet process. `onApplied` gets each client's publish → applied latency as it is reported.
+ * A fleet process that dies ends the bench (its clients' results would be missing).
+ */
+function startFleet(onApplied: (i: number, ms: number) => void): Fleet {
+  const child = fork(join("scripts", "bench", "config-fleet.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_ENFORCER_DIR: compiled },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const waiting = new Map<string, ((m: FromFleet) => void)[]>();
+  let stopping = false;
+  child.on("message", (m: FromFleet) => {
+    if (m.t === "applied") for (const [i, ms] of m.applied) onApplied(i, ms);
+    else if (m.t === "rejected") console.error(`client ${m.i} rejected a bundle: ${m.message}`);
+    else waiting.get(m.t)?.shift()?.(m);
+  });
+  child.on("exit", (code) => {
+    if (stopping) return;
+    console.error(`bench:config: a fleet process exited (code ${code})`);
+    process.exit(2);
+  });
+  return {
+    ask: (message, answer) =>
+      new Promise((resolve) => {
+        const list = waiting.get(answer) ?? [];
+        list.push(resolve as (m: FromFleet) => void);
+        waiting.set(answer, list);
+        child.send(message);
+      }),
+    kill: () => {
+      stopping = true;
+      child.kill();
+    },
+  };
+}
+
 const planes: ControlPlane[] = [];
-const clients: ConfigClient[] = [];
+const fleets: Fleet[] = [];
 const stopAll = () => {
-  for (const c of clients.splice(0)) c.stop();
+  for (const f of fleets.splice(0)) f.kill();
   for (const p of planes) p.stop();
 };
 const timer = setTimeout(() => {
@@ -145,6 +205,12 @@ try {
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const secrets: string[] = [];
   const results: SizeResult[] = [];
+  let round: Map<number, number> | undefined;
+  for (let f = 0; f < CLIENT_PROCESSES; f++) fleets.push(startFleet((i, ms) => round?.set(i, ms)));
+  const fleetCpuMs = async () => {
+    const answers = await Promise.all(fleets.map((f) => f.ask({ t: "cpu" }, "cpu")));
+    return answers.reduce((sum, a) => sum + a.us, 0) / 1000;
+  };
 
   for (const size of SIZES) {
     while (secrets.length < size) {
@@ -155,24 +221,24 @@ try {
       );
       for (const { secret } of await Promise.all(batch)) secrets.push(secret);
     }
-    let round: Map<number, number> | undefined;
+    round = undefined;
+    // Client i talks to replica i mod replicas and runs in fleet process i mod processes.
+    const specs: FleetClientSpec[][] = fleets.map(() => []);
     for (let i = 0; i < size; i++) {
-      const plane = planes[i % planes.length] as ControlPlane;
-      clients.push(
-        createConfigClient({
-          url: plane.url,
-          credential: secrets[i] as string,
-          jwks,
-          resourceId: resource.id,
-          cacheFile: join(dir, `client-${size}-${i}.jws`),
-          onUpdate: (bundle) => round?.set(i, Date.now() - Date.parse(bundle.publishedAt)),
-          onReject: (r) => console.error(`client ${i} rejected a bundle: ${r.code} ${r.message}`),
-        }),
-      );
+      specs[i % fleets.length]?.push({
+        i,
+        url: (planes[i % planes.length] as ControlPlane).url,
+        credential: secrets[i] as string,
+        cacheFile: join(dir, `client-${size}-${i}.jws`),
+      });
     }
-    await Promise.all(clients.map((c) => c.start()));
+    await Promise.all(
+      fleets.map((f, k) =>
+        f.ask({ t: "start", jwks, resourceId: resource.id, clients: specs[k] as FleetClientSpec[] }, "started"),
+      ),
+    );
     console.log(
-      `bench:config: ${size} clients on ${planes.length} replica(s); ${WARMUP} warm-up publishes, then ${ROUNDS} measured`,
+      `bench:config: ${size} clients on ${planes.length} replica(s), in ${fleets.length} client process(es); ${WARMUP} warm-up publishes, then ${ROUNDS} measured`,
     );
     const latencies: number[] = [];
     const clientCpu: number[] = [];
@@ -187,8 +253,8 @@ try {
         tools: [{ name: `bench-${size}-${r + WARMUP}` }],
         unlistedTools: "deny",
       });
+      const cpuBefore = await fleetCpuMs();
       round = new Map();
-      const cpuBefore = process.cpuUsage();
       const serverBefore = planeCpu();
       const { version } = await api<{ version: { version: number } }>(
         "POST",
@@ -197,16 +263,21 @@ try {
       );
       const current = round;
       await until(() => current.size === size, 30_000, `round ${r} of ${size} clients`);
-      if (!clients.every((c) => c.current()?.version === version.version)) throw new Error(`round ${r}: wrong version`);
+      const cpuAfter = await fleetCpuMs();
+      const serverAfter = planeCpu();
+      const versions = (await Promise.all(fleets.map((f) => f.ask({ t: "versions" }, "versions")))).flatMap(
+        (a) => a.versions,
+      );
+      if (versions.length !== size || !versions.every((v) => v === version.version))
+        throw new Error(`round ${r}: wrong version`);
       if (r < 0) continue; // a warm-up publish: applied and checked, not measured
       const values = [...current.values()];
       latencies.push(...values);
       roundMax.push(Math.max(...values));
-      const cpu = process.cpuUsage(cpuBefore);
-      clientCpu.push(Math.round((cpu.user + cpu.system) / 1000));
-      serverCpu.push(planeCpu() - serverBefore);
+      clientCpu.push(Math.round(cpuAfter - cpuBefore));
+      serverCpu.push(serverAfter - serverBefore);
     }
-    for (const c of clients.splice(0)) c.stop();
+    await Promise.all(fleets.map((f) => f.ask({ t: "stop" }, "stopped")));
     const all = [...latencies].sort((a, b) => a - b);
     const worst = [...roundMax].sort((a, b) => a - b);
     const result: SizeResult = {

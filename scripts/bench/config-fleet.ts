@@ -1,0 +1,82 @@
+/**
+ * A share of bench:config's simulated fleet, in a process of its own (config.ts forks one per core by
+ * default): the real config clients of the enforcer, compiled as it ships (BENCH_ENFORCER_DIR, compile.ts),
+ * driven over Node's IPC channel. Each client's latency (applied, this process's clock − the bundle's
+ * `publishedAt`) is taken in its `onUpdate`, as config.ts did in process, and reported in one message per
+ * event-loop turn, so the reporting costs the clients next in line as little as possible.
+ *
+ * Messages in: `start` (the clients to run), `cpu`, `versions`, `stop`; out: `started`, `applied`, `cpu`,
+ * `versions`, `stopped`, `rejected`.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { JSONWebKeySet } from "jose";
+import type * as ConfigClientModule from "../../lib/enforcer/config/client.js";
+import type { ConfigClient } from "../../lib/enforcer/config/client.js";
+
+/** One simulated enforcer: its index in the fleet, its control plane and credential, its cache file. */
+export interface FleetClientSpec {
+  i: number;
+  url: string;
+  credential: string;
+  cacheFile: string;
+}
+
+export type ToFleet =
+  | { t: "start"; jwks: JSONWebKeySet; resourceId: string; clients: FleetClientSpec[] }
+  | { t: "cpu" }
+  | { t: "versions" }
+  | { t: "stop" };
+
+export type FromFleet =
+  | { t: "started" }
+  | { t: "applied"; applied: [i: number, ms: number][] }
+  | { t: "cpu"; us: number }
+  | { t: "versions"; versions: (number | undefined)[] }
+  | { t: "stopped" }
+  | { t: "rejected"; i: number; message: string };
+
+const dir = process.env.BENCH_ENFORCER_DIR;
+if (!dir || !process.send)
+  throw new Error("config-fleet.ts is forked by config.ts (BENCH_ENFORCER_DIR, an IPC channel)");
+const { createConfigClient } = (await import(
+  pathToFileURL(join(dir, "lib", "enforcer", "config", "client.js")).href
+)) as typeof ConfigClientModule;
+
+const send = (message: FromFleet) => process.send?.(message);
+let clients: ConfigClient[] = [];
+let pending: [number, number][] = [];
+const flush = () => {
+  send({ t: "applied", applied: pending });
+  pending = [];
+};
+
+process.on("message", async (message: ToFleet) => {
+  if (message.t === "start") {
+    clients = message.clients.map((spec) =>
+      createConfigClient({
+        url: spec.url,
+        credential: spec.credential,
+        jwks: message.jwks,
+        resourceId: message.resourceId,
+        cacheFile: spec.cacheFile,
+        onUpdate: (bundle) => {
+          if (pending.length === 0) setImmediate(flush);
+          pending.push([spec.i, Date.now() - Date.parse(bundle.publishedAt)]);
+        },
+        onReject: (r) => send({ t: "rejected", i: spec.i, message: `${r.code} ${r.message}` }),
+      }),
+    );
+    await Promise.all(clients.map((c) => c.start()));
+    send({ t: "started" });
+  } else if (message.t === "cpu") {
+    const cpu = process.cpuUsage();
+    send({ t: "cpu", us: cpu.user + cpu.system });
+  } else if (message.t === "versions") {
+    send({ t: "versions", versions: clients.map((c) => c.current()?.version) });
+  } else if (message.t === "stop") {
+    for (const c of clients.splice(0)) c.stop();
+    send({ t: "stopped" });
+  }
+});
+process.on("disconnect", () => process.exit(0));
