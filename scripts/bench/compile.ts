@@ -11,7 +11,9 @@ import { dirname, join, relative } from "node:path";
 import ts from "typescript";
 
 /** The module and the bench files that run measured code; nothing else of the repo is compiled. */
-const BENCH_FILES = ["bench-server.ts", "bench-keys.ts", "micro.ts"].map((f) => join("scripts", "bench", f));
+const BENCH_FILES = ["bench-server.ts", "bench-keys.ts", "micro.ts", "stats.ts"].map((f) =>
+  join("scripts", "bench", f),
+);
 const SKIP_DIRS = new Set(["examples", "testdata", "test-utils"]);
 
 function listTs(dir: string): string[] {

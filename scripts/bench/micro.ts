@@ -8,6 +8,7 @@ import { createVerifier } from "fast-jwt";
 import { jwtVerify } from "jose";
 import { createTokenValidator } from "../../lib/enforcer/token/validator.js";
 import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from "./bench-keys.js";
+import { bootstrapMedianInterval, median } from "./stats.js";
 
 export interface MicroResult {
   name: string;
@@ -53,10 +54,33 @@ export interface RatioInterval {
   max: number;
 }
 
+/** A ratio's median over ABBA blocks with its 90 % bootstrap interval. */
+export interface BlockRatio {
+  median: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * The same three cases interleaved finely: blocks of `blockSize` checks (a few ms each) in ABC, CBA, …
+ * order, each block's CPU time read around it; two consecutive passes form one ABBA block, whose ratio
+ * is the sum of one case's two blocks over the other's. Blocks milliseconds apart see the same machine,
+ * where rounds a second apart do not (this VM's speed moves by ±15-25 % from one second to the next).
+ */
+export interface BlockComparison {
+  blocks: number;
+  blockSize: number;
+  oursVsRaw: BlockRatio;
+  fastVsRaw: BlockRatio;
+  oursVsFast: BlockRatio;
+}
+
 /** What `runMicro` returns: one row per case, plus the head-to-head ratios of the interleaved rounds. */
 export interface MicroReport {
   results: MicroResult[];
   rounds: number;
+  /** The head-to-head in fine blocks (the verdict's measure). */
+  fine: BlockComparison;
   /** Portcullis validator (misses) ÷ raw `crypto.verify`, per round. */
   oursVsRaw: RatioInterval;
   /** fast-jwt ÷ raw `crypto.verify`, per round. */
@@ -81,6 +105,53 @@ function combine(name: string, rounds: MicroResult[]): MicroResult {
   };
 }
 
+/** CPU µs (this process, every thread) of `n` calls of a synchronous `fn` from index `start`. */
+function blockCpuUs(fn: (i: number) => unknown, start: number, n: number): number {
+  const before = process.cpuUsage();
+  for (let k = 0; k < n; k++) {
+    if (fn(start + k) instanceof Promise) throw new Error("a fine block needs synchronous checks");
+  }
+  const used = process.cpuUsage(before);
+  return used.user + used.system;
+}
+
+/**
+ * Runs the compared cases in fine ABBA blocks for about `durationMs` (see {@link BlockComparison}); every
+ * case checks the same tokens in a pass. `faster ÷ slower` is read as in the rounds: the first case's
+ * CPU over the second's.
+ */
+function interleavedBlocks(
+  compared: [string, (i: number) => unknown][],
+  blockSize: number,
+  durationMs: number,
+): BlockComparison {
+  const cpu: number[][] = compared.map(() => []);
+  const stopAt = performance.now() + durationMs;
+  let start = 0;
+  for (let pass = 0; performance.now() < stopAt || pass % 2 === 1; pass++) {
+    const order = pass % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+    for (const k of order)
+      cpu[k]?.push(blockCpuUs((compared[k] as [string, (i: number) => unknown])[1], start, blockSize));
+    start += blockSize;
+  }
+  const ratio = (num: number, den: number): BlockRatio => {
+    const a = cpu[num] as number[];
+    const b = cpu[den] as number[];
+    const blocks: number[] = [];
+    for (let j = 0; j + 1 < a.length; j += 2)
+      blocks.push(((a[j] as number) + (a[j + 1] as number)) / ((b[j] as number) + (b[j + 1] as number)));
+    const [low, high] = bootstrapMedianInterval(blocks);
+    return { median: median(blocks), low, high };
+  };
+  return {
+    blocks: Math.floor((cpu[0]?.length ?? 0) / 2),
+    blockSize,
+    oursVsRaw: ratio(0, 2),
+    fastVsRaw: ratio(0, 1),
+    oursVsFast: ratio(1, 2),
+  };
+}
+
 /**
  * Raw `crypto.verify`, fast-jwt and Portcullis's validator are the three cases compared head to head, so
  * they run in `rounds` interleaved rounds in ABBA order (A B C, C B A, …): drift of the machine during
@@ -93,6 +164,7 @@ export async function runMicro(
   jwksUri: string,
   durationMs: number,
   rounds = 6,
+  fine = { blockSize: 200, durationMs: 15_000 },
 ): Promise<MicroReport> {
   const n = tokens.length;
   const parts = tokens.map((t) => {
@@ -131,6 +203,7 @@ export async function runMicro(
       perCase[k]?.push(await measure(name, fn, roundMs));
     }
   }
+  const fineReport = interleavedBlocks(compared, fine.blockSize, fine.durationMs);
   const us = (k: number, r: number) => perCase[k]?.[r]?.usPerOp ?? Number.NaN;
   const idx = [...Array(rounds).keys()];
   const [rawRow, fastRow, oursRow] = compared.map(([name], k) => combine(name, perCase[k] ?? []));
@@ -147,6 +220,7 @@ export async function runMicro(
   return {
     results: [rawRow, joseRow, fastRow, oursRow, hitRow] as MicroResult[],
     rounds,
+    fine: fineReport,
     oursVsRaw: interval(idx.map((r) => us(0, r) / us(2, r))),
     fastVsRaw: interval(idx.map((r) => us(0, r) / us(1, r))),
     oursVsFast: interval(idx.map((r) => us(1, r) / us(2, r))),
