@@ -3,9 +3,11 @@
  * `npm install` prints no warning a newcomer must wonder about. npm warns EBADENGINE for every installed
  * package whose own `engines.node` excludes the running Node, and prints an "install scripts not yet
  * covered" notice for every package with an install script that `allowScripts` does not name; both are
- * read here from the committed lock, so a dependency bump that brings either back fails this test.
+ * read here from the committed lock, so a dependency bump that brings either back fails this test. The
+ * engine and platform rules are npm's own (`npm-install-checks`, the package npm calls for them).
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import semver from "semver";
@@ -20,23 +22,31 @@ interface LockedPackage {
   engines?: { node?: string } | string[];
   os?: string[];
   cpu?: string[];
+  libc?: string[];
   hasInstallScript?: boolean;
 }
+/** npm's checks: each throws (EBADENGINE, EBADPLATFORM) where npm warns or skips the package. */
+const npmChecks = createRequire(import.meta.url)("npm-install-checks") as {
+  checkEngine(target: LockedPackage, npmVersion: string | null, nodeVersion: string): void;
+  checkPlatform(target: LockedPackage): void;
+};
 const lock = JSON.parse(readFileSync(resolve(root, "package-lock.json"), "utf8")) as {
   packages: Record<string, LockedPackage>;
 };
 
-/** npm's own rule for `os`/`cpu` lists: a `!name` entry excludes, plain entries allow only themselves. */
-function admits(list: string[] | undefined, value: string): boolean {
-  if (!list || list.length === 0) return true;
-  if (list.includes(`!${value}`)) return false;
-  const allowed = list.filter((v) => !v.startsWith("!"));
-  return allowed.length === 0 || allowed.includes(value);
+/** Whether `check` passes (npm's checks throw instead of answering). */
+function passes(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** The locked packages npm installs on this platform (a platform binary for another OS or CPU is skipped). */
+/** The locked packages npm installs on this platform (a platform binary for another OS, CPU or libc is skipped). */
 const installed = Object.entries(lock.packages).filter(
-  ([path, p]) => path !== "" && admits(p.os, process.platform) && admits(p.cpu, process.arch),
+  ([path, p]) => path !== "" && passes(() => npmChecks.checkPlatform(p)),
 );
 
 /** The package's name from its lock path (`node_modules/a/node_modules/@b/c` → `@b/c`). */
@@ -54,9 +64,8 @@ describe("a clean first install", () => {
     // The Node these machines and CI run must be one the project declares.
     expect(semver.satisfies(process.version, pkg.engines.node)).toBe(true);
     const refused = installed
-      .map(([path, p]) => ({ name: nameOf(path), range: Array.isArray(p.engines) ? undefined : p.engines?.node }))
-      .filter((p) => p.range !== undefined && !semver.satisfies(oldest as string, p.range))
-      .map((p) => `${p.name} wants node ${p.range}`);
+      .filter(([, p]) => !passes(() => npmChecks.checkEngine(p, null, oldest as string)))
+      .map(([path, p]) => `${nameOf(path)} wants node ${Array.isArray(p.engines) ? p.engines : p.engines?.node}`);
     expect(refused).toEqual([]);
   });
 
