@@ -8,7 +8,7 @@ import { createVerifier } from "fast-jwt";
 import { jwtVerify } from "jose";
 import { createTokenValidator } from "../../lib/enforcer/token/validator.js";
 import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from "./bench-keys.js";
-import { bootstrapMedianInterval, median } from "./stats.js";
+import { abbaOverheadPct } from "./stats.js";
 
 export interface MicroResult {
   name: string;
@@ -134,14 +134,10 @@ function interleavedBlocks(
       cpu[k]?.push(blockCpuUs((compared[k] as [string, (i: number) => unknown])[1], start, blockSize));
     start += blockSize;
   }
+  // Two consecutive passes are one ABBA block: stats.ts's block ratio, its median and interval (in %, to 0.1).
   const ratio = (num: number, den: number): BlockRatio => {
-    const a = cpu[num] as number[];
-    const b = cpu[den] as number[];
-    const blocks: number[] = [];
-    for (let j = 0; j + 1 < a.length; j += 2)
-      blocks.push(((a[j] as number) + (a[j + 1] as number)) / ((b[j] as number) + (b[j + 1] as number)));
-    const [low, high] = bootstrapMedianInterval(blocks);
-    return { median: median(blocks), low, high };
+    const { pct, low, high } = abbaOverheadPct(cpu[num] as number[], cpu[den] as number[]);
+    return { median: 1 + pct / 100, low: 1 + low / 100, high: 1 + high / 100 };
   };
   return {
     blocks: Math.floor((cpu[0]?.length ?? 0) / 2),
