@@ -1,7 +1,7 @@
 /**
  * A share of bench:config's simulated fleet, in a process of its own (config.ts forks one per core by
- * default): the real config clients of the enforcer, compiled as it ships (BENCH_ENFORCER_DIR, compile.ts),
- * driven over Node's IPC channel. Each client's latency (applied, this process's clock − the bundle's
+ * default, through config-fleet.ts): the real config clients of the enforcer, compiled as it ships
+ * (BENCH_ENFORCER_DIR, compile.ts), driven over Node's IPC channel. Each client's latency (applied, this process's clock − the bundle's
  * `publishedAt`) is taken in its `onUpdate`, as config.ts did in process, and reported in one message per
  * event-loop turn, so the reporting costs the clients next in line as little as possible.
  *
@@ -10,35 +10,13 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { JSONWebKeySet } from "jose";
 import type * as ConfigClientModule from "../../lib/enforcer/config/client.js";
 import type { ConfigClient } from "../../lib/enforcer/config/client.js";
-
-/** One simulated enforcer: its index in the fleet, its control plane and credential, its cache file. */
-export interface FleetClientSpec {
-  i: number;
-  url: string;
-  credential: string;
-  cacheFile: string;
-}
-
-export type ToFleet =
-  | { t: "start"; jwks: JSONWebKeySet; resourceId: string; clients: FleetClientSpec[] }
-  | { t: "cpu" }
-  | { t: "versions" }
-  | { t: "stop" };
-
-export type FromFleet =
-  | { t: "started" }
-  | { t: "applied"; applied: [i: number, ms: number][] }
-  | { t: "cpu"; us: number }
-  | { t: "versions"; versions: (number | undefined)[] }
-  | { t: "stopped" }
-  | { t: "rejected"; i: number; message: string };
+import type { FromFleet, ToFleet } from "./config-fleet.js";
 
 const dir = process.env.BENCH_ENFORCER_DIR;
 if (!dir || !process.send)
-  throw new Error("config-fleet.ts is forked by config.ts (BENCH_ENFORCER_DIR, an IPC channel)");
+  throw new Error("config-fleet-process.ts is forked by config-fleet.ts (BENCH_ENFORCER_DIR, an IPC channel)");
 const { createConfigClient } = (await import(
   pathToFileURL(join(dir, "lib", "enforcer", "config", "client.js")).href
 )) as typeof ConfigClientModule;

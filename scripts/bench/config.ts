@@ -13,7 +13,7 @@
  * processes sharing a fresh PostgreSQL database (`portcullis_bench_config`), clients spread across them
  * (client i on replica i mod 2; publishes go to replica 0, so replica 1's waiters are woken by LISTEN/NOTIFY).
  * The control planes run in their own processes, and so do the clients: one fleet process per core by default
- * (config-fleet.ts; `--client-processes N`), the enforcer compiled as it ships. A real fleet checks its bundles on
+ * (config-fleet.ts, config-fleet-process.ts; `--client-processes N`), the enforcer compiled as it ships. A real fleet checks its bundles on
  * as many hosts as it has enforcers; simulated on one core, every enforcer's ES256 checks, schema check and
  * cache file wait behind all the others' (0.6-0.7 ms each here), and that queue, not the control plane, set
  * the p95 at 200 and more (`--client-processes 1` measures it that way).
@@ -26,7 +26,6 @@
  *        --cache-dir DIR (the clients' cache files; default /dev/shm when writable, see cacheRoot)
  *        [--url … --email … --password …]
  */
-import { fork } from "node:child_process";
 import { accessSync, constants as fsConstants, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +34,8 @@ import type { JSONWebKeySet } from "jose";
 import { createPostgresDatabase } from "./bench-db.js";
 import { compileForBench } from "./compile.js";
 import { adminApi, type ControlPlane, signIn, startControlPlane } from "./config-control-plane.js";
-import type { FleetClientSpec, FromFleet, ToFleet } from "./config-fleet.js";
+import { type Fleet, type FleetClientSpec, startFleet } from "./config-fleet.js";
+import { medianOf, percentile, printSweep, type SizeResult } from "./config-report.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -89,76 +89,12 @@ function cacheRoot(): string {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/** The (lower) median of unsorted values, as `percentile(…, 50)` reads it. */
-const medianOf = (values: number[]) =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-
 async function until(check: () => boolean, ms: number, what: string): Promise<void> {
   const end = Math.min(Date.now() + ms, deadline);
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
   }
-}
-
-interface SizeResult {
-  clients: number;
-  /** CPU the fleet processes (the clients: fetch, ES256 checks, schema, cache file) spent per publish, median. */
-  clientCpuMsPerPublish: number;
-  /** CPU the control plane's processes (all replicas) spent per publish, median. */
-  serverCpuMsPerPublish: number;
-  perClientMs: { median: number; p95: number; max: number };
-  allClientsAppliedMs: { median: number; p95: number; max: number };
-}
-
-/** One process of the simulated fleet (config-fleet.ts), and its answers awaited by kind. */
-interface Fleet {
-  ask<T extends FromFleet["t"]>(message: ToFleet, answer: T): Promise<Extract<FromFleet, { t: T }>>;
-  kill(): void;
-}
-
-/**
- * Forks one fleet process. `onApplied` gets each client's publish → applied latency as it is reported.
- * A fleet process that dies ends the bench (its clients' results would be missing).
- */
-function startFleet(onApplied: (i: number, ms: number) => void): Fleet {
-  const child = fork(join("scripts", "bench", "config-fleet.ts"), [], {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, BENCH_ENFORCER_DIR: compiled },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const waiting = new Map<string, ((m: FromFleet) => void)[]>();
-  let stopping = false;
-  child.on("message", (m: FromFleet) => {
-    if (m.t === "applied") for (const [i, ms] of m.applied) onApplied(i, ms);
-    else if (m.t === "rejected") console.error(`client ${m.i} rejected a bundle: ${m.message}`);
-    else waiting.get(m.t)?.shift()?.(m);
-  });
-  child.on("exit", (code) => {
-    if (stopping) return;
-    console.error(`bench:config: a fleet process exited (code ${code})`);
-    process.exit(2);
-  });
-  return {
-    ask: (message, answer) =>
-      new Promise((resolve) => {
-        const list = waiting.get(answer) ?? [];
-        list.push(resolve as (m: FromFleet) => void);
-        waiting.set(answer, list);
-        child.send(message);
-      }),
-    kill: () => {
-      stopping = true;
-      child.kill();
-    },
-  };
 }
 
 const planes: ControlPlane[] = [];
@@ -206,7 +142,7 @@ try {
   const secrets: string[] = [];
   const results: SizeResult[] = [];
   let round: Map<number, number> | undefined;
-  for (let f = 0; f < CLIENT_PROCESSES; f++) fleets.push(startFleet((i, ms) => round?.set(i, ms)));
+  for (let f = 0; f < CLIENT_PROCESSES; f++) fleets.push(startFleet(compiled, (i, ms) => round?.set(i, ms)));
   const fleetCpuMs = async () => {
     const answers = await Promise.all(fleets.map((f) => f.ask({ t: "cpu" }, "cpu")));
     return answers.reduce((sum, a) => sum + a.us, 0) / 1000;
@@ -296,39 +232,10 @@ try {
       `publish → applied, ${size} clients × ${ROUNDS} publishes: median ${result.perClientMs.median} ms, p95 ${result.perClientMs.p95} ms, max ${result.perClientMs.max} ms; whole fleet applied: median ${result.allClientsAppliedMs.median} ms, p95 ${result.allClientsAppliedMs.p95} ms`,
     );
   }
-  printSweep(results);
+  printSweep(results, args.backend, planes.length);
   console.log(
     JSON.stringify({ backend: args.backend, replicas: planes.length, rounds: ROUNDS, warmup: WARMUP, results }),
   );
 } finally {
   stopAll();
-}
-
-function printSweep(results: SizeResult[]): void {
-  const base = results[0];
-  if (!base) return;
-  const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
-  console.log(
-    `\n${args.backend}, ${planes.length} replica(s): publish → applied per client (p95) and whole fleet (p95)`,
-  );
-  console.log(
-    "| enforcers | per-client median | per-client p95 | fleet applied p95 | growth p95(N)/p95(first) | clients' own CPU per publish | control plane CPU per publish |",
-  );
-  console.log("|---|---|---|---|---|---|---|");
-  for (const r of results)
-    console.log(
-      `| ${r.clients} | ${r.perClientMs.median} ms | ${r.perClientMs.p95} ms | ${r.allClientsAppliedMs.p95} ms | ${(r.perClientMs.p95 / base.perClientMs.p95).toFixed(2)}× | ${r.clientCpuMsPerPublish} ms | ${r.serverCpuMsPerPublish} ms |`,
-    );
-  const at = (n: number) => results.find((r) => r.clients === n);
-  const r20 = at(20);
-  const r200 = at(200);
-  const r1000 = at(1000);
-  if (r20 && r200)
-    console.log(
-      `target: growth p95(200)/p95(20) ≤ 3: ${(r200.perClientMs.p95 / r20.perClientMs.p95).toFixed(2)}× ${verdict(r200.perClientMs.p95 / r20.perClientMs.p95 <= 3)}`,
-    );
-  if (r1000)
-    console.log(
-      `target: 1,000 enforcers applied with p95 < 1 s: per client ${r1000.perClientMs.p95} ms ${verdict(r1000.perClientMs.p95 < 1000)}; whole fleet ${r1000.allClientsAppliedMs.p95} ms ${verdict(r1000.allClientsAppliedMs.p95 < 1000)}`,
-    );
 }
