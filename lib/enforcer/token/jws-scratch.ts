@@ -41,15 +41,14 @@ for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
  * U+00FF as its low byte, which nothing below would see). Node's decoder skips characters outside its
  * alphabet (padding, whitespace), and every skipped character lowers the byte count below ⌊3n/4⌋ (for the
  * lengths that are possible at all: n mod 4 ≠ 1); it also reads `+` and `/` (standard alphabet) as `-`
- * and `_`, which the count cannot see, so those are looked for directly. The last character's unused bits
- * must be zero. jws-scratch.test.ts checks the two rules agree on every short string over an alphabet of
+ * and `_`, which the count cannot see, so the caller looks for those directly (once over both segments).
+ * The last character's unused bits must be zero. jws-scratch.test.ts checks the two rules agree on every short string over an alphabet of
  * all these cases.
  */
 function isCanonicalBase64Url(segment: string, written: number): boolean {
   const n = segment.length;
   const rest = n & 3;
   if (rest === 1 || written !== (n * 3) >> 2) return false;
-  if (segment.indexOf("+") !== -1 || segment.indexOf("/") !== -1) return false;
   if (rest === 0) return true;
   const last = BASE64URL_VALUE[segment.charCodeAt(n - 1)] ?? -1;
   return last >= 0 && (last & (rest === 2 ? 0x0f : 0x03)) === 0;
@@ -93,13 +92,19 @@ export function createJwsReader(
   let buffer: Buffer | undefined;
   const inputViews = new Map<number, Buffer>();
   const signatureViews = new Map<number, Buffer>();
+  let lastInput: Buffer | undefined;
+  let lastSignature: Buffer | undefined;
   const view = (views: Map<number, Buffer>, start: number, length: number, into: Buffer): Buffer => {
+    const last = views === inputViews ? lastInput : lastSignature;
+    if (last !== undefined && last.length === length) return last;
     let v = views.get(length);
     if (v === undefined) {
       if (views.size >= MAX_VIEWS) views.clear();
       v = into.subarray(start, start + length);
       views.set(length, v);
     }
+    if (views === inputViews) lastInput = v;
+    else lastSignature = v;
     return v;
   };
   const opts = { maxBytes, algorithms: [] as readonly string[] };
@@ -125,6 +130,9 @@ export function createJwsReader(
       // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing. First: every character
       // ASCII (one native count over the whole token; the header already passed that rule).
       if (Buffer.byteLength(token, "utf8") !== token.length) throw notCanonicalBase64Url();
+      // Node's decoder reads `+` and `/` (standard alphabet) as `-` and `_`; the count below cannot see them,
+      // so they are looked for directly, once over both segments (the header passed the strict rule).
+      if (token.indexOf("+", first + 1) !== -1 || token.indexOf("/", first + 1) !== -1) throw notCanonicalBase64Url();
       if (!isCanonicalBase64Url(payloadB64, payloadLength)) throw notCanonicalBase64Url();
       if (!isCanonicalBase64Url(signatureB64, signatureLength)) throw notCanonicalBase64Url();
       if (signatureLength === 0) throw new EnforcerError(ReasonCode.SignatureInvalid, "signature is missing");
