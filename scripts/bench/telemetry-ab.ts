@@ -30,7 +30,7 @@ const { values: args, positionals } = parseArgs({
 });
 const ref = positionals[0] ?? "HEAD";
 const modes = [...args.modes.split(",").filter((m) => m !== "off"), "off"];
-const known = new Set(["on", "seam", "metrics", "client", "loop", "off"]);
+const known = new Set(["on", "seam", "metrics", "copy", "client", "loop", "off"]);
 if (modes.some((m) => !known.has(m))) throw new Error(`--modes takes ${[...known].join(", ")}`);
 const sliceMs = Number(process.env.BENCH_TELEMETRY_SLICE_MS ?? 20);
 const count = Number(process.env.BENCH_TELEMETRY_SLICES ?? 800);

@@ -60,7 +60,7 @@ export interface HttpOverhead {
     calibration: SlicedOverhead;
     /** `off` against an identical second `off`: what the measure finds where there is nothing. */
     same: SlicedOverhead;
-    parts: Record<"seam" | "metrics" | "client", SlicedOverhead>;
+    parts: Record<"seam" | "metrics" | "copy" | "client", SlicedOverhead>;
   };
   /** Load average (1 min) at the start and the end of the run: other work on this machine. */
   loadAverage: [number, number];
@@ -169,7 +169,12 @@ export async function benchEnforcerOverHttp(
     on: await against("on", true),
     calibration: await against("off+1us"),
     same: await against("off2"),
-    parts: { seam: await against("seam"), metrics: await against("metrics"), client: await against("client") },
+    parts: {
+      seam: await against("seam"),
+      metrics: await against("metrics"),
+      copy: await against("copy"),
+      client: await against("client"),
+    },
   };
   for (const s of servers) s.stop();
   collector.stop();

@@ -10,7 +10,8 @@
  *   on       `off` with metrics + the network client shipping to BENCH_COLLECTOR_URL, as it ships: on a
  *            host with more than one core the client builds, gzips and sends its batches in a worker thread
  *   loop     the same, with the client forced onto the event loop (`offload: "event-loop"`, the one-core path)
- *   seam, metrics, client   the parts of `on` alone (see `handlers`)
+ *   seam, metrics, copy, client   the parts of `on` alone (see `handlers`; copy: the client's copy into its
+ *            columns with nothing sent)
  * The enforcer runs as plain JavaScript from BENCH_ENFORCER_DIR (compile.ts: as it ships, and the worker
  * thread needs a .js file). Usage: `telemetry-enforcer-server.ts`; env BENCH_JWKS_URI (the policy is the
  * test policy: its issuer and audience), BENCH_COLLECTOR_URL, BENCH_ENFORCER_DIR, and BENCH_BASELINE_DIR for a
@@ -30,7 +31,9 @@ import type * as NodeHttp from "../../lib/enforcer/adapters/node-http";
 import type * as Core from "../../lib/enforcer/enforcer";
 import type * as Client from "../../lib/enforcer/telemetry/client";
 import type * as Metrics from "../../lib/enforcer/telemetry/metrics";
+import type * as Segment from "../../lib/enforcer/telemetry/segment";
 import { testPolicy } from "../../lib/enforcer/test-utils/policy";
+import { copyOnlySink } from "./telemetry-copy-sink";
 import { mainThreadCpuUs } from "./thread-cpu";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -66,6 +69,7 @@ async function modesOf(
   const { createEnforcer } = await load<typeof Core>("enforcer.js");
   const { createTelemetryClient, fanOutSink } = await load<typeof Client>("telemetry/client.js");
   const { createEnforcerMetrics } = await load<typeof Metrics>("telemetry/metrics.js");
+  const { TelemetrySegment } = await load<typeof Segment>("telemetry/segment.js");
   const client = (offload: "auto" | "event-loop") =>
     createTelemetryClient({
       url: process.env.BENCH_COLLECTOR_URL ?? "",
@@ -94,6 +98,8 @@ async function modesOf(
     // readings, handed to a sink that does nothing with it), the metrics alone, the network client alone.
     seam: adapter({ emit: () => {}, decision: () => {} }),
     metrics: adapter(createEnforcerMetrics()),
+    // The client's copy into its columns alone: no worker, no batches, nothing sent (telemetry-copy-sink.ts).
+    copy: adapter(copyOnlySink(TelemetrySegment)),
     client: adapter(on),
     loop: adapter(fanOutSink(createEnforcerMetrics({ telemetry: loop }), loop)),
   };

@@ -2,8 +2,8 @@
  * Telemetry's own work per request, in process: `authorizeParts` on a verified-token cache hit (the request
  * path as the Node adapters call it), with the enforcer compiled as it ships (compile.ts), once without a
  * sink and once with each part of telemetry: the decision record alone (its two clock readings, handed to a
- * sink that does nothing), the metrics sink, the network client (its worker thread shipping to a loopback
- * collector), and both as shipped. The main thread's CPU time (schedstat) per request, in interleaved rounds
+ * sink that does nothing), the metrics sink, the client's copy into its columns alone (nothing sent), the
+ * network client (its worker thread shipping to a loopback collector), and both as shipped. The main thread's CPU time (schedstat) per request, in interleaved rounds
  * whose order alternates (ABBA), so drift lands on every mode alike; each part's cost is the median of the
  * per-block differences from "off", in ns, with its 90 % bootstrap interval. This is the cost of the code
  * itself: over HTTP (telemetry-enforcer-http.ts) the same work shows larger on this kind of machine.
@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import type * as Core from "../../lib/enforcer/enforcer";
 import type * as Client from "../../lib/enforcer/telemetry/client";
 import type * as Metrics from "../../lib/enforcer/telemetry/metrics";
+import type * as Segment from "../../lib/enforcer/telemetry/segment";
 import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { TEST_RESOURCE, testPolicy } from "../../lib/enforcer/test-utils/policy";
 import type { RequestParts } from "../../lib/enforcer/types";
@@ -20,9 +21,10 @@ import { startCollector } from "./collector";
 import { compileForBench } from "./compile";
 import { abbaDifference, median } from "./stats";
 import { benchCall } from "./telemetry-call";
+import { copyOnlySink } from "./telemetry-copy-sink";
 import { mainThreadCpuUs } from "./thread-cpu";
 
-export const TELEMETRY_PARTS = ["seam", "metrics", "client", "on"] as const;
+export const TELEMETRY_PARTS = ["seam", "metrics", "copy", "client", "on"] as const;
 type Part = (typeof TELEMETRY_PARTS)[number];
 type Added = { ns: number; low: number; high: number };
 
@@ -55,6 +57,7 @@ export async function benchTelemetryParts(
   const { createEnforcer } = await load<typeof Core>("enforcer.js");
   const { createTelemetryClient, fanOutSink } = await load<typeof Client>("telemetry/client.js");
   const { createEnforcerMetrics } = await load<typeof Metrics>("telemetry/metrics.js");
+  const { TelemetrySegment } = await load<typeof Segment>("telemetry/segment.js");
 
   const { key, headers, body, modern } = benchCall();
   const jwks = await startJwksServer([key.jwk]);
@@ -66,6 +69,7 @@ export async function benchTelemetryParts(
     off: createEnforcer({ policy }),
     seam: createEnforcer({ policy, sink: { emit: () => {}, decision: () => {} } }),
     metrics: createEnforcer({ policy, sink: createEnforcerMetrics() }),
+    copy: createEnforcer({ policy, sink: copyOnlySink(TelemetrySegment) }),
     client: createEnforcer({ policy, sink: client }),
     on: on(),
     off2026: createEnforcer({ policy }),

@@ -26,6 +26,7 @@ export const added = (o: Overhead) => `${signed(o.pct)}% (${signed(o.low)} … $
 const PART_LABEL: Record<(typeof TELEMETRY_PARTS)[number], string> = {
   seam: "the decision record alone (its two clock readings, a sink that does nothing)",
   metrics: "the metrics sink (with the record)",
+  copy: "the client's copy into its columns alone, nothing sent (with the record)",
   client: "the network client (with the record)",
   on: "telemetry on (metrics + client, as shipped)",
 };
@@ -98,7 +99,7 @@ export function printEnforcerReport(
           added(on.processCpu),
           on.p50 ? us(on.p50A ?? 0, on.p50B ?? 0, on.p50) : "",
         ],
-        ...(["seam", "metrics", "client"] as const).map((part) => {
+        ...(["seam", "metrics", "copy", "client"] as const).map((part) => {
           const o = http.sliced.parts[part];
           return [PART_LABEL[part], us(o.cpuA, o.cpuB, o.cpu), added(o.processCpu), ""];
         }),
