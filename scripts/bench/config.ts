@@ -181,6 +181,7 @@ try {
     const serverCpu: number[] = [];
     const planeCpu = () => planes.reduce((sum, p) => sum + p.cpuMs(), 0);
     const roundMax: number[] = [];
+    const byPublish: number[][] = [];
     for (let r = -WARMUP; r < ROUNDS; r++) {
       // Let every client park its long-poll again before the next publish.
       await new Promise((res) => setTimeout(res, 300 + size));
@@ -210,6 +211,7 @@ try {
       const values = [...current.values()];
       latencies.push(...values);
       roundMax.push(Math.max(...values));
+      byPublish.push(values);
       clientCpu.push(Math.round(cpuAfter - cpuBefore));
       serverCpu.push(serverAfter - serverBefore);
     }
@@ -226,6 +228,7 @@ try {
         p95: percentile(worst, 95),
         max: worst.at(-1) ?? Number.NaN,
       },
+      byPublish,
     };
     results.push(result);
     console.log(
@@ -234,7 +237,13 @@ try {
   }
   printSweep(results, args.backend, planes.length);
   console.log(
-    JSON.stringify({ backend: args.backend, replicas: planes.length, rounds: ROUNDS, warmup: WARMUP, results }),
+    JSON.stringify({
+      backend: args.backend,
+      replicas: planes.length,
+      rounds: ROUNDS,
+      warmup: WARMUP,
+      results: results.map(({ byPublish: _, ...r }) => r),
+    }),
   );
 } finally {
   stopAll();

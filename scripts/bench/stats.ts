@@ -16,13 +16,7 @@ export const pct = (x: number) => Math.round(x * 1000) / 10;
  */
 export function bootstrapMedianInterval(xs: readonly number[], level = 0.9, resamples = 4000): [number, number] {
   if (xs.length === 0) return [0, 0];
-  let seed = 0x9e3779b9;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom();
   const medians: number[] = [];
   const sample = new Array<number>(xs.length);
   for (let r = 0; r < resamples; r++) {
@@ -32,6 +26,20 @@ export function bootstrapMedianInterval(xs: readonly number[], level = 0.9, resa
   medians.sort((a, b) => a - b);
   const tail = (1 - level) / 2;
   return [medians[Math.floor(tail * resamples)] as number, medians[Math.ceil((1 - tail) * resamples) - 1] as number];
+}
+
+/**
+ * A fixed-seed generator of uniform numbers in [0, 1) (mulberry32), for bootstraps whose figures must be
+ * reproducible from their samples. @example const random = seededRandom(); random() // 0.…
+ */
+export function seededRandom(seed = 0x9e3779b9): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** An overhead in % (one decimal) with its 90 % bootstrap interval. */
