@@ -42,8 +42,8 @@ for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
  * alphabet (padding, whitespace), and every skipped character lowers the byte count below ⌊3n/4⌋ (for the
  * lengths that are possible at all: n mod 4 ≠ 1); it also reads `+` and `/` (standard alphabet) as `-`
  * and `_`, which the count cannot see, so the caller looks for those directly (once over both segments).
- * The last character's unused bits must be zero. jws-scratch.test.ts checks the two rules agree on every short string over an alphabet of
- * all these cases.
+ * The last character's unused bits must be zero. jws-scratch.test.ts checks the two rules agree on every
+ * short string over an alphabet of all these cases.
  */
 function isCanonicalBase64Url(segment: string, written: number): boolean {
   const n = segment.length;
@@ -90,23 +90,9 @@ export function createJwsReader(
   direct = DIRECT_BUFFER_OPS,
 ): JwsReader {
   let buffer: Buffer | undefined;
-  const inputViews = new Map<number, Buffer>();
-  const signatureViews = new Map<number, Buffer>();
-  let lastInput: Buffer | undefined;
-  let lastSignature: Buffer | undefined;
-  const view = (views: Map<number, Buffer>, start: number, length: number, into: Buffer): Buffer => {
-    const last = views === inputViews ? lastInput : lastSignature;
-    if (last !== undefined && last.length === length) return last;
-    let v = views.get(length);
-    if (v === undefined) {
-      if (views.size >= MAX_VIEWS) views.clear();
-      v = into.subarray(start, start + length);
-      views.set(length, v);
-    }
-    if (views === inputViews) lastInput = v;
-    else lastSignature = v;
-    return v;
-  };
+  const signatureAt = maxBytes;
+  const inputView = regionViews(0);
+  const signatureView = regionViews(signatureAt);
   const opts = { maxBytes, algorithms: [] as readonly string[] };
   return {
     read(token, algorithms) {
@@ -117,7 +103,6 @@ export function createJwsReader(
       // Payload first, then signature, as parseCompactJws decodes them (the same error for the same token).
       const payloadB64 = token.slice(first + 1, second);
       const signatureB64 = token.slice(second + 1);
-      const signatureAt = maxBytes;
       const fast = b as Buffer & Required<NodeBufferOps>;
       const signatureLength = direct
         ? fast.base64urlWrite(signatureB64, signatureAt, maxBytes)
@@ -146,10 +131,30 @@ export function createJwsReader(
       return {
         header,
         payloadText,
-        signingInput: view(inputViews, 0, second, b),
-        signature: view(signatureViews, signatureAt, signatureLength, b),
+        signingInput: inputView(b, second),
+        signature: signatureView(b, signatureLength),
       };
     },
+  };
+}
+
+/**
+ * Views of one region of the reader's buffer (which is never replaced), by length: the last one first (a
+ * run of tokens from one IdP mostly keeps its lengths), then at most {@link MAX_VIEWS} in a map.
+ */
+function regionViews(start: number): (into: Buffer, length: number) => Buffer {
+  const views = new Map<number, Buffer>();
+  let last: Buffer | undefined;
+  return (into, length) => {
+    if (last !== undefined && last.length === length) return last;
+    let v = views.get(length);
+    if (v === undefined) {
+      if (views.size >= MAX_VIEWS) views.clear();
+      v = into.subarray(start, start + length);
+      views.set(length, v);
+    }
+    last = v;
+    return v;
   };
 }
 
