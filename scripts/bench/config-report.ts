@@ -1,5 +1,5 @@
 /** bench:config's figures: percentiles, one fleet size's result, and the sweep's table with its target lines. */
-import { seededRandom } from "./stats";
+import { centralInterval, seededRandom } from "./stats";
 
 /** One fleet size's result. */
 export interface SizeResult {
@@ -41,9 +41,7 @@ export function growthInterval(
     Array.from({ length: xs.length }, () => xs[Math.floor(random() * xs.length)] as readonly number[]);
   const ratios: number[] = [];
   for (let r = 0; r < resamples; r++) ratios.push(pooledP95(pick(b)) / pooledP95(pick(a)));
-  ratios.sort((x, y) => x - y);
-  const tail = (1 - level) / 2;
-  return [ratios[Math.floor(tail * resamples)] as number, ratios[Math.ceil((1 - tail) * resamples) - 1] as number];
+  return centralInterval(ratios, level);
 }
 
 /** The `p`th percentile of sorted values (nearest rank). */

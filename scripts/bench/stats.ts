@@ -23,9 +23,19 @@ export function bootstrapMedianInterval(xs: readonly number[], level = 0.9, resa
     for (let i = 0; i < xs.length; i++) sample[i] = xs[Math.floor(random() * xs.length)] as number;
     medians.push(median(sample));
   }
-  medians.sort((a, b) => a - b);
+  return centralInterval(medians, level);
+}
+
+/**
+ * The central `level` interval of bootstrap estimates (percentile method): sorts them in place.
+ *
+ * @example centralInterval([3, 1, 2, 4], 0.5) // → [2, 3]
+ */
+export function centralInterval(estimates: number[], level: number): [number, number] {
+  estimates.sort((a, b) => a - b);
+  const n = estimates.length;
   const tail = (1 - level) / 2;
-  return [medians[Math.floor(tail * resamples)] as number, medians[Math.ceil((1 - tail) * resamples) - 1] as number];
+  return [estimates[Math.floor(tail * n)] as number, estimates[Math.ceil((1 - tail) * n) - 1] as number];
 }
 
 /**

@@ -3,10 +3,11 @@
  * path as the Node adapters call it), with the enforcer compiled as it ships (compile.ts), once without a
  * sink and once with each part of telemetry: the decision record alone (its two clock readings, handed to a
  * sink that does nothing), the metrics sink, the client's copy into its columns alone (nothing sent), the
- * network client (its worker thread shipping to a loopback collector), and both as shipped. The main thread's CPU time (schedstat) per request, in interleaved rounds
- * whose order alternates (ABBA), so drift lands on every mode alike; each part's cost is the median of the
- * per-block differences from "off", in ns, with its 90 % bootstrap interval. This is the cost of the code
- * itself: over HTTP (telemetry-enforcer-http.ts) the same work shows larger on this kind of machine.
+ * network client (its worker thread shipping to a loopback collector), and both as shipped. The main
+ * thread's CPU time (schedstat) per request, in interleaved rounds whose order alternates (ABBA), so drift
+ * lands on every mode alike; each part's cost is the median of the per-block differences from "off", in ns,
+ * with its 90 % bootstrap interval. This is the cost of the code itself: over HTTP (telemetry-enforcer-http.ts)
+ * the same work shows larger on this kind of machine.
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
