@@ -61,23 +61,24 @@ function isCanonicalBase64Url(segment: string, written: number): boolean {
  */
 interface NodeBufferOps {
   base64urlWrite?(text: string, offset: number, length: number): number;
-  latin1Write?(text: string, offset: number, length: number): number;
+  utf8Write?(text: string, offset: number, length: number): number;
   utf8Slice?(start: number, end: number): string;
 }
 const ops = Buffer.prototype as NodeBufferOps;
 /** Whether this runtime's Buffer has all three (Node does; the reader falls back to `write`/`toString` elsewhere). */
 export const DIRECT_BUFFER_OPS =
   typeof ops.base64urlWrite === "function" &&
-  typeof ops.latin1Write === "function" &&
+  typeof ops.utf8Write === "function" &&
   typeof ops.utf8Slice === "function";
 
 /** At most this many cached views per region (token lengths from one IdP take a handful of values). */
 const MAX_VIEWS = 64;
 
 /**
- * A reader for tokens of at most `maxBytes` characters. Its buffer (2 × `maxBytes`) is allocated at the
- * first read: the signing input at 0, the signature at `maxBytes`, the payload right after the signature
- * (the two decoded segments take at most ¾ of their characters, so they fit).
+ * A reader for tokens of at most `maxBytes` characters. Its buffer (4 × `maxBytes`) is allocated at the
+ * first read: the token's UTF-8 bytes at 0 (room for three bytes a character, so any token fits whole), the
+ * signature at 3 × `maxBytes` and the payload right after it (the two decoded segments take at most ¾ of
+ * their characters, so they fit).
  *
  * @example
  * const reader = createJwsReader(8192);
@@ -90,7 +91,9 @@ export function createJwsReader(
   direct = DIRECT_BUFFER_OPS,
 ): JwsReader {
   let buffer: Buffer | undefined;
-  const signatureAt = maxBytes;
+  const tokenRoom = 3 * maxBytes;
+  const signatureAt = tokenRoom;
+  const size = tokenRoom + maxBytes + 4;
   const inputView = regionViews(0);
   const signatureView = regionViews(signatureAt);
   const opts = { maxBytes, algorithms: [] as readonly string[] };
@@ -98,23 +101,27 @@ export function createJwsReader(
     read(token, algorithms) {
       opts.algorithms = algorithms;
       const { header, first, second } = splitCompactJws(token, opts);
-      buffer ??= Buffer.allocUnsafeSlow(2 * maxBytes + 4);
+      buffer ??= Buffer.allocUnsafeSlow(size);
       const b = buffer;
+      const fast = b as Buffer & Required<NodeBufferOps>;
+      // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing. First: every character ASCII.
+      // The token is written whole as UTF-8 (never cut: a UTF-16 unit takes at most three bytes, and the room
+      // holds three a character), so it wrote one byte a character exactly when none is above U+007F; then
+      // those bytes are the token's own, and its first `second` are the signing input. One native pass that
+      // also copies the signing input, where a separate count (Buffer.byteLength) and a Latin-1 copy were two.
+      const written = direct ? fast.utf8Write(token, 0, tokenRoom) : b.write(token, 0, tokenRoom, "utf8");
+      if (written !== token.length) throw notCanonicalBase64Url();
       // Payload first, then signature, as parseCompactJws decodes them (the same error for the same token).
       const payloadB64 = token.slice(first + 1, second);
       const signatureB64 = token.slice(second + 1);
-      const fast = b as Buffer & Required<NodeBufferOps>;
       const signatureLength = direct
         ? fast.base64urlWrite(signatureB64, signatureAt, maxBytes)
         : b.write(signatureB64, signatureAt, maxBytes, "base64url");
       const payloadAt = signatureAt + signatureLength;
-      const payloadRoom = 2 * maxBytes + 4 - payloadAt;
+      const payloadRoom = size - payloadAt;
       const payloadLength = direct
         ? fast.base64urlWrite(payloadB64, payloadAt, payloadRoom)
         : b.write(payloadB64, payloadAt, payloadRoom, "base64url");
-      // decodeBase64Url's rule: the encoder's one canonical spelling, or nothing. First: every character
-      // ASCII (one native count over the whole token; the header already passed that rule).
-      if (Buffer.byteLength(token, "utf8") !== token.length) throw notCanonicalBase64Url();
       // Node's decoder reads `+` and `/` (standard alphabet) as `-` and `_`; the count below cannot see them,
       // so they are looked for directly, once over both segments (the header passed the strict rule).
       if (token.indexOf("+", first + 1) !== -1 || token.indexOf("/", first + 1) !== -1) throw notCanonicalBase64Url();
@@ -124,10 +131,6 @@ export function createJwsReader(
       const payloadText = direct
         ? fast.utf8Slice(payloadAt, payloadAt + payloadLength)
         : b.toString("utf8", payloadAt, payloadAt + payloadLength);
-      // Both segments are now known to be pure base64url (ASCII), and the header's text is the one it was
-      // decoded from, so the Latin-1 write is the token's exact bytes.
-      if (direct) fast.latin1Write(token, 0, second);
-      else b.write(token, 0, second, "latin1");
       return {
         header,
         payloadText,
