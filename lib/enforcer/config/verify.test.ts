@@ -72,6 +72,42 @@ describe("verifyConfigJws", () => {
     expect(await codeOf(verifyConfigJws(`${input}.${critSig.toString("base64url")}`, jwks))).toBe("malformed");
   });
 
+  it("reads each header as it is, whatever header came before (the kept last header is matched by its exact text)", async () => {
+    const signer = await createSigner("cp-1");
+    const jwks = { keys: [signer.publicJwk] };
+    const good = await signBundle(signer, bundleFor(3, policy));
+    const [header = "", payload = "", sig = ""] = good.split(".");
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const decoded = JSON.parse(Buffer.from(header, "base64url").toString("utf8")) as Record<string, unknown>;
+    // Each refusal right after an accepted bundle (whose header the reader now keeps), then the bundle again.
+    const cases: [string, string][] = [
+      [`${b64({ ...decoded, alg: "none" })}.${payload}.${sig}`, "unsigned"],
+      [`${header}.${payload}.`, "unsigned"],
+      [`${b64({ ...decoded, alg: "HS256" })}.${payload}.${sig}`, "alg_not_allowed"],
+      [`${b64({ ...decoded, typ: "JWT" })}.${payload}.${sig}`, "wrong_type"],
+      [`${b64({ ...decoded, jku: "https://evil.test/jwks" })}.${payload}.${sig}`, "malformed"],
+      // The kept header's text with one more character, and its standard-alphabet or padded spelling.
+      [`${header}A.${payload}.${sig}`, "malformed"],
+      [`${header}=.${payload}.${sig}`, "malformed"],
+      [`${header.slice(0, -1)}.${payload}.${sig}`, "malformed"],
+      [`.${payload}.${sig}`, "malformed"],
+      [`${header}.${payload}.${sig}.x`, "malformed"],
+      [`${header}.${payload}`, "malformed"],
+    ];
+    for (const [jws, code] of cases) {
+      expect(await codeOf(verifyConfigJws(good, jwks))).toBe("accepted");
+      expect([jws.slice(0, 40), await codeOf(verifyConfigJws(jws, jwks))]).toEqual([jws.slice(0, 40), code]);
+    }
+    // Bundles and announcements alternate on every apply; each keeps its own header.
+    const announcement = await signAnnouncement(signer, "res-1", 3);
+    for (let i = 0; i < 3; i++) {
+      expect(await codeOf(verifyConfigJws(good, jwks))).toBe("accepted");
+      expect((await verifyLatestAnnouncement(announcement, jwks, Date.now())).version).toBe(3);
+      expect(await codeOf(verifyLatestAnnouncement(good, jwks, Date.now()))).toBe("unannounced");
+      expect(await codeOf(verifyConfigJws(announcement, jwks))).toBe("wrong_type");
+    }
+  });
+
   it("refuses a key that is not for signing or names another algorithm", async () => {
     const signer = await createSigner("cp-1");
     const jws = await signBundle(signer, bundleFor(3, policy));

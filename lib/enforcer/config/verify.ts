@@ -5,11 +5,17 @@
  * Every failure is a {@link ConfigRejection} with a stable code; nothing here throws anything else.
  */
 import type { KeyObject } from "node:crypto";
-import { decodeProtectedHeader, type JSONWebKeySet } from "jose";
+import type { JSONWebKeySet } from "jose";
 import { EnforcerError, ReasonCode } from "../errors.js";
 import { ConfigBundle } from "../policy.js";
 import { type ImportedKey, importVerificationKey, selectKey } from "../token/jwk-import.js";
-import { type ParsedJws, parseCompactJws, verifyJwsSignature } from "../token/jws-verify.js";
+import {
+  decodeBase64Url,
+  type ParsedJws,
+  parseCompactJws,
+  parseJsonObject,
+  verifyJwsSignature,
+} from "../token/jws-verify.js";
 
 /** The JWS `typ` of a config bundle. @example header.typ === CONFIG_JWS_TYP */
 export const CONFIG_JWS_TYP = "portcullis-config+jwt";
@@ -74,6 +80,45 @@ function importedKeys(jwks: JSONWebKeySet): ImportedKey[] {
   return keys;
 }
 
+/** The index of the second of exactly two dots (three segments), or -1. @example secondDot("a.b.c") // 3 */
+function secondDot(text: string): number {
+  const first = text.indexOf(".");
+  const second = first < 0 ? -1 : text.indexOf(".", first + 1);
+  return second < 0 || text.indexOf(".", second + 1) !== -1 ? -1 : second;
+}
+
+/**
+ * A reader of the protected header of a compact JWS (its first segment, which the caller knows ends at a dot),
+ * with the enforcer's strict core (canonical base64url, a JSON object); undefined when it is not one. The control
+ * plane signs every bundle with one header and every announcement with another, so each reader keeps the last
+ * header it read and matches it by its exact text: an apply reads both for a prefix compare each, where jose's
+ * `decodeProtectedHeader` took about 2.5 µs a call. The strict parse that follows (parseCompactJws) reads the
+ * header again, from its own cache.
+ */
+function headerReader(): (text: string) => Readonly<Record<string, unknown>> | undefined {
+  let lastB64 = "";
+  let last: Readonly<Record<string, unknown>> | undefined;
+  return (text) => {
+    const first = text.indexOf(".");
+    if (last !== undefined && first === lastB64.length && text.lastIndexOf(lastB64, 0) === 0) return last;
+    const headerB64 = text.slice(0, first);
+    let header: Readonly<Record<string, unknown>>;
+    try {
+      header = Object.freeze(parseJsonObject(decodeBase64Url(headerB64), "header"));
+    } catch {
+      return undefined;
+    }
+    // Only a header of a usual size is kept.
+    if (headerB64.length <= 1024) {
+      lastB64 = headerB64;
+      last = header;
+    }
+    return header;
+  };
+}
+const bundleHeader = headerReader();
+const announcementHeader = headerReader();
+
 /**
  * Checks an ES256 compact JWS against the pinned keys with the enforcer's own JWS core (`token/jws-verify.ts`:
  * strict parse, `crit`/`b64` refused, canonical base64url, a 64-byte P1363 signature through `node:crypto`) and
@@ -116,17 +161,14 @@ export async function verifyConfigJws(
 ): Promise<ConfigBundle> {
   const text = jws.trim();
   if (text.length > MAX_JWS_BYTES) throw new ConfigRejection("malformed", "bundle is too large");
-  const parts = text.split(".");
-  if (parts.length !== 3)
-    throw new ConfigRejection("malformed", "not a compact JWS (expected three dot-separated parts)");
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(text);
-  } catch {
+  const second = secondDot(text);
+  if (second < 0) throw new ConfigRejection("malformed", "not a compact JWS (expected three dot-separated parts)");
+  const header = bundleHeader(text);
+  if (header === undefined)
     throw new ConfigRejection("malformed", "the JWS protected header is not valid base64url JSON");
-  }
   // An unsecured JWS (RFC 7515 §A.5, alg "none") or a missing signature is never a bundle.
-  if (header.alg === "none" || parts[2] === "") throw new ConfigRejection("unsigned", "the bundle is not signed");
+  if (header.alg === "none" || second === text.length - 1)
+    throw new ConfigRejection("unsigned", "the bundle is not signed");
   if (header.alg !== CONFIG_JWS_ALG)
     throw new ConfigRejection("alg_not_allowed", `algorithm ${String(header.alg)} is not allowed (ES256 only)`);
   if (header.typ !== CONFIG_JWS_TYP)
@@ -195,12 +237,8 @@ export async function verifyLatestAnnouncement(
       "unannounced",
       `the response has no ${LATEST_VERSION_HEADER} header: update the control plane, or let the proxy pass the header`,
     );
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(jws);
-  } catch {
-    throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not a compact JWS`);
-  }
+  const header = secondDot(jws) < 0 ? undefined : announcementHeader(jws);
+  if (header === undefined) throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not a compact JWS`);
   if (header.alg !== CONFIG_JWS_ALG || header.typ !== LATEST_JWS_TYP || header.jwk || header.jku || header.x5u)
     throw new ConfigRejection("unannounced", `${LATEST_VERSION_HEADER} is not an ES256 ${LATEST_JWS_TYP}`);
   let payload: Buffer;
