@@ -20,6 +20,7 @@ import { lineReader, listeningPort } from "./server-process";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
 import { benchCall } from "./telemetry-call";
 import { type SlicedOverhead, type SliceRow, type SliceServer, slicedOverhead } from "./telemetry-enforcer-slices";
+import { SINK_PARTS } from "./telemetry-parts";
 
 /** One measure in the three modes (medians of the samples) and telemetry's paired overhead (on vs off). */
 export interface ModeMeasure {
@@ -60,7 +61,7 @@ export interface HttpOverhead {
     calibration: SlicedOverhead;
     /** `off` against an identical second `off`: what the measure finds where there is nothing. */
     same: SlicedOverhead;
-    parts: Record<"seam" | "metrics" | "copy" | "client", SlicedOverhead>;
+    parts: Record<(typeof SINK_PARTS)[number], SlicedOverhead>;
   };
   /** Load average (1 min) at the start and the end of the run: other work on this machine. */
   loadAverage: [number, number];
@@ -165,17 +166,12 @@ export async function benchEnforcerOverHttp(
   const call: Parameters<typeof buildRequest> = ["/mcp", headers, body];
   const against = (mode: string, latency = false) =>
     slicedOverhead(servers, call, "off", mode, { sliceMs, count, connections: 8, latency });
-  const sliced = {
-    on: await against("on", true),
-    calibration: await against("off+1us"),
-    same: await against("off2"),
-    parts: {
-      seam: await against("seam"),
-      metrics: await against("metrics"),
-      copy: await against("copy"),
-      client: await against("client"),
-    },
-  };
+  const on = await against("on", true);
+  const calibration = await against("off+1us");
+  const same = await against("off2");
+  const parts = {} as HttpOverhead["sliced"]["parts"];
+  for (const part of SINK_PARTS) parts[part] = await against(part);
+  const sliced = { on, calibration, same, parts };
   for (const s of servers) s.stop();
   collector.stop();
   await jwks.close();

@@ -25,7 +25,9 @@ import { benchCall } from "./telemetry-call";
 import { copyOnlySink } from "./telemetry-copy-sink";
 import { mainThreadCpuUs } from "./thread-cpu";
 
-export const TELEMETRY_PARTS = ["seam", "metrics", "copy", "client", "on"] as const;
+/** The parts of telemetry that are one sink each (also measured over HTTP, in slices). */
+export const SINK_PARTS = ["seam", "metrics", "copy", "client"] as const;
+export const TELEMETRY_PARTS = [...SINK_PARTS, "on"] as const;
 type Part = (typeof TELEMETRY_PARTS)[number];
 type Added = { ns: number; low: number; high: number };
 

@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import type { Overhead } from "./stats";
 import type { EnforcerOverhead } from "./telemetry-enforcer";
 import type { HttpOverhead, ModeMeasure } from "./telemetry-enforcer-http";
-import { TELEMETRY_PARTS, type TelemetryParts } from "./telemetry-parts";
+import { SINK_PARTS, TELEMETRY_PARTS, type TelemetryParts } from "./telemetry-parts";
 
 export const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 export const ms = (n: number) => n.toFixed(1);
@@ -99,7 +99,7 @@ export function printEnforcerReport(
           added(on.processCpu),
           on.p50 ? us(on.p50A ?? 0, on.p50B ?? 0, on.p50) : "",
         ],
-        ...(["seam", "metrics", "copy", "client"] as const).map((part) => {
+        ...SINK_PARTS.map((part) => {
           const o = http.sliced.parts[part];
           return [PART_LABEL[part], us(o.cpuA, o.cpuB, o.cpu), added(o.processCpu), ""];
         }),
