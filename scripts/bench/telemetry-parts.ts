@@ -44,8 +44,8 @@ export interface TelemetryParts {
   /**
    * The same parts with one system call (getrusage) between requests, as a server makes several per request
    * (read, write, epoll): on a machine whose kernel flushes the TLB at every entry (page-table isolation
-   * without PCID, as on this VM), whatever a request touches is cold again, and costs several times its warm
-   * figure. This is the in-process picture of what the HTTP measure sees.
+   * without PCID; kernel-entry.ts says which), whatever a request touches is cold again. On a kernel that does
+   * not flush, the HTTP share still came out at three to five times the warm figure (README, Performance).
    */
   cold: { rounds: number; offNs: number; added: Record<Part, Added> };
 }
