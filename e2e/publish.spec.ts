@@ -149,11 +149,18 @@ test.describe("publish and distribute (admin)", () => {
     );
     for (const ms of latencies) expect(ms).toBeLessThan(2000);
 
-    // Fleet view: the instance reports the version it applies.
+    // Fleet view: the instance reports the version it applies, 1-5 s after applying it (afterApplyMaxDelayMs);
+    // the page shows what had arrived when it was loaded, so the admin reloads it.
     const latest = client.current()?.version ?? 0;
     await page.getByRole("navigation", { name: "Resource sections" }).getByRole("link", { name: "Enforcers" }).click();
-    await expect(page.getByTestId("instance-e2e-instance-1")).toContainText(`v${latest}`);
-    await expect(page.getByTestId("instance-e2e-instance-1")).not.toContainText("outdated");
+    await page.waitForURL(/\/enforcers$/);
+    await expect(async () => {
+      await page.reload();
+      const row = page.getByTestId("instance-e2e-instance-1");
+      await expect(row).toContainText(`v${latest}`, { timeout: 1_000 });
+      // "v5 outdated (latest v7)" holds the latest version too: only a row without "outdated" applies it.
+      await expect(row).not.toContainText("outdated", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
     await page.screenshot({ path: "/tmp/publish-enforcers.png", fullPage: true });
 
     // History: the diff names the removed tool; a rollback to v1 brings it back, and the enforcer follows.

@@ -229,6 +229,51 @@ describe("config client", () => {
     });
   });
 
+  it("reports applied bundles in one heartbeat, a fifth to all of afterApplyMaxDelayMs later, not at once", async () => {
+    const { signer, server, start } = await setup();
+    const client = start({
+      heartbeat: {
+        instanceId: "web-2",
+        host: "web-2.local",
+        moduleVersion: "1.2.3",
+        intervalMs: 3_600_000,
+        afterApplyMaxDelayMs: 2_500,
+      },
+    });
+    await client.start();
+    await until(() => server.heartbeats.length === 1, "the heartbeat at start");
+    expect(server.heartbeats[0]).toMatchObject({ instanceId: "web-2", appliedVersion: 1 });
+    server.publish(await signBundle(signer, bundleFor(2, policyWith(["search"]))), '"v2"');
+    await until(() => client.current()?.version === 2, "v2 applied");
+    const applied = Date.now();
+    server.publish(await signBundle(signer, bundleFor(3, policyWith(["read_file"]))), '"v3"');
+    await until(() => client.current()?.version === 3, "v3 applied");
+    // Not at once: the report waits at least a fifth of the maximum (500 ms).
+    expect(server.heartbeats).toHaveLength(1);
+    await until(() => server.heartbeats.length === 2, "the report of the applied bundles", 4_000);
+    const waited = Date.now() - applied;
+    expect(waited).toBeGreaterThanOrEqual(450);
+    expect(waited).toBeLessThan(3_500);
+    // One report for both bundles, with the state when it went out.
+    expect(server.heartbeats[1]).toMatchObject({ instanceId: "web-2", appliedVersion: 3, lastError: null });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(server.heartbeats).toHaveLength(2);
+  });
+
+  it("refuses an afterApplyMaxDelayMs that is not 0 to 300,000 ms when it is created", () => {
+    for (const afterApplyMaxDelayMs of [-1, Number.NaN, 300_001, Number.POSITIVE_INFINITY]) {
+      expect(() =>
+        createConfigClient({
+          url: "http://127.0.0.1:9",
+          credential: "pcl_x",
+          jwks: { keys: [] },
+          resourceId: "res_1",
+          heartbeat: { instanceId: "a", host: "a", moduleVersion: "1", afterApplyMaxDelayMs },
+        }),
+      ).toThrow(/afterApplyMaxDelayMs/);
+    }
+  });
+
   it("with a JWKS URL, follows a signing-key rotation and refuses keys the URL does not list", async () => {
     const { signer, server, rejections, start } = await setup();
     const keys = { keys: [signer.publicJwk] };

@@ -211,8 +211,8 @@ export function createConfigClient(options: ConfigClientOptions): ConfigClient {
     rejectionError = null;
     options.onUpdate?.(bundle);
     if (source === "server") {
-      // Tell the fleet view at once rather than at the next interval.
-      void heartbeat?.send();
+      // Tell the fleet view soon rather than at the next interval (1-5 s later: not the whole fleet at once).
+      heartbeat?.sendAfterApply();
       // After the swap: enforcement never waits for the disk; a crash before the write leaves an older good bundle.
       if (options.cacheFile)
         await writeFileAtomic(options.cacheFile, currentJws).catch((err: unknown) => reportError(err));
