@@ -2,6 +2,7 @@ import "server-only";
 import { ConfigBundle } from "@/lib/enforcer/policy";
 import { db } from "../db";
 import { AppError } from "../errors";
+import { Params, q } from "../telemetry/sql";
 import { type DiffEntry, diffJson } from "./diff";
 
 export interface ConfigVersionDto {
@@ -82,12 +83,15 @@ export async function getLatestSigned(resourceId: string): Promise<LatestSigned 
 }
 
 export async function getLatestVersionNumber(resourceId: string): Promise<number | null> {
-  const row = await db().configVersion.findFirst({
-    where: { resourceId },
-    orderBy: { version: "desc" },
-    select: { version: true },
-  });
-  return row?.version ?? null;
+  // Raw: every enforcer heartbeat asks this, and Prisma compiles a `findFirst` on every call (about 0.3 ms of
+  // CPU); the (resourceId, version) index answers MAX at once.
+  const p = new Params();
+  const rows = await db().$queryRawUnsafe<{ v: number | bigint | null }[]>(
+    `SELECT MAX(${q("version")}) AS ${q("v")} FROM ${q("ConfigVersion")} WHERE ${q("resourceId")} = ${p.add(resourceId)}`,
+    ...p.values,
+  );
+  const v = rows[0]?.v;
+  return v === null || v === undefined ? null : Number(v);
 }
 
 export interface VersionDiff {

@@ -4,6 +4,7 @@ import { getLatestVersionNumber } from "../config/versions";
 import { db } from "../db";
 import type { EnforcerIdentity } from "../enforcer-auth";
 import { AppError } from "../errors";
+import { insertFromJson, type JsonColumn, q } from "../telemetry/sql";
 
 /**
  * The fleet: enforcer instances as their heartbeats describe them. Instance ids are chosen by the
@@ -31,20 +32,30 @@ export async function recordHeartbeat(
   input: HeartbeatInput,
 ): Promise<{ latestVersion: number | null }> {
   const id = instanceKey(identity.resourceId, input.instanceId);
-  const data = {
-    host: input.host,
-    moduleVersion: input.moduleVersion,
-    appliedVersion: input.appliedVersion,
-    lastError: input.lastError,
-    lastSeenAt: new Date(),
-  };
-  await db().enforcerInstance.upsert({
-    where: { id },
-    create: { id, resourceId: identity.resourceId, ...data },
-    update: data,
-  });
+  const now = Date.now();
+  // Prisma's `upsert` (as the other writes here) compiles its query for every call, about 0.8 ms of CPU, more than
+  // the write; a fleet sends one heartbeat per enforcer every 30 s. The same insert-or-update as one statement:
+  // `startedAt` only when the row is new, everything else from this heartbeat.
+  const { sql, values } = insertFromJson("EnforcerInstance", HEARTBEAT_COLUMNS, [
+    [id, identity.resourceId, input.host, input.moduleVersion, input.appliedVersion, input.lastError, now, now],
+  ]);
+  await db().$executeRawUnsafe(`${sql} ON CONFLICT (${q("id")}) DO UPDATE SET ${HEARTBEAT_UPDATE}`, ...values);
   return { latestVersion: await getLatestVersionNumber(identity.resourceId) };
 }
+
+const HEARTBEAT_COLUMNS: JsonColumn[] = [
+  { name: "id", pg: "text" },
+  { name: "resourceId", pg: "text" },
+  { name: "host", pg: "text" },
+  { name: "moduleVersion", pg: "text" },
+  { name: "appliedVersion", pg: "int" },
+  { name: "lastError", pg: "text" },
+  { name: "startedAt", epochMs: true },
+  { name: "lastSeenAt", epochMs: true },
+];
+const HEARTBEAT_UPDATE = ["host", "moduleVersion", "appliedVersion", "lastError", "lastSeenAt"]
+  .map((c) => `${q(c)} = excluded.${q(c)}`)
+  .join(", ");
 
 /** Instances of a resource, most recently seen first, marked outdated (behind the latest version) or silent (> 2 min). */
 export async function listInstances(resourceId: string, now = Date.now()): Promise<InstanceDto[]> {
