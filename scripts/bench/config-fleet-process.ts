@@ -43,6 +43,17 @@ process.on("message", async (message: ToFleet) => {
           pending.push([spec.i, Date.now() - Date.parse(bundle.publishedAt)]);
         },
         onReject: (r) => send({ t: "rejected", i: spec.i, message: `${r.code} ${r.message}` }),
+        // As a managed enforcer is set up (README): a heartbeat at start and after each apply; the periodic
+        // one is pushed past the bench's end so that only those two kinds are measured.
+        heartbeat: message.heartbeats
+          ? {
+              instanceId: `bench-${spec.i}`,
+              host: "bench.local",
+              moduleVersion: "bench",
+              intervalMs: 3_600_000,
+              afterApplyMaxDelayMs: message.afterApplyMaxDelayMs,
+            }
+          : undefined,
       }),
     );
     await Promise.all(clients.map((c) => c.start()));

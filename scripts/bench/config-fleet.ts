@@ -17,7 +17,14 @@ export interface FleetClientSpec {
 
 /** config.ts → a fleet process. */
 export type ToFleet =
-  | { t: "start"; jwks: JSONWebKeySet; resourceId: string; clients: FleetClientSpec[] }
+  | {
+      t: "start";
+      jwks: JSONWebKeySet;
+      resourceId: string;
+      clients: FleetClientSpec[];
+      heartbeats: boolean;
+      afterApplyMaxDelayMs: number | undefined;
+    }
   | { t: "cpu" }
   | { t: "versions" }
   | { t: "stop" };

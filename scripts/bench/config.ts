@@ -23,6 +23,8 @@
  * to ≈130 ms by the fourth), and a real fleet is long-running, so the steady state is what is measured.
  * Flags: --clients 20[,200,…] --rounds 10 --warmup 3 --port 3190 --timeout 900 --backend sqlite|postgres --replicas 1|2
  *        --client-processes N (default: the number of cores)
+ *        --heartbeats (each simulated enforcer sends heartbeats as a managed one does: at start and after each apply)
+ *        --heartbeat-after-apply-ms N (the clients' afterApplyMaxDelayMs; 0: the report goes at once, as before)
  *        --cache-dir DIR (the clients' cache files; default /dev/shm when writable, see cacheRoot)
  *        [--url … --email … --password …]
  */
@@ -48,6 +50,8 @@ const { values: args } = parseArgs({
     replicas: { type: "string", default: "1" },
     "cache-dir": { type: "string" },
     "client-processes": { type: "string", default: String(availableParallelism()) },
+    heartbeats: { type: "boolean", default: false },
+    "heartbeat-after-apply-ms": { type: "string" },
     url: { type: "string" },
     email: { type: "string" },
     password: { type: "string" },
@@ -170,7 +174,18 @@ try {
     }
     await Promise.all(
       fleets.map((f, k) =>
-        f.ask({ t: "start", jwks, resourceId: resource.id, clients: specs[k] as FleetClientSpec[] }, "started"),
+        f.ask(
+          {
+            t: "start",
+            jwks,
+            resourceId: resource.id,
+            clients: specs[k] as FleetClientSpec[],
+            heartbeats: Boolean(args.heartbeats),
+            afterApplyMaxDelayMs:
+              args["heartbeat-after-apply-ms"] === undefined ? undefined : Number(args["heartbeat-after-apply-ms"]),
+          },
+          "started",
+        ),
       ),
     );
     console.log(
@@ -182,9 +197,15 @@ try {
     const planeCpu = () => planes.reduce((sum, p) => sum + p.cpuMs(), 0);
     const roundMax: number[] = [];
     const byPublish: number[][] = [];
+    // With heartbeats, each publish's reports (1-5 s after the apply) arrive before the next publish, as they
+    // would with publishes minutes apart; their control-plane CPU is measured up to the next publish.
+    const gapMs = 300 + size + (args.heartbeats ? 5_000 : 0);
+    const withReports: number[] = [];
+    let reportsFrom: number | undefined;
     for (let r = -WARMUP; r < ROUNDS; r++) {
       // Let every client park its long-poll again before the next publish.
-      await new Promise((res) => setTimeout(res, 300 + size));
+      await new Promise((res) => setTimeout(res, gapMs));
+      if (reportsFrom !== undefined) withReports.push(planeCpu() - reportsFrom);
       // A publish needs a change (an unchanged draft is refused): one tool named after the round.
       await api("PUT", `/api/v1/resources/${resource.id}/tools`, {
         tools: [{ name: `bench-${size}-${r + WARMUP}` }],
@@ -214,6 +235,14 @@ try {
       byPublish.push(values);
       clientCpu.push(Math.round(cpuAfter - cpuBefore));
       serverCpu.push(serverAfter - serverBefore);
+      reportsFrom = serverBefore;
+    }
+    if (args.heartbeats) {
+      await new Promise((res) => setTimeout(res, gapMs));
+      if (reportsFrom !== undefined) withReports.push(planeCpu() - reportsFrom);
+      console.log(
+        `control plane CPU per publish with the heartbeats that report it (to the next publish): median ${Math.round(medianOf(withReports))} ms`,
+      );
     }
     await Promise.all(fleets.map((f) => f.ask({ t: "stop" }, "stopped")));
     const all = [...latencies].sort((a, b) => a - b);
