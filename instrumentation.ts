@@ -6,6 +6,9 @@ export async function register(): Promise<void> {
   if (process.env.NODE_ENV === "production" && process.env.CONFIG_FAST_PATH !== "off") {
     const { CONFIG_FAST_PATH, handleConfigRequest } = await import("@/lib/server/enforcers/config-poll-node");
     (globalThis as Record<symbol, unknown>)[CONFIG_FAST_PATH] = handleConfigRequest;
+    // Heartbeats the same way: the whole fleet sends one every 30 s and after each apply.
+    const { HEARTBEAT_FAST_PATH, handleHeartbeatRequest } = await import("@/lib/server/enforcers/heartbeat-node");
+    (globalThis as Record<symbol, unknown>)[HEARTBEAT_FAST_PATH] = handleHeartbeatRequest;
   }
   const { ensureBootstrapOwner } = await import("@/lib/server/bootstrap");
   await ensureBootstrapOwner();

@@ -57,6 +57,31 @@ test("the enforcer config API is answered by the server itself, before Next's ro
   await owner.dispose();
 });
 
+test("enforcer heartbeats are answered by the server itself too, with the /api headers", async ({ request }) => {
+  // scripts/serve.mjs hands an exact POST /api/v1/enforcer/heartbeat to lib/server/enforcers/heartbeat-node.ts.
+  const refused = await request.post("/api/v1/enforcer/heartbeat", {
+    headers: { authorization: "Bearer pcl_x_y", "content-type": "application/json" },
+    data: { instanceId: "e2e", host: "h", moduleVersion: "1", appliedVersion: null, lastError: null },
+  });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe("unauthorized");
+  const h = refused.headers();
+  expect(h["www-authenticate"]).toBe('Bearer realm="portcullis", error="invalid_token"');
+  expect(h["x-content-type-options"]).toBe("nosniff");
+  expect(h["content-security-policy"]).toContain("default-src 'none'");
+  expect(h["x-request-id"]).toMatch(/[0-9a-f-]{36}/);
+  expect(h["content-length"]).toBe(String((await refused.body()).length));
+  // Next's router would have added its Vary (rsc, next-router-state-tree, …); the direct path sends none.
+  expect(h.vary).toBeUndefined();
+  // A query string or another method still goes to Next's route handler.
+  const viaNext = await request.post("/api/v1/enforcer/heartbeat?x=1", {
+    headers: { authorization: "Bearer pcl_x_y", "content-type": "application/json" },
+    data: {},
+  });
+  expect(viaNext.status()).toBe(401);
+  expect(viaNext.headers().vary).toBeDefined();
+});
+
 test.describe("owner", () => {
   test.use({ storageState: asRole("owner") });
 

@@ -35,8 +35,19 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const CONFIG_API_PATH = "/api/v1/enforcer/config";
 const CONFIG_FAST_PATH = Symbol.for("portcullis.configFastPath");
 
-/** The registered config handler when this request is an exact GET of its path, else undefined. */
+// And lib/server/enforcers/heartbeat-node.ts's.
+const HEARTBEAT_API_PATH = "/api/v1/enforcer/heartbeat";
+const HEARTBEAT_FAST_PATH = Symbol.for("portcullis.heartbeatFastPath");
+
+/**
+ * The registered handler of the enforcer API this request is for (an exact GET of the config path, with or
+ * without a query; an exact POST of the heartbeat path), else undefined: everything else goes to Next.
+ */
 function configHandler(req) {
+  if (req.method === "POST" && req.url === HEARTBEAT_API_PATH) {
+    const heartbeat = globalThis[HEARTBEAT_FAST_PATH];
+    return typeof heartbeat === "function" ? heartbeat : undefined;
+  }
   const handler = globalThis[CONFIG_FAST_PATH];
   if (typeof handler !== "function" || req.method !== "GET" || !req.url?.startsWith(CONFIG_API_PATH)) return;
   const rest = req.url.slice(CONFIG_API_PATH.length);

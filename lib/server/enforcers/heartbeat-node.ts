@@ -1,0 +1,72 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "../errors";
+import { API_HSTS, API_SECURITY_HEADERS } from "../http/api-headers";
+import { enforcerErrorReply, toResponse } from "./config-poll";
+import { heartbeatResponse } from "./heartbeat-api";
+
+/**
+ * `POST /api/v1/enforcer/heartbeat` straight from node:http, before Next's router (issue 17), as the config
+ * long-poll is (config-poll-node.ts): every enforcer sends one every 30 s and after each apply, and Next's
+ * per-request work was most of a heartbeat's cost to the control plane. The answer is the route handler's own
+ * (the same function, given the body this reads); this only adapts the transport and adds the static /api
+ * headers next.config.ts adds. The body is read up to one byte past the route's 8 KiB cap, so the route
+ * refuses a larger one as it would (413) without this buffering more.
+ */
+export const HEARTBEAT_API_PATH = "/api/v1/enforcer/heartbeat";
+
+/** The `globalThis` key under which instrumentation.ts leaves the handler for scripts/serve.mjs. */
+export const HEARTBEAT_FAST_PATH = Symbol.for("portcullis.heartbeatFastPath");
+
+const MAX_BODY = 8 * 1024;
+
+function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      if (size > max) return; // past the cap: the rest is drained, not kept
+      const room = max + 1 - size;
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      size += Math.min(chunk.length, room);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+/**
+ * Answers one heartbeat on a node:http response. Never throws: errors are the API's JSON errors.
+ * @example if (req.method === "POST" && req.url === HEARTBEAT_API_PATH) return handleHeartbeatRequest(req, res);
+ */
+export async function handleHeartbeatRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let response: Response;
+  try {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    const body = await readCapped(req, MAX_BODY);
+    // The body as read, with the request's own headers (Content-Type and Content-Length are the route's to judge).
+    const request = new Request(`http://control-plane${HEARTBEAT_API_PATH}`, {
+      method: "POST",
+      headers,
+      body: body.length > 0 ? new Uint8Array(body) : null,
+    });
+    response = await heartbeatResponse(request);
+  } catch {
+    // The body broke off, or a header Node accepted that a Request does not: the API's JSON error, never a reset.
+    response = toResponse(enforcerErrorReply(new AppError("bad_request", "The request could not be read."), null));
+  }
+  const text = await response.text();
+  if (res.destroyed || res.writableEnded) return;
+  for (const { key, value } of API_SECURITY_HEADERS) res.setHeader(key, value);
+  if (req.headers["x-forwarded-proto"] === "https") res.setHeader(API_HSTS.key, API_HSTS.value);
+  response.headers.forEach((value, key) => {
+    res.setHeader(key, value);
+  });
+  res.setHeader("content-length", Buffer.byteLength(text));
+  res.writeHead(response.status).end(text);
+}
