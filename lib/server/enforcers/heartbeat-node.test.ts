@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as heartbeatRoute } from "@/app/api/v1/enforcer/heartbeat/route";
 import { API_SECURITY_HEADERS } from "../http/api-headers";
@@ -113,5 +113,30 @@ describe("heartbeats straight from node:http (scripts/serve.mjs) answer as the r
       expect(same[1], `${status}: ${body.slice(0, 40)}`).toEqual(same[0]);
       expect(viaDirect.status).toBe(status);
     }
+  });
+
+  it("answers before a large body arrives: 401 without a credential, 413 with one (from the declared length)", async () => {
+    const { port } = direct.address() as AddressInfo;
+    const firstLine = (authorization: string) =>
+      new Promise<string>((resolve) => {
+        let answer = "";
+        const socket = connect(port, "127.0.0.1", () => {
+          socket.write(
+            `POST ${PATH} HTTP/1.1\r\nHost: x\r\n${authorization}Content-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`,
+          );
+          socket.write("x".repeat(1024));
+        });
+        const timer = setTimeout(() => socket.destroy(), 3_000);
+        socket.on("data", (d: Buffer) => {
+          answer += d.toString("latin1");
+          if (answer.includes("\r\n")) {
+            clearTimeout(timer);
+            socket.destroy();
+          }
+        });
+        socket.on("close", () => resolve(answer.split("\r\n")[0] ?? ""));
+      });
+    expect(await firstLine("")).toBe("HTTP/1.1 401 Unauthorized");
+    expect(await firstLine(`Authorization: Bearer ${secret}\r\n`)).toBe("HTTP/1.1 413 Payload Too Large");
   });
 });

@@ -1,24 +1,24 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticateEnforcer, type EnforcerIdentity } from "../enforcer-auth";
 import { AppError } from "../errors";
 import { API_HSTS, API_SECURITY_HEADERS } from "../http/api-headers";
-import { enforcerErrorReply, toResponse } from "./config-poll";
-import { heartbeatResponse } from "./heartbeat-api";
+import { enforcerErrorReply, enforcerErrorResponse, toResponse } from "./config-poll";
+import { authenticatedHeartbeatResponse, HEARTBEAT_MAX_BYTES } from "./heartbeat-api";
 
 /**
  * `POST /api/v1/enforcer/heartbeat` straight from node:http, before Next's router (issue 17), as the config
  * long-poll is (config-poll-node.ts): every enforcer sends one every 30 s and after each apply, and Next's
  * per-request work was most of a heartbeat's cost to the control plane. The answer is the route handler's own
  * (the same function, given the body this reads); this only adapts the transport and adds the static /api
- * headers next.config.ts adds. The body is read up to one byte past the route's 8 KiB cap, so the route
- * refuses a larger one as it would (413) without this buffering more.
+ * headers next.config.ts adds. As in the route, the credential is checked before the body is waited for; the
+ * body is read up to one byte past the route's 8 KiB cap, so the route refuses a larger one as it would (413)
+ * without this buffering more, and a declared length over the cap is refused from the header.
  */
 export const HEARTBEAT_API_PATH = "/api/v1/enforcer/heartbeat";
 
 /** The `globalThis` key under which instrumentation.ts leaves the handler for scripts/serve.mjs. */
 export const HEARTBEAT_FAST_PATH = Symbol.for("portcullis.heartbeatFastPath");
-
-const MAX_BODY = 8 * 1024;
 
 function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -48,18 +48,29 @@ export async function handleHeartbeatRequest(req: IncomingMessage, res: ServerRe
       if (value === undefined) continue;
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
-    const body = await readCapped(req, MAX_BODY);
+    const url = `http://control-plane${HEARTBEAT_API_PATH}`;
+    // As the route handler: the credential first, before any of the body is waited for.
+    let identity: EnforcerIdentity;
+    try {
+      identity = await authenticateEnforcer({ headers });
+    } catch (err) {
+      response = enforcerErrorResponse(err, new Request(url, { method: "POST", headers }));
+      return send(req, res, response);
+    }
+    // A declared length over the cap is refused from the header (the route's readJson), without reading.
+    const declared = Number(req.headers["content-length"] ?? "0");
+    const body = declared > HEARTBEAT_MAX_BYTES ? Buffer.alloc(0) : await readCapped(req, HEARTBEAT_MAX_BYTES);
     // The body as read, with the request's own headers (Content-Type and Content-Length are the route's to judge).
-    const request = new Request(`http://control-plane${HEARTBEAT_API_PATH}`, {
-      method: "POST",
-      headers,
-      body: body.length > 0 ? new Uint8Array(body) : null,
-    });
-    response = await heartbeatResponse(request);
+    const request = new Request(url, { method: "POST", headers, body: body.length > 0 ? new Uint8Array(body) : null });
+    response = await authenticatedHeartbeatResponse(identity, request);
   } catch {
     // The body broke off, or a header Node accepted that a Request does not: the API's JSON error, never a reset.
     response = toResponse(enforcerErrorReply(new AppError("bad_request", "The request could not be read."), null));
   }
+  await send(req, res, response);
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   const text = await response.text();
   if (res.destroyed || res.writableEnded) return;
   for (const { key, value } of API_SECURITY_HEADERS) res.setHeader(key, value);
