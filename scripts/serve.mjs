@@ -43,7 +43,7 @@ const HEARTBEAT_FAST_PATH = Symbol.for("portcullis.heartbeatFastPath");
  * The registered handler of the enforcer API this request is for (an exact GET of the config path, with or
  * without a query; an exact POST of the heartbeat path), else undefined: everything else goes to Next.
  */
-function configHandler(req) {
+function enforcerApiHandler(req) {
   if (req.method === "POST" && req.url === HEARTBEAT_API_PATH) {
     const heartbeat = globalThis[HEARTBEAT_FAST_PATH];
     return typeof heartbeat === "function" ? heartbeat : undefined;
@@ -74,8 +74,8 @@ await app.prepare();
 // Check for expired requests every second (Node's default is every 30 s, which would stretch the timeouts).
 const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
   stamp(req, res);
-  const config = configHandler(req);
-  if (config) config(req, res).catch(() => res.destroy());
+  const direct = enforcerApiHandler(req);
+  if (direct) direct(req, res).catch(() => res.destroy());
   else handle(req, res);
 });
 server.headersTimeout = ms("HTTP_HEADERS_TIMEOUT_MS", 10_000);

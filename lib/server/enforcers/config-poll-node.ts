@@ -29,7 +29,11 @@ function headerGetter(req: IncomingMessage): ConfigRequest["headers"] {
   };
 }
 
-function write(req: IncomingMessage, res: ServerResponse, reply: ConfigReply): void {
+/**
+ * Writes an enforcer-API reply on a node:http response, with the static /api headers next.config.ts adds for
+ * Next's answers (shared with heartbeat-node.ts). @example writeReply(req, res, enforcerErrorReply(err, null))
+ */
+export function writeReply(req: IncomingMessage, res: ServerResponse, reply: ConfigReply): void {
   if (res.destroyed || res.writableEnded) return; // the client went away while the poll waited
   for (const { key, value } of API_SECURITY_HEADERS) res.setHeader(key, value);
   if (req.headers["x-forwarded-proto"] === "https") res.setHeader(API_HSTS.key, API_HSTS.value);
@@ -60,5 +64,5 @@ export async function handleConfigRequest(req: IncomingMessage, res: ServerRespo
   } catch (err) {
     reply = enforcerErrorReply(err, headers.get("x-request-id"));
   }
-  write(req, res, reply);
+  writeReply(req, res, reply);
 }

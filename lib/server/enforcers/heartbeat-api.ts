@@ -5,6 +5,9 @@ import { authenticateEnforcer, type EnforcerIdentity } from "../enforcer-auth";
 import { enforcerErrorResponse } from "./config-poll";
 import { recordHeartbeat } from "./instances";
 
+/** The largest heartbeat body taken. */
+export const HEARTBEAT_MAX_BYTES = 8 * 1024;
+
 /**
  * `POST /api/v1/enforcer/heartbeat`, `{ instanceId, host, moduleVersion, appliedVersion, lastError }` →
  * `{ ok, latestVersion }`: the route handler's body, shared with the direct node:http path (heartbeat-node.ts).
@@ -32,6 +35,3 @@ export async function authenticatedHeartbeatResponse(identity: EnforcerIdentity,
     return enforcerErrorResponse(err, request);
   }
 }
-
-/** The largest heartbeat body taken. */
-export const HEARTBEAT_MAX_BYTES = 8 * 1024;

@@ -2,8 +2,8 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateEnforcer, type EnforcerIdentity } from "../enforcer-auth";
 import { AppError } from "../errors";
-import { API_HSTS, API_SECURITY_HEADERS } from "../http/api-headers";
-import { enforcerErrorReply, enforcerErrorResponse, toResponse } from "./config-poll";
+import { type ConfigReply, enforcerErrorReply } from "./config-poll";
+import { writeReply } from "./config-poll-node";
 import { authenticatedHeartbeatResponse, HEARTBEAT_MAX_BYTES } from "./heartbeat-api";
 
 /**
@@ -41,43 +41,38 @@ function readCapped(req: IncomingMessage, max: number): Promise<Buffer> {
  * @example if (req.method === "POST" && req.url === HEARTBEAT_API_PATH) return handleHeartbeatRequest(req, res);
  */
 export async function handleHeartbeatRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let response: Response;
+  let reply: ConfigReply;
   try {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined) continue;
       for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
     }
-    const url = `http://control-plane${HEARTBEAT_API_PATH}`;
-    // As the route handler: the credential first, before any of the body is waited for.
-    let identity: EnforcerIdentity;
-    try {
-      identity = await authenticateEnforcer({ headers });
-    } catch (err) {
-      response = enforcerErrorResponse(err, new Request(url, { method: "POST", headers }));
-      return send(req, res, response);
-    }
-    // A declared length over the cap is refused from the header (the route's readJson), without reading.
-    const declared = Number(req.headers["content-length"] ?? "0");
-    const body = declared > HEARTBEAT_MAX_BYTES ? Buffer.alloc(0) : await readCapped(req, HEARTBEAT_MAX_BYTES);
-    // The body as read, with the request's own headers (Content-Type and Content-Length are the route's to judge).
-    const request = new Request(url, { method: "POST", headers, body: body.length > 0 ? new Uint8Array(body) : null });
-    response = await authenticatedHeartbeatResponse(identity, request);
+    reply = await heartbeatReply(req, headers);
   } catch {
     // The body broke off, or a header Node accepted that a Request does not: the API's JSON error, never a reset.
-    response = toResponse(enforcerErrorReply(new AppError("bad_request", "The request could not be read."), null));
+    reply = enforcerErrorReply(new AppError("bad_request", "The request could not be read."), null);
   }
-  await send(req, res, response);
+  writeReply(req, res, reply);
 }
 
-async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  const text = await response.text();
-  if (res.destroyed || res.writableEnded) return;
-  for (const { key, value } of API_SECURITY_HEADERS) res.setHeader(key, value);
-  if (req.headers["x-forwarded-proto"] === "https") res.setHeader(API_HSTS.key, API_HSTS.value);
-  response.headers.forEach((value, key) => {
-    res.setHeader(key, value);
+async function heartbeatReply(req: IncomingMessage, headers: Headers): Promise<ConfigReply> {
+  // As the route handler: the credential first, before any of the body is waited for.
+  let identity: EnforcerIdentity;
+  try {
+    identity = await authenticateEnforcer({ headers });
+  } catch (err) {
+    return enforcerErrorReply(err, headers.get("x-request-id"));
+  }
+  // A declared length over the cap is refused from the header (the route's readJson), without reading.
+  const declared = Number(req.headers["content-length"] ?? "0");
+  const body = declared > HEARTBEAT_MAX_BYTES ? Buffer.alloc(0) : await readCapped(req, HEARTBEAT_MAX_BYTES);
+  // The body as read, with the request's own headers (Content-Type and Content-Length are the route's to judge).
+  const request = new Request(`http://control-plane${HEARTBEAT_API_PATH}`, {
+    method: "POST",
+    headers,
+    body: body.length > 0 ? new Uint8Array(body) : null,
   });
-  res.setHeader("content-length", Buffer.byteLength(text));
-  res.writeHead(response.status).end(text);
+  const response = await authenticatedHeartbeatResponse(identity, request);
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 }
