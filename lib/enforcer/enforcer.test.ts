@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createEnforcer } from "./enforcer.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
@@ -5,6 +6,7 @@ import { createMemoryRateLimiter } from "./limits/memory.js";
 import type { RateLimiter } from "./limits/types.js";
 import type { EnforcerPolicy } from "./policy.js";
 import { fanOutSink } from "./telemetry/client.js";
+import { DECISION_TIMING_BUDGET } from "./telemetry/decision.js";
 import { createRecordingSink } from "./telemetry/sink.js";
 import type { DecisionEvent } from "./telemetry/types.js";
 import { type JwksServer, startJwksServer } from "./test-utils/jwks-server.js";
@@ -113,7 +115,7 @@ describe("createEnforcer", () => {
     expect(events[0]?.clientName).toBe(seen[0]?.clientName);
   });
 
-  it("reads the wall clock once per cache hit, with or without telemetry", async () => {
+  it("reads the wall clock once per cache hit, with or without telemetry, and times a sampled sink's budget", async () => {
     const parts = (token: string): RequestParts => ({
       method: "POST",
       url: TEST_RESOURCE,
@@ -130,20 +132,33 @@ describe("createEnforcer", () => {
       azp: "client-1",
       nowSec,
     });
-    for (const withSink of [false, true]) {
-      // Spied before the enforcer exists: its default clock is whatever `Date.now` is then.
-      const reads = vi.spyOn(Date, "now");
+    // No sink, a sink that takes every latency, and one that takes sampled timing (the shipped client's).
+    const sampled = { emit: () => {}, decision: () => {}, decisionTiming: "sampled" as const };
+    for (const [name, withSink] of [
+      ["none", undefined],
+      ["every", sink],
+      ["sampled", sampled],
+    ] as const) {
+      // Spied before the enforcer exists: its default clock is whatever `Date.now` is then. A fixed reading, so
+      // every decision falls in one timing window.
+      const reads = vi.spyOn(Date, "now").mockReturnValue(nowSec * 1000 + 500);
+      const monotonic = vi.spyOn(performance, "now");
       try {
-        const enforcer = createEnforcer({ policy, ...(withSink ? { sink } : {}) });
+        const enforcer = createEnforcer({ policy, ...(withSink ? { sink: withSink } : {}) });
         expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true); // the miss: JWKS and signature
         reads.mockClear();
-        for (let i = 0; i < 50; i++) expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true);
-        // The verified-token cache and the JWKS freshness check share one reading (two before). Telemetry adds
-        // only its monotonic clock, whose wall-clock offset is re-read at most once a second.
-        expect(reads.mock.calls.length).toBeGreaterThanOrEqual(50);
-        expect(reads.mock.calls.length).toBeLessThanOrEqual(withSink ? 53 : 50);
+        monotonic.mockClear();
+        for (let i = 0; i < 100; i++) expect((await enforcer.authorizeParts(parts(token))).allowed).toBe(true);
+        // One reading per request: the verified-token cache, the JWKS freshness check and the decision's
+        // timestamp share it, with or without telemetry.
+        expect(reads.mock.calls.length, name).toBe(100);
+        // The decision's latency: two monotonic readings per request, or per timed one (the miss took one of
+        // the window's 32).
+        const expected = { none: 0, every: 200, sampled: 2 * (DECISION_TIMING_BUDGET - 1) }[name];
+        expect(monotonic.mock.calls.length, name).toBe(expected);
       } finally {
         reads.mockRestore();
+        monotonic.mockRestore();
       }
     }
   });

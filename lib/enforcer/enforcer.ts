@@ -4,7 +4,6 @@
  * method/tool decision → per-client rate limits → telemetry. Adapters (Node http, Express, the MCP
  * SDK) only translate to and from `Request`/`Response`.
  */
-import { performance } from "node:perf_hooks";
 import { applyRateLimits, applyTokenRefreshLimit, checkLockout, recordFailedAuth } from "./enforcer-limits.js";
 import { createPolicyStateResolver, type PolicyState } from "./enforcer-state.js";
 import { EnforcerError, ReasonCode } from "./errors.js";
@@ -66,7 +65,7 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
   // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
   const sink = options.sink === noopSink ? undefined : options.sink;
   // One decision record per enforcer, refilled for every request (telemetry/decision.ts).
-  const recordDecision = sink ? createDecisionRecorder(sink, options.now) : undefined;
+  const decisions = sink ? createDecisionRecorder(sink) : undefined;
   const limiter = options.rateLimiter;
   // Task owners, tools' header declarations, client-info cardinality: per enforcer (issue 22).
   const protocol = createProtocolState();
@@ -87,7 +86,10 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
   // validator answers synchronously on a cache hit or with a cached key, and each optional step is awaited
   // only when it exists. The checks and their order are the same on every path.
   async function authorizeParts(request: RequestParts): Promise<Decision> {
-    const started = sink ? performance.now() : 0;
+    // One reading of the enforcer's clock: the verified-token cache and the JWKS freshness check judge the token
+    // at it, and it stamps the decision (a timed decision also reads the monotonic clock, telemetry/decision.ts).
+    const nowMs = now();
+    const started = decisions ? decisions.start(nowMs) : -1;
     const info: DecisionInfo = {};
     let state: PolicyState | undefined;
     const origin = request.header("origin");
@@ -109,14 +111,16 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
       const raw = bearerTokenCandidate(request.header("authorization"));
       // extractBearerToken's last check (no whitespace inside), skipped for a token the verified-token cache
       // holds: only tokens that passed the strict parser are in it. Same outcome, one scan less per hit.
-      const hit = state.validator.peek(raw);
+      const hit = state.validator.peek(raw, nowMs);
       if (hit === undefined) checkBearerTokenShape(raw);
       const address = request.clientAddress;
       if (limiter) await checkLockout(limiter, policy, address);
       let validated: DetailedValidation;
       try {
-        // After an await (the lockout check) the cache is asked again: a key may have left the JWKS meanwhile.
-        const pending = hit !== undefined && !limiter ? hit : state.validator.validateNow(raw);
+        // After an await (the lockout check) the cache is asked again: a key may have left the JWKS meanwhile,
+        // and the token is judged at a fresh reading.
+        const pending =
+          limiter === undefined ? (hit ?? state.validator.validateNow(raw, nowMs)) : state.validator.validateNow(raw);
         validated = pending instanceof Promise ? await pending : pending;
       } catch (err) {
         if (limiter && err instanceof EnforcerError && err.status === 401) {
@@ -160,11 +164,11 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
         // GET stream, DELETE (2025 sessions): the revision comes from MCP-Protocol-Version alone.
         checkProtocol(protocol, policy, (name) => request.header(name), undefined);
       }
-      recordDecision?.(state.policy.resource.uri, "allow", undefined, info, started);
+      decisions?.record(state.policy.resource.uri, "allow", undefined, info, started, nowMs);
       return { allowed: true, auth, body };
     } catch (err) {
       if (!(err instanceof EnforcerError)) throw err;
-      recordDecision?.(state?.policy.resource.uri ?? "", "deny", err.code, info, started);
+      decisions?.record(state?.policy.resource.uri ?? "", "deny", err.code, info, started, nowMs);
       const allowedOrigin = origin !== null && state?.origins.has(origin) ? origin : null;
       // A 401 is decided before the body is read; its JSON-RPC error still answers the request's id (issue 20).
       if (err.status === 401 && info.id === undefined && request.method === "POST") {

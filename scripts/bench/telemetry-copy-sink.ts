@@ -12,6 +12,8 @@ export function copyOnlySink(Segment: typeof TelemetrySegment, capacity = 1000):
   let segment = new Segment(capacity);
   return {
     emit: () => undefined,
+    // As the client: sampled decision timing.
+    decisionTiming: "sampled",
     decision(event) {
       // A full segment starts over on its own column buffer, as the client reuses the buffers of sent ones.
       if (segment.added >= capacity) {

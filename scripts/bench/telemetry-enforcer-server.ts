@@ -94,9 +94,10 @@ async function modesOf(
       };
     })(),
     on: adapter(fanOutSink(createEnforcerMetrics({ telemetry: on }), on)),
-    // Parts of `on`, to see where its cost goes: the sink seam alone (the decision record and its two clock
-    // readings, handed to a sink that does nothing with it), the metrics alone, the network client alone.
-    seam: adapter({ emit: () => {}, decision: () => {} }),
+    // Parts of `on`, to see where its cost goes: the sink seam alone (the decision record, with the sampled
+    // timing the shipped sinks declare, handed to a sink that does nothing with it), the metrics alone, the
+    // network client alone.
+    seam: adapter({ emit: () => {}, decision: () => {}, decisionTiming: "sampled" }),
     metrics: adapter(createEnforcerMetrics()),
     // The client's copy into its columns alone: no worker, no batches, nothing sent (telemetry-copy-sink.ts).
     copy: adapter(copyOnlySink(TelemetrySegment)),

@@ -1,8 +1,8 @@
 /**
  * Telemetry's own work per request, in process: `authorizeParts` on a verified-token cache hit (the request
  * path as the Node adapters call it), with the enforcer compiled as it ships (compile.ts), once without a
- * sink and once with each part of telemetry: the decision record alone (its two clock readings, handed to a
- * sink that does nothing), the metrics sink, the client's copy into its columns alone (nothing sent), the
+ * sink and once with each part of telemetry: the decision record alone (with the shipped sinks' sampled timing,
+ * handed to a sink that does nothing), the metrics sink, the client's copy into its columns alone (nothing sent), the
  * network client (its worker thread shipping to a loopback collector), and both as shipped. The main
  * thread's CPU time (schedstat) per request, in interleaved rounds whose order alternates (ABBA), so drift
  * lands on every mode alike; each part's cost is the median of the per-block differences from "off", in ns,
@@ -70,7 +70,7 @@ export async function benchTelemetryParts(
   const on = () => createEnforcer({ policy, sink: fanOutSink(createEnforcerMetrics({ telemetry: client }), client) });
   const enforcers = {
     off: createEnforcer({ policy }),
-    seam: createEnforcer({ policy, sink: { emit: () => {}, decision: () => {} } }),
+    seam: createEnforcer({ policy, sink: { emit: () => {}, decision: () => {}, decisionTiming: "sampled" } }),
     metrics: createEnforcer({ policy, sink: createEnforcerMetrics() }),
     copy: createEnforcer({ policy, sink: copyOnlySink(TelemetrySegment) }),
     client: createEnforcer({ policy, sink: client }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelemetryClient, fanOutSink, type TelemetryClient, type TelemetryClock } from "./client.js";
+import { createEnforcerMetrics } from "./metrics.js";
 import { backoffDelay, retryAfterMs, sendOutcome } from "./transport.js";
 import type { DecisionEvent, TelemetryEvent } from "./types.js";
 import { type DecisionColumns, decodeDecisionColumns } from "./wire.js";
@@ -354,6 +355,25 @@ describe("telemetry client", () => {
     );
     expect(() => sink.emit(decision(7))).not.toThrow();
     expect(seen).toEqual([7]);
+  });
+});
+
+describe("sampled decision timing", () => {
+  it("is declared by the shipped client and metrics, and by a fan-out only when every sink declares it", async () => {
+    const url = "http://127.0.0.1:9/api/v1/telemetry";
+    const c = createTelemetryClient({ url, credential: "pcl_x", offload: "worker" });
+    const inLoop = createTelemetryClient({ url, credential: "pcl_x", offload: "event-loop" });
+    const metrics = createEnforcerMetrics();
+    try {
+      expect(c.decisionTiming).toBe("sampled");
+      expect(inLoop.decisionTiming).toBe("sampled");
+      expect(metrics.decisionTiming).toBe("sampled");
+      expect(fanOutSink(metrics, c).decisionTiming).toBe("sampled");
+      expect(fanOutSink(metrics, c, { emit: () => {} }).decisionTiming).toBeUndefined();
+      expect(fanOutSink().decisionTiming).toBeUndefined();
+    } finally {
+      await Promise.all([c.close(0), inLoop.close(0)]);
+    }
   });
 });
 

@@ -92,6 +92,8 @@ export function createEventLoopClient(
     emit,
     // A decision is copied into the batch's columns at once: the enforcer's reused record is never kept.
     decision: emit,
+    // An untimed decision travels with latency -1; the control plane's histograms count the timed ones.
+    decisionTiming: "sampled",
     flush: () => loop.flush(),
     async close(timeoutMs = 5000) {
       if (closed) return;
@@ -122,10 +124,13 @@ export function fanOutSink(...sinks: TelemetrySink[]): TelemetrySink {
   };
   // Decisions without an object for the sinks that take them so (the shipped pair: metrics and the client);
   // a sink without `decision` gets an event of its own, which it may keep.
+  // Sampled timing only when every sink takes it: one that needs every latency gets every latency.
+  const sampled = sinks.length > 0 && sinks.every((sink) => sink.decisionTiming === "sampled");
   return {
     emit,
     decision(event) {
       for (const sink of sinks) emitDecisionTo(sink, event);
     },
+    ...(sampled ? { decisionTiming: "sampled" as const } : {}),
   };
 }

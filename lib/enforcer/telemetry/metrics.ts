@@ -217,6 +217,8 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
       }
     },
     decision,
+    // No metric reads a decision's latency.
+    decisionTiming: "sampled",
     contentType,
     render,
     response: () => new Response(render(), { headers: { "content-type": contentType, "cache-control": "no-store" } }),

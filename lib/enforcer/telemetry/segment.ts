@@ -72,7 +72,8 @@ export class TelemetrySegment {
     const k = this.#n++;
     (this.#at as Float64Array)[k] = e.at;
     const us = e.latencyMs * 1000;
-    (this.#latencyUs as Int32Array)[k] = us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX;
+    // -1: not timed (NaN, telemetry/decision.ts); `us >= 0` is false for NaN.
+    (this.#latencyUs as Int32Array)[k] = us >= 0 ? (us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX) : -1;
     (this.#cacheHit as Int32Array)[k] = e.cacheHit === undefined ? -1 : e.cacheHit ? 1 : 0;
     const ids = this.#ids;
     (ids[0] as Int32Array)[k] = this.#id(0, e.outcome);

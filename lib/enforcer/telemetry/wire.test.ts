@@ -75,6 +75,17 @@ describe("telemetry wire format", () => {
     expect(decisions[0]?.latencyMs).toBe(2_147_483.647);
   });
 
+  it("sends an untimed decision (latency NaN) as -1 and decodes it without a latency", () => {
+    const events = [decision(1), decision(2, { latencyMs: Number.NaN }), decision(3)];
+    const { decisions, body } = decode(encodeTelemetryBatch(undefined, events));
+    expect(decisions[0]?.latencyMs).toBe(0.012);
+    expect("latencyMs" in (decisions[1] as object)).toBe(false);
+    expect(decisions[1]).toMatchObject({ outcome: "allow", clientId: "agent-0", tool: "search" });
+    expect(decisions[2]?.latencyMs).toBe(0.037);
+    const column = Buffer.from((body.decisions as DecisionColumns).latencyUs, "base64");
+    expect([0, 1, 2].map((i) => column.readInt32LE(4 * i))).toEqual([12, -1, 37]);
+  });
+
   it("run-length codes the repetitive columns of an agent session and decodes them exactly", () => {
     // One agent, one user, one tool; outcomes in runs: what a batch from one busy session looks like.
     const events = Array.from({ length: 1000 }, (_, i) =>

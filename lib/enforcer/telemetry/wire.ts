@@ -13,7 +13,8 @@
  *
  * Columns: `n` events; `strings` is the batch's dictionary (outcome, reason, client id, subject,
  * method and tool are indexes into it, -1 when absent); `atBase` + `at[i]` (ms deltas, each from the
- * previous event) give the timestamps; `latencyUs` in microseconds (clamped to int32, ≈35 min);
+ * previous event) give the timestamps; `latencyUs` in microseconds (clamped to int32, ≈35 min), -1 for a
+ * decision that was not timed (sampled timing, telemetry/decision.ts: decoded without `latencyMs`);
  * `cacheHit` 1, 0 or -1 (absent). `clientName` and `clientVersion` (the request's MCP `clientInfo`, issue 22) are
  * dictionary columns sent only when some decision of the batch has them: a control plane that predates them
  * ignores them, and a batch without them decodes as before.
@@ -163,12 +164,10 @@ export function decodeDecisionColumns(c: DecisionColumns, maxEvents: number): Re
   for (let i = 0; i < c.n; i++) {
     at += int("at", i);
     const hit = int("cacheHit", i);
-    const event: Record<string, unknown> = {
-      type: "decision",
-      at,
-      outcome: str("outcome", i),
-      latencyMs: int("latencyUs", i) / 1000,
-    };
+    const us = int("latencyUs", i);
+    const event: Record<string, unknown> = { type: "decision", at, outcome: str("outcome", i) };
+    // Not timed (-1): no latency, as an event sent as an object without one.
+    if (us >= 0) event.latencyMs = us / 1000;
     // Absent values stay absent (not `undefined` members), as in an event sent as an object.
     for (const name of STRING_COLUMNS) {
       if (name === "outcome") continue;

@@ -168,6 +168,8 @@ export function createWorkerClient(
     emit,
     // A decision is copied into the segment's columns at once: the enforcer's reused record is never kept.
     decision: emit,
+    // An untimed decision travels with latency -1; the control plane's histograms count the timed ones.
+    decisionTiming: "sampled",
     async flush() {
       await whenSettled;
       if (thread === "worker") {

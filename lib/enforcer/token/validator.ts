@@ -31,15 +31,16 @@ export interface DetailedTokenValidator extends TokenValidator {
    * Like `validateDetailed`, but returns the result itself when no waiting is needed (a cache hit, or a
    * miss with `coalesceVerifications: false` and the key already in the JWKS cache) and throws
    * synchronously on failures found before the signature check; a Promise when the JWKS must be fetched
-   * or the signature check is coalesced. The enforcer's hot path uses it to skip promise hops.
+   * or the signature check is coalesced. The enforcer's hot path uses it to skip promise hops. `nowMs`: a
+   * reading of the validator's own clock (`now`) the caller has just taken, to share it; else it reads one.
    */
-  validateNow(token: string): DetailedValidation | Promise<DetailedValidation>;
+  validateNow(token: string, nowMs?: number): DetailedValidation | Promise<DetailedValidation>;
   /**
    * The cached result for exactly this token when there is one that may still be served (before `exp`,
    * keys not past their grace period), else undefined. Never throws, never fetches, checks nothing else:
-   * a miss must go through `validateNow`.
+   * a miss must go through `validateNow`. `nowMs` as for `validateNow`.
    */
-  peek(token: string): DetailedValidation | undefined;
+  peek(token: string, nowMs?: number): DetailedValidation | undefined;
   /** Drops every cached result (e.g. after a revocation signal). */
   clearCache(): void;
 }
@@ -79,13 +80,13 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
   // Tokens are decoded into one reused buffer (no allocation per miss); a check that has to wait takes a copy.
   const reader = createJwsReader(o.maxTokenBytes);
 
-  function validateNow(token: string): DetailedValidation | Promise<DetailedValidation> {
+  function validateNow(token: string, clockMs?: number): DetailedValidation | Promise<DetailedValidation> {
     if (typeof token !== "string" || token.length === 0) throw new EnforcerError(ReasonCode.TokenMissing, "no token");
     // Size first: nothing of an oversized token is hashed, decoded or parsed.
     if (token.length > o.maxTokenBytes) {
       throw new EnforcerError(ReasonCode.TokenTooLarge, `token exceeds ${o.maxTokenBytes} bytes`);
     }
-    const nowMs = o.now();
+    const nowMs = clockMs ?? o.now();
     const hit = cached(token, nowMs);
     if (hit) return hit;
 
@@ -197,8 +198,8 @@ export function createTokenValidator(options: TokenValidatorOptions): DetailedTo
   return {
     validateDetailed,
     validateNow,
-    peek: (token) =>
-      typeof token === "string" && token.length <= o.maxTokenBytes ? cached(token, o.now()) : undefined,
+    peek: (token, nowMs) =>
+      typeof token === "string" && token.length <= o.maxTokenBytes ? cached(token, nowMs ?? o.now()) : undefined,
     async validate(token) {
       return (await validateNow(token)).token;
     },

@@ -26,7 +26,8 @@ function mixedEvents(n: number, seed: number, start = T0): WireEvent[] {
         subject: `user-${k % 7}`,
         method: k % 3 === 0 ? "tools/call" : "tools/list",
         tool: k % 3 === 0 ? `tool-${k % 4}` : undefined,
-        latencyMs: (k % 50) / 3,
+        // Some decisions untimed, as an enforcer under load sends most of them (sampled timing).
+        ...(k % 11 === 0 ? {} : { latencyMs: (k % 50) / 3 }),
       });
     } else if (k % 10 === 6) {
       out.push({
@@ -161,6 +162,11 @@ describe("telemetry ingest", () => {
         0,
       );
       expect(histTotal).toBe(raw.filter((e) => e.latencyMs !== null).length);
+      // Untimed decisions count as decisions, but not in the latency sums and histograms.
+      const untimed = raw.filter((e) => e.type === "decision" && e.latencyMs === null).length;
+      expect(untimed).toBeGreaterThan(0);
+      const decisions = all.filter((r) => r.type === "decision");
+      expect(decisions.reduce((s, r) => s + r.count, 0)).toBe(raw.filter((e) => e.type === "decision").length);
     }
     // Over 5000 ms lands in the overflow bucket.
     const slow = rollups.filter((r) => r.grain === 1 && r.dim === "downstream" && r.h11 > 0);

@@ -65,7 +65,7 @@ export function toRawRow(e: WireEvent, resourceId: string, instanceId: string): 
         subject: e.subject ?? "",
         tool: e.tool ?? "",
         method: e.method ?? "",
-        latencyMs: e.latencyMs,
+        latencyMs: e.latencyMs ?? null,
         data: e.cacheHit === undefined ? null : e.cacheHit ? CACHE_HIT : CACHE_MISS,
         software: e.clientName === undefined ? undefined : softwareKey(e.clientName, e.clientVersion),
       };

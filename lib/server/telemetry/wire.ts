@@ -38,7 +38,8 @@ const Decision = z.object({
   subject: text(256).optional(),
   method: text(128).optional(),
   tool: text(128).optional(),
-  latencyMs: latency,
+  // Absent (or null) for a decision the enforcer did not time (it times at most 32 per 100 ms at saturation).
+  latencyMs: latency.nullish(),
   cacheHit: z.boolean().optional(),
   // The request's MCP clientInfo (issue 22): optional, so batches of older enforcers validate as before.
   clientName: text(64).optional(),
