@@ -99,7 +99,7 @@ async function modesOf(
     // network client alone.
     seam: adapter({ emit: () => {}, decision: () => {}, decisionTiming: "sampled" }),
     metrics: adapter(createEnforcerMetrics()),
-    // The client's copy into its columns alone: no worker, no batches, nothing sent (telemetry-copy-sink.ts).
+    // The client's copy into its rows alone: no worker, no batches, nothing sent (telemetry-copy-sink.ts).
     copy: adapter(copyOnlySink(TelemetrySegment)),
     client: adapter(on),
     loop: adapter(fanOutSink(createEnforcerMetrics({ telemetry: loop }), loop)),

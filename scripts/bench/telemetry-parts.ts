@@ -2,7 +2,7 @@
  * Telemetry's own work per request, in process: `authorizeParts` on a verified-token cache hit (the request
  * path as the Node adapters call it), with the enforcer compiled as it ships (compile.ts), once without a
  * sink and once with each part of telemetry: the decision record alone (with the shipped sinks' sampled timing,
- * handed to a sink that does nothing), the metrics sink, the client's copy into its columns alone (nothing sent), the
+ * handed to a sink that does nothing), the metrics sink, the client's copy into its rows alone (nothing sent), the
  * network client (its worker thread shipping to a loopback collector), and both as shipped. The main
  * thread's CPU time (schedstat) per request, in interleaved rounds whose order alternates (ABBA), so drift
  * lands on every mode alike; each part's cost is the median of the per-block differences from "off", in ns,

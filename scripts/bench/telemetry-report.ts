@@ -27,7 +27,7 @@ export const added = (o: Overhead) => `${signed(o.pct)}% (${signed(o.low)} … $
 const PART_LABEL: Record<(typeof TELEMETRY_PARTS)[number], string> = {
   seam: "the decision record alone (sampled timing, a sink that does nothing)",
   metrics: "the metrics sink (with the record)",
-  copy: "the client's copy into its columns alone, nothing sent (with the record)",
+  copy: "the client's copy into its rows alone, nothing sent (with the record)",
   client: "the network client (with the record)",
   on: "telemetry on (metrics + client, as shipped)",
 };

@@ -1,13 +1,13 @@
 /**
- * The telemetry client's queue, built for the request path: an event is copied into the columns of the
- * batch it will travel in (typed arrays plus a per-batch string dictionary) the moment it is emitted,
+ * The telemetry client's queue, built for the request path: an event is copied into a row of the batch it
+ * will travel in (a typed array plus a per-batch string dictionary; columns on the wire) the moment it is emitted,
  * so no event object outlives its request. Objects held for up to a second (50,000 by default) would
  * survive young-generation GC and be promoted, making every major GC of the host server slower; and
  * serializing 1,000 objects costs ≈1.2 ms of the event loop where the columns cost a tenth of that.
  *
  * The queue is a list of batches (segments) of at most `batchSize` events; it holds at most `capacity`
  * events, and when full drops the oldest (from the oldest segment) and counts them. Decisions (one per
- * request, nearly all the traffic) are columns; the rare other events stay objects in their segment.
+ * request, nearly all the traffic) are rows; the rare other events stay objects in their segment.
  */
 
 import { SEGMENT_BYTES_PER_EVENT, TelemetrySegment } from "./segment.js";

@@ -1,5 +1,5 @@
 /**
- * The network telemetry sink. On the request path, `emit` only copies the event into the columns of a
+ * The network telemetry sink. On the request path, `emit` only copies the event into a row of a
  * bounded in-memory queue (batch.ts: O(1), never awaited, no event object kept). Everything else (the
  * batches' wire form, run-length coding, gzip and the POST to the control plane's
  * `POST /api/v1/telemetry`, in batches of up to 1,000 with an `Idempotency-Key` each, retried with
@@ -90,7 +90,7 @@ export function createEventLoopClient(
   };
   return {
     emit,
-    // A decision is copied into the batch's columns at once: the enforcer's reused record is never kept.
+    // A decision is copied into the batch's rows at once: the enforcer's reused record is never kept.
     decision: emit,
     // An untimed decision travels with latency -1; the control plane's histograms count the timed ones.
     decisionTiming: "sampled",

@@ -1,5 +1,5 @@
 /**
- * One batch of the telemetry client's queue (see batch.ts): the columns a decision is copied into when it is
+ * One batch of the telemetry client's queue (see batch.ts): the rows a decision is copied into when it is
  * emitted, the per-batch string dictionary, the rare other events as objects, and the batch's wire form.
  */
 import type { TelemetryEvent } from "./types.js";
@@ -10,8 +10,9 @@ type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
 /**
  * Bytes of storage per event: one row of `at` (float64), then latency, cache hit and the dictionary ids (int32).
  * Rows, not columns, on the request path: a decision's copy writes one or two cache lines instead of one in each
- * of eleven columns (eleven pages apart), which cost a request over HTTP about 2 % of the server's CPU
- * (`npm run bench:telemetry:ab`); the batch is turned into columns when it is encoded, off the request path.
+ * of eleven columns (eleven pages apart). Over HTTP the copy's writes cost about 2 % of the server's CPU per
+ * request (an ablation, `npm run bench:telemetry:ab`), rows about 0.8 % less than columns; the batch is turned
+ * into columns when it is encoded, off the request path.
  */
 export const SEGMENT_BYTES_PER_EVENT = 8 + 4 * 2 + 4 * STRING_COLUMNS.length;
 /** The row in int32 slots (`at` takes the first two) and in float64 slots. */

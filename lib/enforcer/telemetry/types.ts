@@ -13,7 +13,7 @@ export interface TelemetrySink {
    * Optional: the per-request decision without an event object of its own. When a sink has it, the
    * enforcer calls it instead of `emit` for decisions, with one record it reuses for every request: read
    * (or copy) what you need before returning, and never keep the object. The telemetry client and the
-   * metrics use it, so a decision costs the request path a copy into columns and counters, no allocation.
+   * metrics use it, so a decision costs the request path a copy into a row and counters, no allocation.
    */
   decision?(event: Readonly<DecisionEvent>): void;
   /**

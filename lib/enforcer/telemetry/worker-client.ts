@@ -1,5 +1,5 @@
 /**
- * The main-thread half of the telemetry worker (worker.ts). `emit` copies the event into the columns of
+ * The main-thread half of the telemetry worker (worker.ts). `emit` copies the event into a row of
  * the newest segment, as on one core; a zero-delay timer (once a batch is full) and the flush tick
  * transfer whole segments to the worker, which builds, gzips and sends them. Until the worker is ready,
  * events wait in the same bounded queue; if it cannot start (no worker file beside this one, as in a
@@ -166,7 +166,7 @@ export function createWorkerClient(
 
   return {
     emit,
-    // A decision is copied into the segment's columns at once: the enforcer's reused record is never kept.
+    // A decision is copied into the segment's rows at once: the enforcer's reused record is never kept.
     decision: emit,
     // An untimed decision travels with latency -1; the control plane's histograms count the timed ones.
     decisionTiming: "sampled",
