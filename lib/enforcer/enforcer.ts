@@ -62,7 +62,7 @@ export function createEnforcer(options: EnforcerOptions): Enforcer {
     return policy ? stateFor(policy) : undefined;
   }
 
-  // No sink, or the no-op one: no decision event is built and no clock is read on the request path.
+  // No sink, or the no-op one: no decision event is built and no clock is read for telemetry.
   const sink = options.sink === noopSink ? undefined : options.sink;
   // One decision record per enforcer, refilled for every request (telemetry/decision.ts).
   const decisions = sink ? createDecisionRecorder(sink) : undefined;
