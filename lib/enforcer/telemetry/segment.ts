@@ -7,6 +7,14 @@ import { type DecisionColumns, encodeInt32Column, INT_COLUMNS, OPTIONAL_INT_COLU
 
 type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
 
+/** A row's int32 slots: `at` (a float64) takes 0 and 1, then the latency, the cache hit, and the ids in STRING_COLUMNS order. */
+const LATENCY = 2;
+const CACHE_HIT = 3;
+const IDS = 4;
+/** The row in int32 slots and in float64 slots (an even count, so every row's `at` is 8-byte aligned). */
+const ROW_INTS = (IDS + STRING_COLUMNS.length + 1) & ~1;
+const ROW_DOUBLES = ROW_INTS / 2;
+
 /**
  * Bytes of storage per event: one row of `at` (float64), then latency, cache hit and the dictionary ids (int32).
  * Rows, not columns, on the request path: a decision's copy writes one or two cache lines instead of one in each
@@ -14,10 +22,7 @@ type OtherEvent = Exclude<TelemetryEvent, { type: "decision" }>;
  * request (an ablation, `npm run bench:telemetry:ab`), rows about 0.8 % less than columns; the batch is turned
  * into columns when it is encoded, off the request path.
  */
-export const SEGMENT_BYTES_PER_EVENT = 8 + 4 * 2 + 4 * STRING_COLUMNS.length;
-/** The row in int32 slots (`at` takes the first two) and in float64 slots. */
-const ROW_INTS = SEGMENT_BYTES_PER_EVENT / 4;
-const ROW_DOUBLES = SEGMENT_BYTES_PER_EVENT / 8;
+export const SEGMENT_BYTES_PER_EVENT = 4 * ROW_INTS;
 
 /** A segment in transit to the telemetry worker (see {@link TelemetrySegment.detach}). */
 export interface SegmentData {
@@ -83,21 +88,22 @@ export class TelemetrySegment {
     const r = k * ROW_INTS;
     const us = e.latencyMs * 1000;
     // -1: not timed (NaN, telemetry/decision.ts); `us >= 0` is false for NaN.
-    row[r + 2] = us >= 0 ? (us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX) : -1;
-    row[r + 3] = e.cacheHit === undefined ? -1 : e.cacheHit ? 1 : 0;
-    row[r + 4] = this.#id(0, e.outcome);
-    row[r + 5] = this.#id(1, e.reason);
-    row[r + 6] = this.#id(2, e.clientId);
-    row[r + 7] = this.#id(3, e.subject);
-    row[r + 8] = this.#id(4, e.method);
-    row[r + 9] = this.#id(5, e.tool);
+    row[r + LATENCY] = us >= 0 ? (us < INT32_MAX ? (us + 0.5) | 0 : INT32_MAX) : -1;
+    row[r + CACHE_HIT] = e.cacheHit === undefined ? -1 : e.cacheHit ? 1 : 0;
+    const ids = r + IDS;
+    row[ids] = this.#id(0, e.outcome);
+    row[ids + 1] = this.#id(1, e.reason);
+    row[ids + 2] = this.#id(2, e.clientId);
+    row[ids + 3] = this.#id(3, e.subject);
+    row[ids + 4] = this.#id(4, e.method);
+    row[ids + 5] = this.#id(5, e.tool);
     if (e.clientName !== undefined) {
       this.#hasClientInfo = true;
-      row[r + 10] = this.#id(6, e.clientName);
-      row[r + 11] = this.#id(7, e.clientVersion);
+      row[ids + 6] = this.#id(6, e.clientName);
+      row[ids + 7] = this.#id(7, e.clientVersion);
     } else {
-      row[r + 10] = -1;
-      row[r + 11] = -1;
+      row[ids + 6] = -1;
+      row[ids + 7] = -1;
     }
   }
 
@@ -210,24 +216,20 @@ export class TelemetrySegment {
       for (let i = 0, r = from * ROW_INTS + slot; i < n; i++, r += ROW_INTS) out[i] = rows[r] as number;
       return out;
     };
-    const byName: Record<(typeof INT_COLUMNS)[number], Int32Array> = {
-      at: deltas,
-      outcome: column(4),
-      reason: column(5),
-      clientId: column(6),
-      subject: column(7),
-      method: column(8),
-      tool: column(9),
-      latencyUs: column(2),
-      cacheHit: column(3),
-    };
+    const idColumn = (name: (typeof STRING_COLUMNS)[number]) => column(IDS + STRING_COLUMNS.indexOf(name));
     const out: Record<string, unknown> = { n, atBase: at[from * ROW_DOUBLES], strings: this.#strings };
-    for (const name of INT_COLUMNS) out[name] = encodeInt32Column(byName[name]);
-    if (this.#hasClientInfo) {
-      OPTIONAL_INT_COLUMNS.forEach((name, i) => {
-        out[name] = encodeInt32Column(column(10 + i));
-      });
+    for (const name of INT_COLUMNS) {
+      const values =
+        name === "at"
+          ? deltas
+          : name === "latencyUs"
+            ? column(LATENCY)
+            : name === "cacheHit"
+              ? column(CACHE_HIT)
+              : idColumn(name);
+      out[name] = encodeInt32Column(values);
     }
+    if (this.#hasClientInfo) for (const name of OPTIONAL_INT_COLUMNS) out[name] = encodeInt32Column(idColumn(name));
     return out as unknown as DecisionColumns;
   }
 }
