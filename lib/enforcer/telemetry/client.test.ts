@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
+import { ReasonCode } from "../errors.js";
 import { createTelemetryClient, fanOutSink, type TelemetryClient, type TelemetryClock } from "./client.js";
+import { createDecisionRecorder } from "./decision.js";
 import { createEnforcerMetrics } from "./metrics.js";
 import { backoffDelay, retryAfterMs, sendOutcome } from "./transport.js";
 import type { DecisionEvent, TelemetryEvent } from "./types.js";
@@ -373,6 +375,43 @@ describe("sampled decision timing", () => {
       expect(fanOutSink().decisionTiming).toBeUndefined();
     } finally {
       await Promise.all([c.close(0), inLoop.close(0)]);
+    }
+  });
+});
+
+describe("batched decisions", () => {
+  it("the shipped client and metrics take them, a fan-out only when every sink does; each reads the waiting ones first", async () => {
+    for (const offload of ["worker", "event-loop"] as const) {
+      const sent = await startCollector();
+      const c = createTelemetryClient({ url: sent.url, credential: "pcl_x", offload });
+      const metrics = createEnforcerMetrics({ telemetry: c });
+      try {
+        expect(typeof c.attachDecisionSource).toBe("function");
+        expect(typeof metrics.attachDecisionSource).toBe("function");
+        expect(fanOutSink(metrics, { emit: () => {} }).attachDecisionSource).toBeUndefined();
+        const sink = fanOutSink(metrics, c);
+        const recorder = createDecisionRecorder(sink);
+        for (let i = 1; i <= 5; i++) {
+          const facts = {
+            auth: { token: { clientId: "agent-1", subject: "alice" }, cacheHit: true },
+            method: "tools/call",
+            tool: "read_file",
+          };
+          recorder.record("https://mcp.example.com/mcp", "allow", undefined, facts, recorder.start(i), i);
+        }
+        // Fewer than a batch: nothing handed over yet, but every read takes the waiting decisions first.
+        expect(metrics.render()).toContain("mcp_auth_success_total 5");
+        expect(metrics.render()).toContain('mcp_tool_invocation_total{tool="read_file"} 5');
+        recorder.record("https://mcp.example.com/mcp", "deny", ReasonCode.TokenExpired, {}, recorder.start(6), 6);
+        expect(c.stats().queued).toBe(6);
+        recorder.record("https://mcp.example.com/mcp", "deny", ReasonCode.TokenExpired, {}, recorder.start(7), 7);
+        await c.flush();
+        expect(storedAts(sent).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        expect(metrics.render()).toContain('mcp_auth_failure_total{reason="token_expired"} 2');
+      } finally {
+        await c.close(0);
+        await sent.stop();
+      }
     }
   });
 });

@@ -9,7 +9,7 @@
  */
 import { TelemetryBuffer } from "./batch.js";
 import { resolveTelemetryOptions, type TelemetryClientOptions } from "./client-options.js";
-import { emitDecisionTo } from "./decision.js";
+import { decisionSources, emitDecisionTo } from "./decision.js";
 import { startSendLoop } from "./send-loop.js";
 import type { TelemetryEvent, TelemetrySink } from "./types.js";
 import { createWorkerClient } from "./worker-client.js";
@@ -80,6 +80,7 @@ export function createEventLoopClient(
   queue: TelemetryBuffer,
 ): TelemetryClient {
   const loop = startSendLoop(o, queue);
+  const sources = decisionSources();
   let closed = false;
   const emit = (event: TelemetryEvent) => {
     if (closed) return;
@@ -94,14 +95,25 @@ export function createEventLoopClient(
     decision: emit,
     // An untimed decision travels with latency -1; the control plane's histograms count the timed ones.
     decisionTiming: "sampled",
-    flush: () => loop.flush(),
+    attachDecisionSource: sources.attach,
+    flush: () => {
+      sources.drain();
+      return loop.flush();
+    },
     async close(timeoutMs = 5000) {
       if (closed) return;
+      sources.drain();
       closed = true;
       await loop.close(timeoutMs);
     },
-    stats: () => ({ ...loop.stats(), dropped: queue.dropped, thread: "event-loop" }),
-    idle: () => loop.idle(),
+    stats: () => {
+      sources.drain();
+      return { ...loop.stats(), dropped: queue.dropped, thread: "event-loop" };
+    },
+    idle: () => {
+      sources.drain();
+      return loop.idle();
+    },
   };
 }
 
@@ -126,11 +138,20 @@ export function fanOutSink(...sinks: TelemetrySink[]): TelemetrySink {
   // a sink without `decision` gets an event of its own, which it may keep.
   // Sampled timing only when every sink takes it: one that needs every latency gets every latency.
   const sampled = sinks.length > 0 && sinks.every((sink) => sink.decisionTiming === "sampled");
+  // Batches only when every sink takes them (each drains the enforcer's table before it reads).
+  const batched = sinks.length > 0 && sinks.every((sink) => sink.attachDecisionSource !== undefined);
   return {
     emit,
     decision(event) {
       for (const sink of sinks) emitDecisionTo(sink, event);
     },
     ...(sampled ? { decisionTiming: "sampled" as const } : {}),
+    ...(batched
+      ? {
+          attachDecisionSource(drain: () => void) {
+            for (const sink of sinks) sink.attachDecisionSource?.(drain);
+          },
+        }
+      : {}),
   };
 }

@@ -1,6 +1,14 @@
 import { performance } from "node:perf_hooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createDecisionRecorder, DECISION_TIMING_BUDGET, DECISION_TIMING_WINDOW_MS } from "./decision.js";
+import { ReasonCode } from "../errors.js";
+import {
+  createDecisionRecorder,
+  DECISION_BATCH_MAX_MS,
+  DECISION_BATCH_SIZE,
+  DECISION_TIMING_BUDGET,
+  DECISION_TIMING_WINDOW_MS,
+  decisionSources,
+} from "./decision.js";
 import type { DecisionEvent, TelemetrySink } from "./types.js";
 
 const RESOURCE = "https://mcp.example.com/mcp";
@@ -75,5 +83,94 @@ describe("the decision recorder's timing", () => {
     for (let w = 0; w < 10; w++) decide(recorder, DECISION_TIMING_BUDGET, 5_000 + w * DECISION_TIMING_WINDOW_MS);
     expect(sink.seen).toHaveLength(10 * DECISION_TIMING_BUDGET);
     expect(sink.seen.every((e) => e.latencyMs >= 0)).toBe(true);
+  });
+});
+
+/** A sink that takes decisions in batches (as the shipped client and metrics do) and keeps a copy of each. */
+function batched(): TelemetrySink & { seen: DecisionEvent[]; drain(): void } {
+  const sources = decisionSources();
+  const sink = keeping("sampled");
+  return { ...sink, attachDecisionSource: sources.attach, drain: sources.drain };
+}
+
+describe("the decision recorder's batches (a sink with attachDecisionSource)", () => {
+  it("hands decisions over 64 at a time, each as it was recorded, in order", () => {
+    const sink = batched();
+    const recorder = createDecisionRecorder(sink);
+    const one = (i: number) => {
+      const info = {
+        auth: { token: { clientId: `agent-${i}`, subject: `user-${i}` }, cacheHit: i % 2 === 0 },
+        method: "tools/call",
+        tool: `tool-${i}`,
+        ...(i % 3 === 0 ? { clientName: "claude-code", clientVersion: `1.${i}` } : {}),
+      };
+      recorder.record(
+        RESOURCE,
+        i % 5 === 0 ? "deny" : "allow",
+        i % 5 === 0 ? ReasonCode.InsufficientScope : undefined,
+        info,
+        recorder.start(1_000 + i),
+        1_000 + i,
+      );
+    };
+    for (let i = 0; i < DECISION_BATCH_SIZE - 1; i++) one(i);
+    expect(sink.seen).toHaveLength(0);
+    one(DECISION_BATCH_SIZE - 1);
+    expect(sink.seen).toHaveLength(DECISION_BATCH_SIZE);
+    for (const [i, e] of sink.seen.entries()) {
+      expect(e).toEqual({
+        type: "decision",
+        at: 1_000 + i,
+        outcome: i % 5 === 0 ? "deny" : "allow",
+        reason: i % 5 === 0 ? ReasonCode.InsufficientScope : undefined,
+        resource: RESOURCE,
+        clientId: `agent-${i}`,
+        subject: `user-${i}`,
+        method: "tools/call",
+        tool: `tool-${i}`,
+        latencyMs: e.latencyMs,
+        cacheHit: i % 2 === 0,
+        clientName: i % 3 === 0 ? "claude-code" : undefined,
+        clientVersion: i % 3 === 0 ? `1.${i}` : undefined,
+      });
+      expect(e.latencyMs >= 0 || Number.isNaN(e.latencyMs)).toBe(true);
+    }
+    // The next decisions start a new batch.
+    one(100);
+    expect(sink.seen).toHaveLength(DECISION_BATCH_SIZE);
+    sink.drain();
+    expect(sink.seen).toHaveLength(DECISION_BATCH_SIZE + 1);
+    expect(sink.seen.at(-1)).toMatchObject({ at: 1_100, subject: "user-100" });
+  });
+
+  it("hands a partial batch over when the sink drains it, and 50 ms after its first decision otherwise", () => {
+    vi.useFakeTimers();
+    try {
+      const sink = batched();
+      const recorder = createDecisionRecorder(sink);
+      recorder.record(RESOURCE, "allow", undefined, facts, recorder.start(1), 1);
+      sink.drain();
+      expect(sink.seen.map((e) => e.at)).toEqual([1]);
+      sink.drain(); // nothing waits: nothing more
+      expect(sink.seen).toHaveLength(1);
+
+      recorder.record(RESOURCE, "allow", undefined, facts, recorder.start(2), 2);
+      recorder.record(RESOURCE, "allow", undefined, facts, recorder.start(3), 3);
+      vi.advanceTimersByTime(DECISION_BATCH_MAX_MS - 1);
+      expect(sink.seen).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(sink.seen.map((e) => e.at)).toEqual([1, 2, 3]);
+      // A drained batch leaves no timer behind.
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("gives a sink without attachDecisionSource each decision at once", () => {
+    const sink = keeping("sampled");
+    const recorder = createDecisionRecorder(sink);
+    recorder.record(RESOURCE, "allow", undefined, facts, recorder.start(7), 7);
+    expect(sink.seen.map((e) => e.at)).toEqual([7]);
   });
 });

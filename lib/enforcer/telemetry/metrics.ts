@@ -7,6 +7,7 @@
  * Label cardinality is bounded: no subjects ever; clients, tools and downstreams are capped per
  * family (first come, first kept) and the rest fold into "other".
  */
+import { decisionSources } from "./decision.js";
 import type { DecisionEvent, TelemetryEvent, TelemetrySink } from "./types.js";
 
 /** Latency histogram bounds in ms (`le`), shared with the control plane's rollups. @example TELEMETRY_LATENCY_BUCKETS_MS.length // 11 */
@@ -188,7 +189,10 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
     }
   }
 
+  /** The enforcers' tables of decisions not yet handed over (decision.ts): drained before anything is read. */
+  const sources = decisionSources();
   function render(): string {
+    sources.drain();
     const out: string[] = [];
     for (const f of [success, failure, refresh, jwks, obo, tools, rateLimit]) writeFamily(out, f);
     writeHistogram(out, oboLatency);
@@ -219,6 +223,8 @@ export function createEnforcerMetrics(options: EnforcerMetricsOptions = {}): Enf
     decision,
     // No metric reads a decision's latency.
     decisionTiming: "sampled",
+    // Decisions come in batches; `render` takes the waiting ones first, so a scrape never lags.
+    attachDecisionSource: sources.attach,
     contentType,
     render,
     response: () => new Response(render(), { headers: { "content-type": contentType, "cache-control": "no-store" } }),

@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 import type { TelemetryBuffer } from "./batch.js";
 import type { TelemetryClient, TelemetryStats } from "./client.js";
 import type { resolveTelemetryOptions } from "./client-options.js";
+import { decisionSources } from "./decision.js";
 import { type SendLoop, startSendLoop } from "./send-loop.js";
 import { realClock } from "./transport.js";
 import type { TelemetryEvent } from "./types.js";
@@ -51,6 +52,7 @@ export function createWorkerClient(
     o.maxBatch,
     Math.min(8 * o.maxBatch, Math.floor(o.maxQueue / 2 / o.maxBatch) * o.maxBatch),
   );
+  const sources = decisionSources();
   let posted = 0;
   let lost = 0;
   let closed = false;
@@ -170,7 +172,9 @@ export function createWorkerClient(
     decision: emit,
     // An untimed decision travels with latency -1; the control plane's histograms count the timed ones.
     decisionTiming: "sampled",
+    attachDecisionSource: sources.attach,
     async flush() {
+      sources.drain();
       await whenSettled;
       if (thread === "worker") {
         handoff(true);
@@ -180,6 +184,7 @@ export function createWorkerClient(
     },
     async close(timeoutMs = 5000) {
       if (closed) return;
+      sources.drain();
       closed = true;
       if (tickTimer !== undefined) o.clock.clearTimeout(tickTimer);
       const deadline = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
@@ -196,6 +201,7 @@ export function createWorkerClient(
       if (w) await w.terminate();
     },
     stats() {
+      sources.drain();
       if (thread === "event-loop" && loop)
         return { ...loop.stats(), dropped: queue.dropped + last.dropped + lost, thread };
       const { received, ...counters } = last;
@@ -208,6 +214,7 @@ export function createWorkerClient(
       };
     },
     async idle() {
+      sources.drain();
       await whenSettled;
       await ask("idle");
       await loop?.idle();
