@@ -80,7 +80,7 @@ export interface DecisionRecorder {
  * below 320 decisions a second every decision is timed, as before; at saturation a few percent, still
  * hundreds a second for the latency histograms. Any other sink gets every decision timed. A sink that takes
  * decisions in batches (`attachDecisionSource`: the shipped client and metrics) gets them from a table of up to
- * {@link DECISION_BATCH_SIZE} (see createDecisionBatch); any other sink gets each decision at once.
+ * {@link DECISION_BATCH_SIZE} (see createDecisionTable); any other sink gets each decision at once.
  *
  * @example
  * const recorder = createDecisionRecorder(sink);
@@ -105,9 +105,8 @@ export function createDecisionRecorder(sink: TelemetrySink): DecisionRecorder {
     clientVersion: undefined,
   };
   const sampled = sink.decisionTiming === "sampled";
-  const batch = sink.attachDecisionSource
-    ? createDecisionBatch(sink as Parameters<typeof createDecisionBatch>[0], record)
-    : undefined;
+  // A sink that does not take batches gets a table of one, handed over as each decision is added.
+  const table = createDecisionTable(sink, record, sink.attachDecisionSource ? DECISION_BATCH_SIZE : 1);
   let windowEnd = Number.NEGATIVE_INFINITY;
   let left = 0;
   return {
@@ -124,55 +123,36 @@ export function createDecisionRecorder(sink: TelemetrySink): DecisionRecorder {
       return performance.now();
     },
     record(resource, outcome, reason, facts, started, nowMs) {
-      const latencyMs = started >= 0 ? performance.now() - started : Number.NaN;
-      if (batch) {
-        batch.add(nowMs, latencyMs, outcome, reason, resource, facts);
-        return;
-      }
-      const auth = facts.auth;
-      record.at = nowMs;
-      record.outcome = outcome;
-      record.reason = reason;
-      record.resource = resource;
-      record.clientId = auth?.token.clientId;
-      record.subject = auth?.token.subject;
-      record.method = facts.method;
-      record.tool = facts.tool;
-      record.latencyMs = latencyMs;
-      record.cacheHit = auth?.cacheHit;
-      // Set together by the enforcer (clientVersion only beside a clientName).
-      record.clientName = facts.clientName;
-      record.clientVersion = facts.clientVersion;
-      emitDecisionTo(sink, record);
+      table(nowMs, started >= 0 ? performance.now() - started : Number.NaN, outcome, reason, resource, facts);
     },
   };
 }
 
-/** The reference fields of a batched decision, in the batch's table (the two numbers go to a Float64Array). */
+/** The reference fields of a decision in the recorder's table (its two numbers go to a Float64Array). */
 const REFS = 10;
 
 /**
- * The table of decisions waiting for a batched sink: per decision two numbers (`at`, latency) and ten
- * references, written in place; handed to the sink through the recorder's one record, in a loop, when
- * {@link DECISION_BATCH_SIZE} have gathered, {@link DECISION_BATCH_MAX_MS} after the first (an unref'd
- * timer), or when the sink drains it. Over HTTP the per-request cost of the sinks' code is mostly its
- * coldness (a request's kernel and parser work evicts it between two requests): run in a loop it stays warm.
+ * The recorder's table of decisions not yet handed to its sink: per decision two numbers (`at`, latency) and ten
+ * references, written in place, and handed over through the recorder's one record, in a loop, when `size` have
+ * gathered, {@link DECISION_BATCH_MAX_MS} after the first (an unref'd timer), or when a batched sink drains it
+ * (`attachDecisionSource`). Over HTTP the per-request cost of the sinks' code is mostly its coldness (a request's
+ * kernel and parser work evicts it between two requests): run in a loop it stays warm. With `size` 1 every
+ * decision is handed over as it is added. Returns the function that adds one.
  */
-function createDecisionBatch(
-  sink: TelemetrySink & Required<Pick<TelemetrySink, "attachDecisionSource">>,
+function createDecisionTable(
+  sink: TelemetrySink,
   record: DecisionEvent,
-): {
-  add(
-    at: number,
-    latencyMs: number,
-    outcome: "allow" | "deny",
-    reason: ReasonCode | undefined,
-    resource: string,
-    facts: DecisionFacts,
-  ): void;
-} {
-  const numbers = new Float64Array(DECISION_BATCH_SIZE * 2);
-  const refs: unknown[] = new Array(DECISION_BATCH_SIZE * REFS).fill(undefined);
+  size: number,
+): (
+  at: number,
+  latencyMs: number,
+  outcome: "allow" | "deny",
+  reason: ReasonCode | undefined,
+  resource: string,
+  facts: DecisionFacts,
+) => void {
+  const numbers = new Float64Array(size * 2);
+  const refs: unknown[] = new Array(size * REFS).fill(undefined);
   let count = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   function drain(): void {
@@ -194,6 +174,7 @@ function createDecisionBatch(
       record.method = refs[r + 5] as string | undefined;
       record.tool = refs[r + 6] as string | undefined;
       record.cacheHit = refs[r + 7] as boolean | undefined;
+      // Set together by the enforcer (clientVersion only beside a clientName).
       record.clientName = refs[r + 8] as string | undefined;
       record.clientVersion = refs[r + 9] as string | undefined;
       emitDecisionTo(sink, record);
@@ -201,35 +182,33 @@ function createDecisionBatch(
     // The table keeps no request's strings once they are handed over.
     refs.fill(undefined, 0, n * REFS);
   }
-  sink.attachDecisionSource(drain);
-  return {
-    add(at, latencyMs, outcome, reason, resource, facts) {
-      const auth = facts.auth;
-      const i = count++;
-      numbers[2 * i] = at;
-      numbers[2 * i + 1] = latencyMs;
-      const r = i * REFS;
-      refs[r] = outcome;
-      refs[r + 1] = reason;
-      refs[r + 2] = resource;
-      refs[r + 3] = auth?.token.clientId;
-      refs[r + 4] = auth?.token.subject;
-      refs[r + 5] = facts.method;
-      refs[r + 6] = facts.tool;
-      refs[r + 7] = auth?.cacheHit;
-      refs[r + 8] = facts.clientName;
-      refs[r + 9] = facts.clientVersion;
-      if (count === DECISION_BATCH_SIZE) drain();
-      else if (timer === undefined) {
-        timer = setTimeout(drain, DECISION_BATCH_MAX_MS);
-        timer.unref?.();
-      }
-    },
+  sink.attachDecisionSource?.(drain);
+  return (at, latencyMs, outcome, reason, resource, facts) => {
+    const auth = facts.auth;
+    const i = count++;
+    numbers[2 * i] = at;
+    numbers[2 * i + 1] = latencyMs;
+    const r = i * REFS;
+    refs[r] = outcome;
+    refs[r + 1] = reason;
+    refs[r + 2] = resource;
+    refs[r + 3] = auth?.token.clientId;
+    refs[r + 4] = auth?.token.subject;
+    refs[r + 5] = facts.method;
+    refs[r + 6] = facts.tool;
+    refs[r + 7] = auth?.cacheHit;
+    refs[r + 8] = facts.clientName;
+    refs[r + 9] = facts.clientVersion;
+    if (count === size) drain();
+    else if (timer === undefined) {
+      timer = setTimeout(drain, DECISION_BATCH_MAX_MS);
+      timer.unref?.();
+    }
   };
 }
 
 /**
- * The enforcers' tables of decisions waiting for a batched sink (createDecisionBatch): `attach` is the sink's
+ * The enforcers' tables of decisions waiting for a batched sink (createDecisionTable): `attach` is the sink's
  * `attachDecisionSource`, `drain` hands every waiting decision over (before the sink reads or ships). Held
  * weakly: an enforcer that is gone (one made per request, say) leaves nothing behind in a long-lived sink; its
  * table's drain stays reachable as long as the enforcer, or the table's pending timer, is.

@@ -14,6 +14,15 @@ const IDS = 4;
 /** The row in int32 slots and in float64 slots (an even count, so every row's `at` is 8-byte aligned). */
 const ROW_INTS = (IDS + STRING_COLUMNS.length + 1) & ~1;
 const ROW_DOUBLES = ROW_INTS / 2;
+/** Each wire column's int32 slot in a row (`at` travels as deltas of the float64, computed apart). */
+const SLOT: Record<Exclude<(typeof INT_COLUMNS)[number], "at"> | (typeof OPTIONAL_INT_COLUMNS)[number], number> = {
+  latencyUs: LATENCY,
+  cacheHit: CACHE_HIT,
+  ...(Object.fromEntries(STRING_COLUMNS.map((name, i) => [name, IDS + i])) as Record<
+    (typeof STRING_COLUMNS)[number],
+    number
+  >),
+};
 
 /**
  * Bytes of storage per event: one row of `at` (float64), then latency, cache hit and the dictionary ids (int32).
@@ -216,20 +225,9 @@ export class TelemetrySegment {
       for (let i = 0, r = from * ROW_INTS + slot; i < n; i++, r += ROW_INTS) out[i] = rows[r] as number;
       return out;
     };
-    const idColumn = (name: (typeof STRING_COLUMNS)[number]) => column(IDS + STRING_COLUMNS.indexOf(name));
     const out: Record<string, unknown> = { n, atBase: at[from * ROW_DOUBLES], strings: this.#strings };
-    for (const name of INT_COLUMNS) {
-      const values =
-        name === "at"
-          ? deltas
-          : name === "latencyUs"
-            ? column(LATENCY)
-            : name === "cacheHit"
-              ? column(CACHE_HIT)
-              : idColumn(name);
-      out[name] = encodeInt32Column(values);
-    }
-    if (this.#hasClientInfo) for (const name of OPTIONAL_INT_COLUMNS) out[name] = encodeInt32Column(idColumn(name));
+    for (const name of INT_COLUMNS) out[name] = encodeInt32Column(name === "at" ? deltas : column(SLOT[name]));
+    if (this.#hasClientInfo) for (const name of OPTIONAL_INT_COLUMNS) out[name] = encodeInt32Column(column(SLOT[name]));
     return out as unknown as DecisionColumns;
   }
 }
