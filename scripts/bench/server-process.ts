@@ -28,6 +28,15 @@ export function pinSelfToCpu1(): void {
   execFileSync("taskset", ["-a", "-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
 }
 
+/**
+ * BENCH_SERVER_NODE_ARGS: extra node flags for a bench's server processes only (bench:enforcer, bench:telemetry,
+ * bench:telemetry:ab), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; the servers exit cleanly when stopped, so a
+ * profile is written. @example spawn(process.execPath, [...serverNodeArgs(), script])
+ */
+export function serverNodeArgs(): string[] {
+  return process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+}
+
 /** Starts `bench-server.js` of the compiled tree `outDir` (see compile.ts) for one case. */
 export async function startServer(
   outDir: string,
@@ -35,9 +44,7 @@ export async function startServer(
   jwksUri: string,
   pin: boolean,
 ): Promise<ServerProcess> {
-  // BENCH_SERVER_NODE_ARGS: extra node flags for the servers only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const args = [...nodeArgs, join(outDir, "scripts", "bench", "bench-server.js"), which];
+  const args = [...serverNodeArgs(), join(outDir, "scripts", "bench", "bench-server.js"), which];
   const options: SpawnOptions = {
     env: { ...process.env, BENCH_JWKS_URI: jwksUri },
     stdio: ["ignore", "pipe", "inherit"],

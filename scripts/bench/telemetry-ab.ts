@@ -9,7 +9,8 @@
  * median of ABBA blocks with its 90 % bootstrap interval, an A/A row (`off` against `base:off`: code that is the
  * same in both builds), and each mode's change less the A/A row's.
  * Flags: --modes on,seam,metrics,client (the modes compared; `off` is always added as the A/A row).
- * Env: BENCH_TELEMETRY_SLICE_MS (20), BENCH_TELEMETRY_SLICES (800 per process and mode).
+ * Env: BENCH_TELEMETRY_SLICE_MS (20), BENCH_TELEMETRY_SLICES (800 per process and mode), BENCH_SERVER_NODE_ARGS (node
+ * flags for the two server processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a profile of each at the end).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

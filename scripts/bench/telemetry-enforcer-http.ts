@@ -16,7 +16,7 @@ import { startJwksServer } from "../../lib/enforcer/test-utils/jwks-server";
 import { startCollector } from "./collector";
 import { compileForBench } from "./compile";
 import { buildRequest, runLoad } from "./load-generator";
-import { lineReader, listeningPort } from "./server-process";
+import { lineReader, listeningPort, serverNodeArgs } from "./server-process";
 import { abbaOverheadPct, median, type Overhead } from "./stats";
 import { benchCall } from "./telemetry-call";
 import { type SlicedOverhead, type SliceRow, type SliceServer, slicedOverhead } from "./telemetry-enforcer-slices";
@@ -80,7 +80,7 @@ const byMode = (): Record<Mode, number[]> => ({ bare: [], off: [], on: [], loop:
 
 /** Starts one bench server (telemetry-enforcer-server.ts) with `env`. @example const s = await startServer({ BENCH_ENFORCER_DIR: dir }); */
 export async function startServer(env: Record<string, string>): Promise<ModeServer> {
-  const args = ["--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
+  const args = [...serverNodeArgs(), "--import", "tsx", "scripts/bench/telemetry-enforcer-server.ts"];
   const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
   const nextLine = lineReader(child);
   const ask = (line: string) => {

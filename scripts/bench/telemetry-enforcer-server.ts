@@ -196,5 +196,7 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
     console.log(`STATS ${cpu.user + cpu.system} ${main} ${sent} ${dropped} ${s.thread}`);
   }
 });
-// A clean exit on SIGINT, so `--cpu-prof` (BENCH_SERVER_NODE_ARGS-style profiling) writes its profile.
+// A clean exit when stopped (SIGTERM from telemetry-enforcer-http.ts, SIGINT from a terminal), so `--cpu-prof`
+// in BENCH_SERVER_NODE_ARGS (server-process.ts) writes its profile.
 process.on("SIGINT", () => process.exit(0));
+process.on("SIGTERM", () => process.exit(0));

@@ -10,6 +10,7 @@
  *     handler (credential, gzip, validation, ingest), on an empty database and after loading;
  *     the Overview queries' latency over 1 and 10 million stored events.
  * Options: --sizes 1000000,10000000  --backends sqlite,postgres|none  --skip-enforcer  (BENCH_INGEST_BATCHES=60)
+ * To profile the enforcer's server processes: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
  * Run time on a 2-core machine: about 15-25 minutes, most of it generating 10 million events twice.
  * Targets: ingest ≥ 20,000 events/s on SQLite; every Overview query < 300 ms at 10M; telemetry's share of the
  * event loop's CPU at saturation ≤ 3% and of the median latency ≤ 1% (issue 17), printed PASS/FAIL.
