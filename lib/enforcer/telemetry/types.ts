@@ -26,9 +26,10 @@ export interface TelemetrySink {
   /**
    * Optional: the sink takes decisions in batches. The enforcer then copies each decision into a small table
    * of its own and hands the table's decisions to `decision` together, when 64 have gathered or 50 ms after
-   * the first (telemetry/decision.ts): the sink's code runs once per batch in a loop instead of cold once per
+   * the first (telemetry/decision.ts): the sink's code runs once per batch in a loop instead of once per
    * request. It calls `drain` (synchronous: every waiting decision is handed over before it returns) before it
-   * reads or ships what it counted, so nothing it reports lags. The telemetry client and the metrics take decisions so; a sink without this gets each one at once.
+   * reads or ships what it counted, so nothing it reports lags. The telemetry client and the metrics take
+   * decisions so; a sink without this gets each one at once.
    */
   attachDecisionSource?(drain: () => void): void;
 }
